@@ -1,0 +1,324 @@
+//! Support for the code `#[derive(Header)]` generates. Not public API: the
+//! names here may change in any release.
+
+pub use bitflags;
+
+use crate::error::{Error, Limit};
+use std::borrow::Cow;
+
+/// Integer arithmetic that cannot overflow or panic, for `len`/`when`
+/// expressions: every value is an `i128` or "invalid", and an invalid
+/// intermediate poisons the result (reported as a parse error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checked(pub Option<i128>);
+
+impl Checked {
+    /// A literal.
+    #[inline]
+    pub const fn lit(v: i128) -> Checked {
+        Checked(Some(v))
+    }
+
+    /// The result as a length: `None` if invalid, negative or beyond `usize`.
+    #[inline]
+    pub fn to_len(self) -> Option<usize> {
+        self.0.and_then(|v| usize::try_from(v).ok())
+    }
+
+    /// Compares two values: `None` if either is invalid.
+    #[inline]
+    pub fn cmp(self, other: Checked) -> Option<core::cmp::Ordering> {
+        Some(self.0?.cmp(&other.0?))
+    }
+}
+
+/// Converts a field value (or any integer) into a [`Checked`].
+pub trait IntoChecked {
+    /// The conversion.
+    fn into_checked(self) -> Checked;
+}
+
+impl IntoChecked for Checked {
+    #[inline]
+    fn into_checked(self) -> Checked {
+        self
+    }
+}
+
+macro_rules! into_checked {
+    ($($t:ty),*) => {$(
+        impl IntoChecked for $t {
+            #[inline]
+            fn into_checked(self) -> Checked {
+                Checked(i128::try_from(self).ok())
+            }
+        }
+        impl IntoChecked for &$t {
+            #[inline]
+            fn into_checked(self) -> Checked {
+                Checked(i128::try_from(*self).ok())
+            }
+        }
+    )*};
+}
+into_checked!(
+    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
+);
+
+impl IntoChecked for bool {
+    #[inline]
+    fn into_checked(self) -> Checked {
+        Checked(Some(i128::from(self)))
+    }
+}
+
+impl<T: IntoChecked> IntoChecked for Option<T> {
+    #[inline]
+    fn into_checked(self) -> Checked {
+        match self {
+            Some(v) => v.into_checked(),
+            None => Checked(None),
+        }
+    }
+}
+
+/// Wraps a value for checked arithmetic.
+#[inline]
+pub fn checked<T: IntoChecked>(v: T) -> Checked {
+    v.into_checked()
+}
+
+macro_rules! checked_op {
+    ($trait:ident, $method:ident, $op:ident) => {
+        impl core::ops::$trait for Checked {
+            type Output = Checked;
+            #[inline]
+            fn $method(self, rhs: Checked) -> Checked {
+                Checked(match (self.0, rhs.0) {
+                    (Some(a), Some(b)) => a.$op(b),
+                    _ => None,
+                })
+            }
+        }
+    };
+}
+checked_op!(Add, add, checked_add);
+checked_op!(Sub, sub, checked_sub);
+checked_op!(Mul, mul, checked_mul);
+checked_op!(Div, div, checked_div);
+checked_op!(Rem, rem, checked_rem);
+
+impl core::ops::Shl for Checked {
+    type Output = Checked;
+    #[inline]
+    fn shl(self, rhs: Checked) -> Checked {
+        Checked(match (self.0, rhs.0) {
+            (Some(a), Some(b)) if (0..64).contains(&b) && a >= 0 => a.checked_mul(1i128 << b),
+            _ => None,
+        })
+    }
+}
+
+impl core::ops::Shr for Checked {
+    type Output = Checked;
+    #[inline]
+    fn shr(self, rhs: Checked) -> Checked {
+        Checked(match (self.0, rhs.0) {
+            (Some(a), Some(b)) if (0..128).contains(&b) => Some(a >> b),
+            _ => None,
+        })
+    }
+}
+
+macro_rules! checked_bitop {
+    ($trait:ident, $method:ident, $op:tt) => {
+        impl core::ops::$trait for Checked {
+            type Output = Checked;
+            #[inline]
+            fn $method(self, rhs: Checked) -> Checked {
+                Checked(match (self.0, rhs.0) {
+                    (Some(a), Some(b)) => Some(a $op b),
+                    _ => None,
+                })
+            }
+        }
+    };
+}
+checked_bitop!(BitAnd, bitand, &);
+checked_bitop!(BitOr, bitor, |);
+checked_bitop!(BitXor, bitxor, ^);
+
+impl core::ops::Neg for Checked {
+    type Output = Checked;
+    #[inline]
+    fn neg(self) -> Checked {
+        Checked(self.0.and_then(i128::checked_neg))
+    }
+}
+
+/// A short-input error (kept out of line: it is the cold path).
+#[cold]
+#[inline(never)]
+pub fn truncated(
+    layer: &'static str,
+    field: &'static str,
+    offset: usize,
+    needed: usize,
+    available: usize,
+) -> Error {
+    Error::Truncated {
+        layer,
+        field,
+        offset,
+        needed,
+        available,
+        limit: Limit::Buffer,
+    }
+}
+
+/// A field that runs past the header's own length.
+#[cold]
+#[inline(never)]
+pub fn past_header_len(
+    layer: &'static str,
+    field: &'static str,
+    offset: usize,
+    needed: usize,
+    header_len: usize,
+) -> Error {
+    Error::Truncated {
+        layer,
+        field,
+        offset,
+        needed,
+        available: header_len,
+        limit: Limit::LengthField,
+    }
+}
+
+/// The fixed prefix did not fit: names the first field that was cut.
+#[cold]
+#[inline(never)]
+pub fn truncated_prefix(
+    layer: &'static str,
+    fields: &'static [crate::FieldSpec],
+    available: usize,
+) -> Error {
+    for spec in fields {
+        if let (Some(off), Some(width)) = (spec.bit_offset, spec.bit_width) {
+            let end = (off + width).div_ceil(8);
+            if end > available {
+                return truncated(layer, spec.name, off / 8, end, available);
+            }
+        }
+    }
+    truncated(layer, "", 0, available.saturating_add(1), available)
+}
+
+/// A `len` expression with no valid value.
+#[cold]
+#[inline(never)]
+pub fn invalid_len(
+    layer: &'static str,
+    field: &'static str,
+    offset: usize,
+    detail: &'static str,
+) -> Error {
+    Error::InvalidLength {
+        layer,
+        field,
+        offset,
+        detail: Cow::Borrowed(detail),
+    }
+}
+
+/// A header `len` shorter than the fields before its end.
+#[cold]
+#[inline(never)]
+pub fn header_len_too_short(layer: &'static str, header_len: usize, fields_len: usize) -> Error {
+    Error::InvalidLength {
+        layer,
+        field: "(header)",
+        offset: 0,
+        detail: Cow::Owned(format!(
+            "header length {header_len} is shorter than its {fields_len} bytes of fields"
+        )),
+    }
+}
+
+/// Loads `N` bytes (N ≤ 16) as a big-endian unsigned integer.
+#[inline(always)]
+pub const fn load_be<const N: usize>(b: &[u8; N]) -> u128 {
+    let mut v = 0u128;
+    let mut i = 0;
+    while i < N {
+        v = (v << 8) | b[i] as u128;
+        i += 1;
+    }
+    v
+}
+
+/// Loads `N` bytes (N ≤ 16) as a little-endian unsigned integer.
+#[inline(always)]
+pub const fn load_le<const N: usize>(b: &[u8; N]) -> u128 {
+    let mut v = 0u128;
+    let mut i = N;
+    while i > 0 {
+        i -= 1;
+        v = (v << 8) | b[i] as u128;
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checked_arithmetic_poisons_on_overflow_and_negative() {
+        let hlen = checked(3u8);
+        assert_eq!((hlen * Checked::lit(4) - Checked::lit(20)).to_len(), None);
+        assert_eq!(
+            (checked(15u8) * Checked::lit(4) - Checked::lit(20)).to_len(),
+            Some(40)
+        );
+        assert_eq!((checked(u128::MAX) + Checked::lit(1)).0, None);
+        assert_eq!((Checked::lit(1) / Checked::lit(0)).0, None);
+        assert_eq!((Checked::lit(1) << Checked::lit(200)).0, None);
+        assert_eq!(checked(Some(2u16)).to_len(), Some(2));
+        assert_eq!(checked(None::<u16>).to_len(), None);
+    }
+
+    #[test]
+    fn loads() {
+        assert_eq!(load_be(&[1, 2, 3]), 0x010203);
+        assert_eq!(load_le(&[1, 2, 3]), 0x030201);
+    }
+
+    #[test]
+    fn prefix_error_names_first_cut_field() {
+        const FIELDS: &[crate::FieldSpec] = &[
+            crate::FieldSpec {
+                name: "a",
+                bit_offset: Some(0),
+                bit_width: Some(16),
+            },
+            crate::FieldSpec {
+                name: "b",
+                bit_offset: Some(16),
+                bit_width: Some(32),
+            },
+        ];
+        let e = truncated_prefix("T", FIELDS, 3);
+        assert!(matches!(
+            e,
+            Error::Truncated {
+                field: "b",
+                offset: 2,
+                needed: 6,
+                available: 3,
+                ..
+            }
+        ));
+    }
+}

@@ -1,0 +1,64 @@
+//! # pcap-core
+//!
+//! The runtime of a packet-parsing framework for people who inspect packets
+//! at scale. Headers are declared as structs with `#[derive(Header)]`; each
+//! field has two flags, PARSE (read it, keep its raw bytes) and UNPACK (also
+//! decode it), and a field with neither flag is never read.
+//!
+//! ```
+//! use pcap_core::{Field, Header, MacAddr};
+//!
+//! /// A made-up tunnel header.
+//! #[derive(Header, Debug, Clone)]
+//! #[header(endian = "big", len = hlen * 4)]
+//! pub struct Tunnel<'a> {
+//!     #[field(bits = 4)]              pub version: Field<'a, u8>,
+//!     #[field(bits = 4, default)]     pub hlen: Field<'a, u8>,
+//!     #[field(default)]               pub next: Field<'a, u16>,
+//!     #[field(bits = 1)]              pub urgent: Field<'a, bool>,
+//!     #[field(bits = 23)]             pub session: Field<'a, u32>,
+//!                                     pub origin: Field<'a, MacAddr>,
+//!     #[field(len = hlen * 4 - 12)]   pub options: Field<'a, &'a [u8]>,
+//! }
+//!
+//! let bytes = [0x14, 0x08, 0x00, 0x80, 0x00, 0x2a, 2, 0, 0, 0xaa, 0xbb, 0xcc,
+//!              1, 2, 3, 4, /* payload: */ 0xde, 0xad];
+//! let (tunnel, payload) = Tunnel::parse(&bytes, Tunnel::DEFAULT | Tunnel::PARSE_SESSION)?;
+//! assert_eq!(tunnel.hlen.value(), Some(&4));
+//! assert!(tunnel.version.is_skipped());
+//! assert_eq!(tunnel.session.decode(), Some(42));
+//! assert!(tunnel.urgent.is_skipped());
+//! assert_eq!(payload, &[0xde, 0xad]);
+//! assert_eq!(Tunnel::NEXT.byte_offset(), Some(1));
+//! assert_eq!(Tunnel::FIXED_LEN, 12);
+//! assert_eq!(Tunnel::header_len(&bytes)?, 16);
+//! let view = Tunnel::view(&bytes)?;
+//! assert_eq!(view.origin().to_string(), "02:00:00:aa:bb:cc");
+//! assert_eq!(view.options(), &[1, 2, 3, 4]);
+//! # Ok::<(), pcap_core::Error>(())
+//! ```
+
+#![warn(missing_docs)]
+
+// Lets the derive's `::pcap_core::...` paths resolve inside this crate too.
+extern crate self as pcap_core;
+
+pub mod endian;
+pub mod error;
+pub mod field;
+pub mod header;
+pub mod mac;
+pub mod unpack;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use endian::{BigEndian, ByteOrder, Endian, LittleEndian};
+pub use error::{Error, Limit, Result};
+pub use field::{Field, FieldSpec, Raw};
+pub use header::Header;
+pub use mac::MacAddr;
+pub use unpack::Unpack;
+
+/// `#[derive(Header)]`: see the crate docs and the README's schema tutorial.
+pub use pcap_derive::Header;
