@@ -43,9 +43,12 @@
 // Lets the derive's `::pcap_core::...` paths resolve inside this crate too.
 extern crate self as pcap_core;
 
+pub mod capture;
 pub mod endian;
 pub mod error;
 pub mod field;
+pub mod filter;
+pub mod flow;
 pub mod header;
 pub mod mac;
 pub mod unpack;

@@ -1,0 +1,1 @@
+//! Capture files: reading pcap and pcapng, writing pcap. (In progress.)

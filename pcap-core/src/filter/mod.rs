@@ -1,0 +1,1 @@
+//! tcpdump-style filters. (In progress.)

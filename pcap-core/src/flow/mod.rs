@@ -1,0 +1,1 @@
+//! Flows, Community ID and TCP reassembly. (In progress.)
