@@ -1,1 +1,16 @@
-//! Flows, Community ID and TCP reassembly. (In progress.)
+//! Flows: the packet summary everything downstream of the dissector works
+//! on, Community ID v1, bidirectional session tracking and TCP reassembly.
+//!
+//! - [`PacketSummary`] — a packet's layers 2–4 as a small `Copy` struct,
+//!   filled by the dissector. Nothing in this module parses packets.
+//! - [`FlowKey`] / [`CommunityId`] — the canonical 5-tuple and its
+//!   Community ID v1 hash.
+
+mod community_id;
+mod summary;
+
+pub use community_id::{
+    COMMUNITY_ID_LEN, CommunityId, FlowKey, Side, community_id, icmp_port_equivalents,
+    proto_has_ports,
+};
+pub use summary::{IpPair, MAX_VLANS, PacketSummary, ip_proto, tcp_flags};
