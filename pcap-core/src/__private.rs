@@ -270,6 +270,83 @@ pub const fn load_le<const N: usize>(b: &[u8; N]) -> u128 {
     v
 }
 
+/// Copies `bytes` into an `N`-byte array (zero-padded if short; the parser
+/// guarantees the length, this only keeps the code free of panics).
+#[inline(always)]
+pub fn array<const N: usize>(bytes: &[u8]) -> [u8; N] {
+    let mut out = [0u8; N];
+    let n = bytes.len().min(N);
+    out[..n].copy_from_slice(&bytes[..n]);
+    out
+}
+
+/// A user type's wire width in bytes, for layouts (a compile error if the
+/// type has no fixed whole-byte width: declare `bits`, `bytes` or `len`).
+pub const fn wire_bytes<'a, T: crate::Unpack<'a>>() -> usize {
+    match T::WIRE_BITS {
+        Some(bits) if bits % 8 == 0 => bits / 8,
+        Some(_) => panic!(
+            "a field's type is not a whole number of bytes: declare `bits = N` (in a run of bit fields)"
+        ),
+        None => panic!(
+            "a field's type has no fixed width (Unpack::WIRE_BITS is None): declare `len = ...` or `bytes = N`"
+        ),
+    }
+}
+
+/// Whether `bits` fits a user type's declared wire width.
+pub const fn fits<'a, T: crate::Unpack<'a>>(bits: usize) -> bool {
+    match T::WIRE_BITS {
+        Some(w) => bits <= w,
+        None => true,
+    }
+}
+
+/// Locates an error from a `with` decoder: fills in the layer and field when
+/// the decoder left them empty, and makes its offset header-relative.
+#[cold]
+#[inline(never)]
+pub fn in_field(err: Error, layer: &'static str, field: &'static str, offset: usize) -> Error {
+    let mut err = err.shifted(offset);
+    match &mut err {
+        Error::Truncated {
+            layer: l, field: f, ..
+        }
+        | Error::InvalidLength {
+            layer: l, field: f, ..
+        }
+        | Error::Malformed {
+            layer: l, field: f, ..
+        } => {
+            if l.is_empty() {
+                *l = layer;
+            }
+            if f.is_empty() {
+                *f = field;
+            }
+        }
+        _ => {}
+    }
+    err
+}
+
+/// A `with` decoder claiming more bytes than it was given, and other refusals.
+#[cold]
+#[inline(never)]
+pub fn malformed(
+    layer: &'static str,
+    field: &'static str,
+    offset: usize,
+    detail: &'static str,
+) -> Error {
+    Error::Malformed {
+        layer,
+        field,
+        offset,
+        detail: Cow::Borrowed(detail),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

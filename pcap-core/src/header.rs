@@ -13,7 +13,7 @@ pub trait Header<'a>: Sized {
     /// The `{Name}Fields` bitflags type: PARSE and UNPACK bits per field.
     type Flags: bitflags::Flags + Copy + core::fmt::Debug;
     /// The lazy `{Name}View` type.
-    type View;
+    type View: HeaderView<'a>;
 
     /// The header's name, as used in errors.
     const NAME: &'static str;
@@ -45,4 +45,19 @@ pub trait Header<'a>: Sized {
 
     /// A lazy view: bounds are checked once, here; accessors then decode on demand.
     fn view(bytes: &'a [u8]) -> Result<Self::View>;
+}
+
+/// What every generated `{Name}View` offers besides its field accessors.
+///
+/// These are trait methods, not inherent ones, so a field may be named
+/// `payload` or `header_bytes` without colliding with them.
+pub trait HeaderView<'a> {
+    /// The bytes of the header itself.
+    fn header_bytes(&self) -> &'a [u8];
+    /// The bytes after the header.
+    fn payload(&self) -> &'a [u8];
+    /// The header's length in bytes.
+    fn header_len(&self) -> usize {
+        self.header_bytes().len()
+    }
 }

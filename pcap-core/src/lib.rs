@@ -59,7 +59,7 @@ pub mod __private;
 pub use endian::{BigEndian, ByteOrder, Endian, LittleEndian};
 pub use error::{Error, Limit, Result};
 pub use field::{Field, FieldSpec, Raw};
-pub use header::Header;
+pub use header::{Header, HeaderView};
 pub use mac::MacAddr;
 pub use unpack::Unpack;
 
