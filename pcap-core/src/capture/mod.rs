@@ -1,1 +1,541 @@
-//! Capture files: reading pcap and pcapng, writing pcap. (In progress.)
+//! Capture files: reading classic pcap and pcapng, writing classic pcap,
+//! and generating synthetic captures for tests and benchmarks.
+//!
+//! # Reading
+//!
+//! [`CaptureReader`] reads every classic pcap variant (magic `a1b2c3d4`
+//! microseconds, `a1b23c4d` nanoseconds, either byte order, and the old
+//! "modified" `a1b2cd34` format with 24-byte record headers) and pcapng
+//! (several sections of either byte order, several interfaces with their
+//! timestamp resolution and offset, Enhanced, Simple and obsolete Packet
+//! Blocks; other blocks are skipped). The format is recognised by its magic
+//! number, not by the file name.
+//!
+//! It reads from two kinds of source through one API:
+//!
+//! * a memory map ([`CaptureReader::open`], the default for files) or bytes
+//!   already in memory ([`CaptureReader::from_bytes`]): records are slices
+//!   of the file, nothing is copied;
+//! * any [`Read`] ([`CaptureReader::from_reader`]: stdin, pipes, sockets),
+//!   through an internal buffer that grows only as far as the largest
+//!   record needs and never past [`MAX_BLOCK_LEN`].
+//!
+//! [`CaptureReader::next_record`] is a lending iterator: the [`Record`] it
+//! returns borrows the reader until the next call, and carries its byte
+//! offset in the file, its timestamp at full precision, captured and
+//! original lengths, interface and link type.
+//!
+//! ```
+//! use pcap_core::capture::{synth, CaptureReader, LinkType, Precision, Timestamp};
+//! use pcap_core::Endian;
+//!
+//! // A two-packet nanosecond big-endian capture, made in memory.
+//! let mut file = synth::PcapBuilder::new(Endian::Big, Precision::Nano);
+//! file.record(Timestamp::new(1_700_000_000, 123_456_789), 60, &[0xaa; 60]);
+//! file.record(Timestamp::new(1_700_000_001, 5), 1514, &[0xbb; 100]);
+//! let mut reader = CaptureReader::from_bytes(file.build(), "example.pcap")?;
+//!
+//! let first = reader.next_record()?.expect("a record");
+//! assert_eq!(first.offset, 24);
+//! assert_eq!(first.ts.to_string(), "1700000000.123456789");
+//! assert_eq!(first.linktype, LinkType::ETHERNET);
+//! let second = reader.next_record()?.expect("a record");
+//! assert_eq!((second.offset, second.caplen, second.origlen), (24 + 16 + 60, 100, 1514));
+//! assert!(reader.next_record()?.is_none());
+//! # Ok::<(), pcap_core::Error>(())
+//! ```
+//!
+//! # Errors and damaged files
+//!
+//! Every error names the file, the byte offset of the record or block at
+//! fault (an [`Error::At`] around the cause) and the layer (`pcap`,
+//! `pcapng`, or `capture` for an unknown magic). Errors come in two kinds:
+//!
+//! * **Framing errors** (the file is cut, a length is impossible, a header
+//!   is unreadable): the position of the next record is unknown.
+//!   `next_record` returns the error once and `Ok(None)` after it. Every
+//!   record before the damage has been delivered.
+//! * **Record errors** (pcapng only: a packet block whose captured length
+//!   does not fit its block, or which names an unknown interface): the block
+//!   is skipped, and the next call goes on with the following block.
+//!
+//! So the loop `while let ... = reader.next_record()` stops at the first
+//! error, and a loop that reports errors and calls again until `Ok(None)`
+//! reads everything that can be read. A header that cannot be read at all
+//! (unknown magic, pcap version other than 2.x, pcapng section version other
+//! than 1.0) makes the constructor fail, with offset 0.
+//!
+//! Limits, so that no length field sizes an allocation:
+//!
+//! * classic pcap: a record's captured length must be at most
+//!   [`caplen_limit`]`(snaplen)` = max(snaplen, 262 144), capped at
+//!   [`MAX_CAPLEN`] (16 MiB). Anything larger is taken as a corrupt header.
+//!   (tshark's limit is 262 144 for Ethernet whatever the snaplen.)
+//! * pcapng: a block must be at most [`MAX_BLOCK_LEN`] long.
+//!
+//! Policy choices where tshark differs are documented in [`pcap`] and
+//! [`pcapng`] docs: link-type reserved bits are ignored (tshark refuses
+//! the file), and pcapng section and interface options that run past their
+//! block are a framing error (as in tshark).
+//!
+//! # Writing
+//!
+//! [`PcapWriter`] writes classic pcap in either byte order and precision,
+//! and copies records byte for byte when the source encoding matches (for
+//! carving sessions out of a capture).
+//!
+//! [`pcap`]: self#errors-and-damaged-files
+//! [`pcapng`]: self#errors-and-damaged-files
+
+mod headers;
+mod linktype;
+mod pcap;
+mod pcapng;
+mod source;
+pub mod synth;
+mod timestamp;
+mod writer;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use memmap2::Mmap;
+
+use crate::endian::Endian;
+use crate::error::{Error, Limit};
+
+pub use headers::{
+    MODIFIED_RECORD_HEADER_LEN, PCAP_FILE_HEADER_LEN, PCAP_RECORD_HEADER_LEN, PcapEncoding,
+    PcapHeader,
+};
+pub use linktype::LinkType;
+pub use timestamp::{Precision, Timestamp, TsResolution};
+pub use writer::{PcapWriter, WriterConfig};
+
+use headers::{Magic, sniff_magic};
+use source::{Bytes, Input, MemorySource, Source, StreamSource};
+
+/// The largest captured length accepted in any record (16 MiB).
+pub const MAX_CAPLEN: u32 = 16 << 20;
+
+/// The largest pcapng block accepted: [`MAX_CAPLEN`] of packet data plus
+/// 64 KiB for block headers and options. Also the most a streaming reader
+/// ever buffers.
+pub const MAX_BLOCK_LEN: usize = MAX_CAPLEN as usize + (64 << 10);
+
+/// The largest captured length accepted in a classic pcap file with this
+/// snaplen: max(snaplen, 262 144), at most [`MAX_CAPLEN`].
+///
+/// Records longer than the snaplen exist (`trunc-hdr.pcap` has snaplen 1
+/// and 8-byte records; many writers put 65535 and then store jumbo
+/// frames), hence the 262 144 floor: the largest snaplen libpcap uses.
+pub const fn caplen_limit(snaplen: u32) -> u32 {
+    let floor = if snaplen > 262_144 { snaplen } else { 262_144 };
+    if floor > MAX_CAPLEN {
+        MAX_CAPLEN
+    } else {
+        floor
+    }
+}
+
+/// One packet record of a capture, borrowed from the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record<'a> {
+    /// Byte offset in the file of the record header (classic pcap) or of
+    /// the packet block (pcapng).
+    pub offset: u64,
+    /// Capture time, at the file's full precision. Zero for a pcapng Simple
+    /// Packet Block, which has none (see [`Record::timestamp`]).
+    pub ts: Timestamp,
+    /// Captured length: `data.len()`.
+    pub caplen: u32,
+    /// The packet's length on the wire (more than `caplen` if the capture
+    /// cut it).
+    pub origlen: u32,
+    /// pcapng interface id (0 for classic pcap and for Simple Packet Blocks).
+    pub interface: u32,
+    /// Link type of the record's interface.
+    pub linktype: LinkType,
+    /// The captured packet bytes.
+    pub data: &'a [u8],
+    /// The whole record as stored: the classic record header and data, or
+    /// the whole pcapng block. For byte-exact copies.
+    pub raw: &'a [u8],
+    /// Which kind of record this was and in which encoding.
+    pub kind: RecordKind,
+}
+
+impl Record<'_> {
+    /// The capture time, or `None` for a pcapng Simple Packet Block.
+    pub fn timestamp(&self) -> Option<Timestamp> {
+        self.kind.has_timestamp().then_some(self.ts)
+    }
+
+    /// Whether the capture kept fewer bytes than were on the wire.
+    pub fn is_truncated(&self) -> bool {
+        self.caplen < self.origlen
+    }
+
+    /// Byte offset in the file of the first packet byte.
+    pub fn data_offset(&self) -> u64 {
+        let header = (self.data.as_ptr() as usize).wrapping_sub(self.raw.as_ptr() as usize);
+        self.offset + header as u64
+    }
+}
+
+/// What kind of record a [`Record`] came from, and its encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    /// A classic pcap record.
+    Pcap(PcapEncoding),
+    /// A record of the "modified" pcap format (microseconds, 24-byte header).
+    PcapModified(Endian),
+    /// A pcapng Enhanced Packet Block, in a section of this byte order.
+    Epb(Endian),
+    /// A pcapng Simple Packet Block (no timestamp, interface 0).
+    Spb(Endian),
+    /// An obsolete pcapng Packet Block.
+    Pb(Endian),
+}
+
+impl RecordKind {
+    /// Whether records of this kind carry a timestamp (all but SPB).
+    pub const fn has_timestamp(self) -> bool {
+        !matches!(self, RecordKind::Spb(_))
+    }
+}
+
+/// A pcapng section: its byte order and version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Section {
+    /// Byte order of every block in the section.
+    pub endian: Endian,
+    /// Major version (1).
+    pub version_major: u16,
+    /// Minor version (0).
+    pub version_minor: u16,
+    /// Byte offset of the Section Header Block.
+    pub offset: u64,
+}
+
+/// The format of a capture being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Classic pcap (including the modified format), with its file header.
+    Pcap(PcapHeader),
+    /// pcapng; the section being read (each section has its own byte order).
+    Pcapng(Section),
+}
+
+impl Format {
+    /// Byte order of the file (pcapng: of the current section).
+    pub fn endian(&self) -> Endian {
+        match self {
+            Format::Pcap(h) => h.encoding.endian,
+            Format::Pcapng(s) => s.endian,
+        }
+    }
+
+    /// Timestamp precision of a classic pcap file (pcapng: per interface,
+    /// see [`CaptureReader::interfaces`]).
+    pub fn precision(&self) -> Option<Precision> {
+        match self {
+            Format::Pcap(h) => Some(h.encoding.precision),
+            Format::Pcapng(_) => None,
+        }
+    }
+}
+
+/// `pcap (little-endian, usec)`, `pcap modified (big-endian, usec)`,
+/// `pcapng (big-endian)`.
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let order = |e: Endian| match e {
+            Endian::Big => "big-endian",
+            Endian::Little => "little-endian",
+        };
+        match self {
+            Format::Pcap(h) => write!(
+                f,
+                "pcap{} ({}, {})",
+                if h.modified { " modified" } else { "" },
+                order(h.encoding.endian),
+                h.encoding.precision
+            ),
+            Format::Pcapng(s) => write!(f, "pcapng ({})", order(s.endian)),
+        }
+    }
+}
+
+/// A capture interface: a pcapng IDB, or the single implicit interface of a
+/// classic pcap file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Interface {
+    /// Link type of its packets.
+    pub linktype: LinkType,
+    /// Maximum captured length (0: none).
+    pub snaplen: u32,
+    /// Unit of its timestamps.
+    pub ts_resolution: TsResolution,
+    /// Seconds added to every timestamp (`if_tsoffset`).
+    pub ts_offset: i64,
+}
+
+/// Why a format reader stopped: the error, where, and whether the framing
+/// survived.
+pub(crate) struct Fail {
+    offset: u64,
+    fatal: bool,
+    problem: Problem,
+}
+
+enum Problem {
+    Format(Error),
+    Io(io::Error),
+}
+
+impl Fail {
+    /// A framing error: reading stops.
+    #[cold]
+    pub(crate) fn fatal(offset: u64, error: Error) -> Fail {
+        Fail {
+            offset,
+            fatal: true,
+            problem: Problem::Format(error),
+        }
+    }
+
+    /// A damaged record inside intact framing: reading can go on.
+    #[cold]
+    pub(crate) fn record(offset: u64, error: Error) -> Fail {
+        Fail {
+            offset,
+            fatal: false,
+            problem: Problem::Format(error),
+        }
+    }
+
+    /// A read error of the underlying source (treated as fatal).
+    #[cold]
+    pub(crate) fn io(error: io::Error) -> Fail {
+        Fail {
+            offset: 0,
+            fatal: true,
+            problem: Problem::Io(error),
+        }
+    }
+
+    #[cold]
+    fn into_error(self, name: &Path) -> Error {
+        match self.problem {
+            Problem::Format(e) => e.at(Some(name), self.offset),
+            Problem::Io(e) => Error::io(name, e),
+        }
+    }
+}
+
+enum State {
+    Pcap(pcap::PcapState),
+    Pcapng(pcapng::PcapngState),
+}
+
+/// Reads the records of a pcap or pcapng capture, from a memory map, bytes
+/// in memory or any [`Read`]. See the [module docs](self).
+pub struct CaptureReader {
+    name: PathBuf,
+    source: Source,
+    state: State,
+    /// Set at the end of input and after a framing error.
+    done: bool,
+}
+
+impl fmt::Debug for CaptureReader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CaptureReader")
+            .field("name", &self.name)
+            .field("format", &self.format())
+            .field("position", &self.position())
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+impl CaptureReader {
+    /// Opens a capture file by memory-mapping it. Files that cannot be
+    /// mapped (pipes, character devices such as `/dev/stdin`) are read as
+    /// streams instead.
+    ///
+    /// The map assumes nobody truncates the file while it is read (as every
+    /// memory-mapping reader does): a file shrunk under the map can crash
+    /// the process with SIGBUS.
+    pub fn open(path: impl AsRef<Path>) -> Result<CaptureReader, Error> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+        if !meta.is_file() {
+            return Self::with_source(
+                Source::Stream(StreamSource::new(Box::new(file), MAX_BLOCK_LEN)),
+                path.to_path_buf(),
+            );
+        }
+        // SAFETY: the map is read-only and private to this reader. The one
+        // hazard, another process truncating the file meanwhile, is
+        // documented above; it is inherent to memory-mapped reading.
+        let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
+        #[cfg(unix)]
+        {
+            // Only a hint for the kernel's read-ahead; failure is harmless.
+            let _ = map.advise(memmap2::Advice::Sequential);
+        }
+        Self::with_source(
+            Source::Memory(MemorySource::new(Bytes::Mapped(map))),
+            path.to_path_buf(),
+        )
+    }
+
+    /// Reads a capture from any [`Read`] (standard input, a pipe, a
+    /// decompressor), buffering at most one record (at most
+    /// [`MAX_BLOCK_LEN`] bytes) beyond what the reader hands out. `name`
+    /// appears in error messages (`-` is customary for stdin).
+    pub fn from_reader(
+        reader: impl Read + Send + 'static,
+        name: &str,
+    ) -> Result<CaptureReader, Error> {
+        Self::with_source(
+            Source::Stream(StreamSource::new(Box::new(reader), MAX_BLOCK_LEN)),
+            PathBuf::from(name),
+        )
+    }
+
+    /// Reads a capture already in memory (`Vec<u8>` or `&'static [u8]`).
+    /// `name` appears in error messages.
+    pub fn from_bytes(
+        bytes: impl Into<Cow<'static, [u8]>>,
+        name: &str,
+    ) -> Result<CaptureReader, Error> {
+        Self::with_source(
+            Source::Memory(MemorySource::new(Bytes::Owned(bytes.into()))),
+            PathBuf::from(name),
+        )
+    }
+
+    fn with_source(mut source: Source, name: PathBuf) -> Result<CaptureReader, Error> {
+        let state = match &mut source {
+            Source::Memory(s) => Self::open_format(s),
+            Source::Stream(s) => Self::open_format(s),
+        }
+        .map_err(|f| f.into_error(&name))?;
+        Ok(CaptureReader {
+            name,
+            source,
+            state,
+            done: false,
+        })
+    }
+
+    fn open_format<I: Input>(src: &mut I) -> Result<State, Fail> {
+        let avail = src.fill(4).map_err(Fail::io)?;
+        let Some(&magic) = src.window().first_chunk::<4>() else {
+            return Err(Fail::fatal(
+                0,
+                Error::Truncated {
+                    layer: "capture",
+                    field: "magic number",
+                    offset: 0,
+                    needed: 4,
+                    available: avail,
+                    limit: Limit::Buffer,
+                },
+            ));
+        };
+        match sniff_magic(magic) {
+            Some(Magic::Pcap { .. }) => pcap::open(src).map(State::Pcap),
+            Some(Magic::Pcapng) => pcapng::open(src).map(State::Pcapng),
+            None => Err(Fail::fatal(
+                0,
+                Error::Unsupported {
+                    layer: "capture",
+                    detail: Cow::Owned(format!(
+                        "unknown magic number {:02x?}: not a pcap or pcapng file",
+                        magic
+                    )),
+                },
+            )),
+        }
+    }
+
+    /// The next record; `Ok(None)` at the end of the file and after a
+    /// framing error. See the [module docs](self#errors-and-damaged-files)
+    /// for which errors can be followed by more records.
+    #[inline]
+    pub fn next_record(&mut self) -> Result<Option<Record<'_>>, Error> {
+        if self.done {
+            return Ok(None);
+        }
+        let result = match (&mut self.source, &mut self.state) {
+            (Source::Memory(s), State::Pcap(st)) => pcap::next(s, st),
+            (Source::Stream(s), State::Pcap(st)) => pcap::next(s, st),
+            (Source::Memory(s), State::Pcapng(st)) => pcapng::next(s, st),
+            (Source::Stream(s), State::Pcapng(st)) => pcapng::next(s, st),
+        };
+        match result {
+            Ok(Some(record)) => Ok(Some(record)),
+            Ok(None) => {
+                self.done = true;
+                Ok(None)
+            }
+            Err(fail) => {
+                self.done |= fail.fatal;
+                Err(fail.into_error(&self.name))
+            }
+        }
+    }
+
+    /// The file's format: classic pcap with its header, or pcapng with the
+    /// section being read.
+    pub fn format(&self) -> Format {
+        match &self.state {
+            State::Pcap(st) => Format::Pcap(st.header),
+            State::Pcapng(st) => Format::Pcapng(st.section),
+        }
+    }
+
+    /// The interfaces of the current pcapng section (as far as read), or the
+    /// single implicit interface of a classic pcap file.
+    pub fn interfaces(&self) -> &[Interface] {
+        match &self.state {
+            State::Pcap(st) => &st.interfaces,
+            State::Pcapng(st) => &st.interfaces,
+        }
+    }
+
+    /// The name used in error messages (the path for [`CaptureReader::open`]).
+    pub fn name(&self) -> &Path {
+        &self.name
+    }
+
+    /// Byte offset of the next record or block to read.
+    pub fn position(&self) -> u64 {
+        match &self.source {
+            Source::Memory(s) => s.position(),
+            Source::Stream(s) => s.position(),
+        }
+    }
+
+    /// The whole file, when it is in memory (memory map or bytes): for
+    /// going back to a record by its offset without re-reading.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match &self.source {
+            Source::Memory(s) => Some(s.all()),
+            Source::Stream(_) => None,
+        }
+    }
+
+    /// Whether the end of the file or a framing error has been reached.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+}

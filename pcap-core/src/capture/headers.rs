@@ -1,0 +1,692 @@
+//! The wire layout of capture files: every raw field of the classic pcap
+//! file and record headers and of the pcapng blocks this crate reads or
+//! writes is decoded (or encoded) here and nowhere else.
+//!
+//! Keeping the layout in one file is deliberate: these headers are meant to
+//! be re-declared with `#[derive(Header)]` once the derive is ready, and then
+//! only this file changes.
+//!
+//! Decoders take fixed-size arrays (`&[u8; N]`), so they cannot index out of
+//! bounds: the caller proves the length once, with `first_chunk`, when it
+//! checks that the bytes are there. Decoders that depend on byte order are
+//! generic over a [`ByteOrder`] marker, so the reader picks the order once
+//! per file or section and each load compiles to one (possibly swapped)
+//! load, with no branch per field.
+//!
+//! References: pcap-savefile(5) and draft-ietf-opsawg-pcap (classic pcap),
+//! draft-ietf-opsawg-pcapng (pcapng).
+
+use crate::endian::{ByteOrder, Endian};
+
+use super::linktype::LinkType;
+use super::timestamp::Precision;
+
+// ---------------------------------------------------------------------------
+// Byte-order helpers
+
+#[inline(always)]
+fn u16_of<E: ByteOrder>(b: [u8; 2]) -> u16 {
+    if E::IS_BIG {
+        u16::from_be_bytes(b)
+    } else {
+        u16::from_le_bytes(b)
+    }
+}
+
+#[inline(always)]
+fn u32_of<E: ByteOrder>(b: [u8; 4]) -> u32 {
+    if E::IS_BIG {
+        u32::from_be_bytes(b)
+    } else {
+        u32::from_le_bytes(b)
+    }
+}
+
+#[inline(always)]
+fn u64_of<E: ByteOrder>(b: [u8; 8]) -> u64 {
+    if E::IS_BIG {
+        u64::from_be_bytes(b)
+    } else {
+        u64::from_le_bytes(b)
+    }
+}
+
+/// `N` bytes at constant offset `at` of a fixed-size header. Every call site
+/// uses constant offsets inside the array, so after inlining the bounds
+/// check is gone (and it could only fail on a typo, caught by the tests).
+#[inline(always)]
+fn take<const N: usize, const L: usize>(b: &[u8; L], at: usize) -> [u8; N] {
+    let mut out = [0u8; N];
+    out.copy_from_slice(&b[at..at + N]);
+    out
+}
+
+fn put_u16(out: &mut Vec<u8>, endian: Endian, v: u16) {
+    out.extend_from_slice(&match endian {
+        Endian::Big => v.to_be_bytes(),
+        Endian::Little => v.to_le_bytes(),
+    });
+}
+
+fn put_u32(out: &mut Vec<u8>, endian: Endian, v: u32) {
+    out.extend_from_slice(&match endian {
+        Endian::Big => v.to_be_bytes(),
+        Endian::Little => v.to_le_bytes(),
+    });
+}
+
+fn put_u64(out: &mut Vec<u8>, endian: Endian, v: u64) {
+    out.extend_from_slice(&match endian {
+        Endian::Big => v.to_be_bytes(),
+        Endian::Little => v.to_le_bytes(),
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Classic pcap
+
+/// Length of the classic pcap file header.
+pub const PCAP_FILE_HEADER_LEN: usize = 24;
+/// Length of a classic pcap record header.
+pub const PCAP_RECORD_HEADER_LEN: usize = 16;
+/// Length of a record header in the "modified" (Kuznetzov) format: the
+/// classic 16 bytes, then `ifindex` (u32), `protocol` (u16), `pkt_type` (u8)
+/// and one byte of padding. Those extra fields are not decoded.
+pub const MODIFIED_RECORD_HEADER_LEN: usize = 24;
+
+/// Magic of a microsecond pcap file, as read in the writer's byte order.
+pub const PCAP_MAGIC_MICRO: u32 = 0xa1b2_c3d4;
+/// Magic of a nanosecond pcap file.
+pub const PCAP_MAGIC_NANO: u32 = 0xa1b2_3c4d;
+/// Magic of the "modified" pcap format (Alexey Kuznetzov's patches).
+pub const PCAP_MAGIC_MODIFIED: u32 = 0xa1b2_cd34;
+/// First four bytes of a pcapng file: the Section Header Block type, the
+/// same in both byte orders.
+pub const PCAPNG_SHB_BYTES: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
+
+/// What the first four bytes of a file say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Magic {
+    /// Classic pcap, in `endian` order, with `precision` timestamps.
+    Pcap {
+        endian: Endian,
+        precision: Precision,
+        modified: bool,
+    },
+    /// pcapng (byte order comes from the SHB's byte-order magic).
+    Pcapng,
+}
+
+/// Identifies a capture by its first four bytes.
+pub(crate) fn sniff_magic(first: [u8; 4]) -> Option<Magic> {
+    if first == PCAPNG_SHB_BYTES {
+        return Some(Magic::Pcapng);
+    }
+    // Reading the magic little-endian gives the constant itself for a
+    // little-endian file and its byte swap for a big-endian one.
+    let le = u32::from_le_bytes(first);
+    let (endian, magic) = if le >> 16 == 0xa1b2 {
+        (Endian::Little, le)
+    } else {
+        (Endian::Big, le.swap_bytes())
+    };
+    let (precision, modified) = match magic {
+        PCAP_MAGIC_MICRO => (Precision::Micro, false),
+        PCAP_MAGIC_NANO => (Precision::Nano, false),
+        PCAP_MAGIC_MODIFIED => (Precision::Micro, true),
+        _ => return None,
+    };
+    Some(Magic::Pcap {
+        endian,
+        precision,
+        modified,
+    })
+}
+
+/// How a classic pcap file stores its records: byte order and timestamp
+/// precision. Two files with equal encodings can exchange record bytes
+/// unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct PcapEncoding {
+    /// Byte order of every header field.
+    pub endian: Endian,
+    /// Unit of the timestamp fraction.
+    pub precision: Precision,
+}
+
+impl PcapEncoding {
+    /// The encoding of this machine's libpcap: native byte order, microseconds.
+    pub const NATIVE_MICRO: PcapEncoding = PcapEncoding {
+        endian: Endian::NATIVE,
+        precision: Precision::Micro,
+    };
+
+    /// The magic number that announces this encoding.
+    pub const fn magic(self) -> u32 {
+        match self.precision {
+            Precision::Micro => PCAP_MAGIC_MICRO,
+            Precision::Nano => PCAP_MAGIC_NANO,
+        }
+    }
+}
+
+/// The classic pcap file header, decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PcapHeader {
+    /// Byte order and timestamp precision, from the magic number.
+    pub encoding: PcapEncoding,
+    /// Whether this is the "modified" format with 24-byte record headers.
+    pub modified: bool,
+    /// Major version (2 for every file this crate accepts).
+    pub version_major: u16,
+    /// Minor version (normally 4).
+    pub version_minor: u16,
+    /// `thiszone`: always 0 in practice, and ignored (as by libpcap).
+    pub thiszone: i32,
+    /// `sigfigs`: always 0 in practice, ignored.
+    pub sigfigs: u32,
+    /// Maximum captured length per packet the writer promised (not always kept).
+    pub snaplen: u32,
+    /// The whole link-type field: the link type in the low 16 bits, and the
+    /// FCS-length and reserved bits above them, which this crate ignores.
+    pub linktype_field: u32,
+}
+
+impl PcapHeader {
+    /// The link type of every record (the low 16 bits of the field).
+    pub const fn linktype(&self) -> LinkType {
+        LinkType(self.linktype_field as u16)
+    }
+
+    /// The record header length: 16, or 24 for the modified format.
+    pub const fn record_header_len(&self) -> usize {
+        if self.modified {
+            MODIFIED_RECORD_HEADER_LEN
+        } else {
+            PCAP_RECORD_HEADER_LEN
+        }
+    }
+}
+
+/// Decodes a pcap file header; `None` if the magic number is not a pcap one.
+pub(crate) fn decode_pcap_header(b: &[u8; PCAP_FILE_HEADER_LEN]) -> Option<PcapHeader> {
+    let Some(Magic::Pcap {
+        endian,
+        precision,
+        modified,
+    }) = sniff_magic(take(b, 0))
+    else {
+        return None;
+    };
+    let u16_at = |at: usize| endian.read_uint(&b[at..at + 2]) as u16;
+    let u32_at = |at: usize| endian.read_uint(&b[at..at + 4]) as u32;
+    Some(PcapHeader {
+        encoding: PcapEncoding { endian, precision },
+        modified,
+        version_major: u16_at(4),
+        version_minor: u16_at(6),
+        thiszone: u32_at(8) as i32,
+        sigfigs: u32_at(12),
+        snaplen: u32_at(16),
+        linktype_field: u32_at(20),
+    })
+}
+
+/// Encodes a pcap file header (never the modified format: its magic is
+/// written only by [`super::synth`]).
+pub(crate) fn encode_pcap_header(h: &PcapHeader) -> [u8; PCAP_FILE_HEADER_LEN] {
+    let e = h.encoding.endian;
+    let magic = if h.modified {
+        PCAP_MAGIC_MODIFIED
+    } else {
+        h.encoding.magic()
+    };
+    let mut v = Vec::with_capacity(PCAP_FILE_HEADER_LEN);
+    put_u32(&mut v, e, magic);
+    put_u16(&mut v, e, h.version_major);
+    put_u16(&mut v, e, h.version_minor);
+    put_u32(&mut v, e, h.thiszone as u32);
+    put_u32(&mut v, e, h.sigfigs);
+    put_u32(&mut v, e, h.snaplen);
+    put_u32(&mut v, e, h.linktype_field);
+    let mut out = [0u8; PCAP_FILE_HEADER_LEN];
+    out.copy_from_slice(&v);
+    out
+}
+
+/// A classic pcap record header (the first 16 bytes in the modified format too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PcapRecordHeader {
+    pub ts_sec: u32,
+    /// Microseconds or nanoseconds, by the file's precision.
+    pub ts_frac: u32,
+    /// `incl_len`: bytes of packet data stored after the header.
+    pub caplen: u32,
+    /// `orig_len`: the packet's length on the wire.
+    pub origlen: u32,
+}
+
+#[inline(always)]
+pub(crate) fn decode_pcap_record<E: ByteOrder>(
+    b: &[u8; PCAP_RECORD_HEADER_LEN],
+) -> PcapRecordHeader {
+    PcapRecordHeader {
+        ts_sec: u32_of::<E>(take(b, 0)),
+        ts_frac: u32_of::<E>(take(b, 4)),
+        caplen: u32_of::<E>(take(b, 8)),
+        origlen: u32_of::<E>(take(b, 12)),
+    }
+}
+
+/// Encodes a classic record header.
+pub(crate) fn encode_pcap_record(
+    endian: Endian,
+    h: PcapRecordHeader,
+) -> [u8; PCAP_RECORD_HEADER_LEN] {
+    let mut v = Vec::with_capacity(PCAP_RECORD_HEADER_LEN);
+    put_u32(&mut v, endian, h.ts_sec);
+    put_u32(&mut v, endian, h.ts_frac);
+    put_u32(&mut v, endian, h.caplen);
+    put_u32(&mut v, endian, h.origlen);
+    let mut out = [0u8; PCAP_RECORD_HEADER_LEN];
+    out.copy_from_slice(&v);
+    out
+}
+
+/// Reads the caplen field of a classic record header in a runtime byte
+/// order (for checking raw records handed to the writer; not a hot path).
+pub(crate) fn pcap_record_caplen(endian: Endian, b: &[u8; PCAP_RECORD_HEADER_LEN]) -> u32 {
+    endian.read_uint(&b[8..12]) as u32
+}
+
+// ---------------------------------------------------------------------------
+// pcapng
+
+/// Section Header Block.
+pub(crate) const BT_SHB: u32 = 0x0a0d_0d0a;
+/// Interface Description Block.
+pub(crate) const BT_IDB: u32 = 1;
+/// Packet Block (obsolete).
+pub(crate) const BT_PB: u32 = 2;
+/// Simple Packet Block.
+pub(crate) const BT_SPB: u32 = 3;
+/// Enhanced Packet Block.
+pub(crate) const BT_EPB: u32 = 6;
+/// The byte-order magic of an SHB, as read in the section's own order.
+const BYTE_ORDER_MAGIC: u32 = 0x1a2b_3c4d;
+
+/// Block type and total length, then 4 more bytes: enough for an SHB's
+/// byte-order magic, and the minimum length of any block (with the trailer).
+pub(crate) const BLOCK_HEADER_LEN: usize = 8;
+/// Every block ends with its total length again.
+pub(crate) const BLOCK_TRAILER_LEN: usize = 4;
+/// The smallest valid block: header and trailer, no body.
+pub(crate) const MIN_BLOCK_LEN: usize = BLOCK_HEADER_LEN + BLOCK_TRAILER_LEN;
+
+/// Fixed body lengths (after the 8-byte block header).
+pub(crate) const SHB_FIXED_LEN: usize = 16;
+pub(crate) const IDB_FIXED_LEN: usize = 8;
+pub(crate) const EPB_FIXED_LEN: usize = 20;
+pub(crate) const PB_FIXED_LEN: usize = 20;
+pub(crate) const SPB_FIXED_LEN: usize = 4;
+
+/// Option codes this crate reads.
+pub(crate) const OPT_ENDOFOPT: u16 = 0;
+pub(crate) const IF_TSRESOL: u16 = 9;
+pub(crate) const IF_TSOFFSET: u16 = 14;
+/// Option header: code and value length (the value is padded to 4 bytes).
+pub(crate) const OPTION_HEADER_LEN: usize = 4;
+
+/// The byte order of an SHB from its byte-order magic (bytes 8..12 of the
+/// block); `None` if it is neither order.
+pub(crate) fn decode_shb_byte_order(bom: [u8; 4]) -> Option<Endian> {
+    match u32::from_le_bytes(bom) {
+        BYTE_ORDER_MAGIC => Some(Endian::Little),
+        m if m.swap_bytes() == BYTE_ORDER_MAGIC => Some(Endian::Big),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BlockHeader {
+    pub block_type: u32,
+    /// Total length of the block, header and trailer included.
+    pub total_len: u32,
+}
+
+#[inline(always)]
+pub(crate) fn decode_block_header<E: ByteOrder>(b: &[u8; BLOCK_HEADER_LEN]) -> BlockHeader {
+    BlockHeader {
+        block_type: u32_of::<E>(take(b, 0)),
+        total_len: u32_of::<E>(take(b, 4)),
+    }
+}
+
+/// The trailing copy of the total length.
+#[inline(always)]
+pub(crate) fn decode_block_trailer<E: ByteOrder>(b: &[u8; BLOCK_TRAILER_LEN]) -> u32 {
+    u32_of::<E>(*b)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ShbFields {
+    pub major: u16,
+    pub minor: u16,
+    /// Section length, or -1 when unknown. Not used: blocks are walked one by one.
+    #[allow(dead_code)]
+    pub section_len: i64,
+}
+
+/// The SHB body after the block header: byte-order magic, version, section length.
+pub(crate) fn decode_shb<E: ByteOrder>(b: &[u8; SHB_FIXED_LEN]) -> ShbFields {
+    ShbFields {
+        major: u16_of::<E>(take(b, 4)),
+        minor: u16_of::<E>(take(b, 6)),
+        section_len: u64_of::<E>(take(b, 8)) as i64,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IdbFields {
+    pub linktype: u16,
+    pub snaplen: u32,
+}
+
+/// The IDB body: link type, 2 reserved bytes (ignored), snaplen.
+pub(crate) fn decode_idb<E: ByteOrder>(b: &[u8; IDB_FIXED_LEN]) -> IdbFields {
+    IdbFields {
+        linktype: u16_of::<E>(take(b, 0)),
+        snaplen: u32_of::<E>(take(b, 4)),
+    }
+}
+
+/// The fixed part of a packet-carrying block, EPB or obsolete PB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PacketFields {
+    pub interface: u32,
+    /// Timestamp in the interface's units: high word << 32 | low word.
+    pub ts_units: u64,
+    pub caplen: u32,
+    pub origlen: u32,
+}
+
+/// EPB body: interface id (u32), timestamp high, low, caplen, origlen.
+#[inline(always)]
+pub(crate) fn decode_epb<E: ByteOrder>(b: &[u8; EPB_FIXED_LEN]) -> PacketFields {
+    PacketFields {
+        interface: u32_of::<E>(take(b, 0)),
+        ts_units: u64::from(u32_of::<E>(take(b, 4))) << 32 | u64::from(u32_of::<E>(take(b, 8))),
+        caplen: u32_of::<E>(take(b, 12)),
+        origlen: u32_of::<E>(take(b, 16)),
+    }
+}
+
+/// Obsolete Packet Block body: interface id (u16), drops count (u16,
+/// ignored), then as in an EPB.
+#[inline(always)]
+pub(crate) fn decode_pb<E: ByteOrder>(b: &[u8; PB_FIXED_LEN]) -> PacketFields {
+    PacketFields {
+        interface: u32::from(u16_of::<E>(take(b, 0))),
+        ts_units: u64::from(u32_of::<E>(take(b, 4))) << 32 | u64::from(u32_of::<E>(take(b, 8))),
+        caplen: u32_of::<E>(take(b, 12)),
+        origlen: u32_of::<E>(take(b, 16)),
+    }
+}
+
+/// Simple Packet Block body: the original length only.
+#[inline(always)]
+pub(crate) fn decode_spb<E: ByteOrder>(b: &[u8; SPB_FIXED_LEN]) -> u32 {
+    u32_of::<E>(*b)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OptionHeader {
+    pub code: u16,
+    /// Value length before padding.
+    pub len: u16,
+}
+
+pub(crate) fn decode_option_header<E: ByteOrder>(b: &[u8; OPTION_HEADER_LEN]) -> OptionHeader {
+    OptionHeader {
+        code: u16_of::<E>(take(b, 0)),
+        len: u16_of::<E>(take(b, 2)),
+    }
+}
+
+/// The value of an 8-byte option such as `if_tsoffset` (signed seconds).
+pub(crate) fn decode_i64_option<E: ByteOrder>(b: &[u8; 8]) -> i64 {
+    u64_of::<E>(*b) as i64
+}
+
+/// pcapng encoders, used by [`super::synth`] to build test files.
+pub(crate) mod encode {
+    use super::*;
+
+    /// Appends a whole block: header, body padded to 4 bytes, trailer.
+    pub(crate) fn block(out: &mut Vec<u8>, endian: Endian, block_type: u32, body: &[u8]) {
+        let padded = body.len().next_multiple_of(4);
+        let total = (MIN_BLOCK_LEN + padded) as u32;
+        put_u32(out, endian, block_type);
+        put_u32(out, endian, total);
+        out.extend_from_slice(body);
+        out.resize(out.len() + padded - body.len(), 0);
+        put_u32(out, endian, total);
+    }
+
+    /// Appends one option (padded) to an options area.
+    pub(crate) fn option(out: &mut Vec<u8>, endian: Endian, code: u16, value: &[u8]) {
+        put_u16(out, endian, code);
+        put_u16(out, endian, value.len() as u16);
+        out.extend_from_slice(value);
+        out.resize(out.len() + value.len().next_multiple_of(4) - value.len(), 0);
+    }
+
+    /// Ends an options area with `opt_endofopt`.
+    pub(crate) fn end_of_options(out: &mut Vec<u8>, endian: Endian) {
+        put_u32(out, endian, 0);
+    }
+
+    pub(crate) fn shb_body(endian: Endian, major: u16, minor: u16) -> Vec<u8> {
+        let mut v = Vec::new();
+        put_u32(&mut v, endian, BYTE_ORDER_MAGIC);
+        put_u16(&mut v, endian, major);
+        put_u16(&mut v, endian, minor);
+        put_u64(&mut v, endian, u64::MAX); // section length unknown (-1)
+        v
+    }
+
+    pub(crate) fn idb_body(endian: Endian, linktype: u16, snaplen: u32) -> Vec<u8> {
+        let mut v = Vec::new();
+        put_u16(&mut v, endian, linktype);
+        put_u16(&mut v, endian, 0);
+        put_u32(&mut v, endian, snaplen);
+        v
+    }
+
+    pub(crate) fn epb_fixed(endian: Endian, f: PacketFields) -> Vec<u8> {
+        let mut v = Vec::new();
+        put_u32(&mut v, endian, f.interface);
+        put_u32(&mut v, endian, (f.ts_units >> 32) as u32);
+        put_u32(&mut v, endian, f.ts_units as u32);
+        put_u32(&mut v, endian, f.caplen);
+        put_u32(&mut v, endian, f.origlen);
+        v
+    }
+
+    pub(crate) fn pb_fixed(endian: Endian, f: PacketFields) -> Vec<u8> {
+        let mut v = Vec::new();
+        put_u16(&mut v, endian, f.interface as u16);
+        put_u16(&mut v, endian, 0);
+        put_u32(&mut v, endian, (f.ts_units >> 32) as u32);
+        put_u32(&mut v, endian, f.ts_units as u32);
+        put_u32(&mut v, endian, f.caplen);
+        put_u32(&mut v, endian, f.origlen);
+        v
+    }
+
+    pub(crate) fn u32_value(endian: Endian, v: u32) -> Vec<u8> {
+        let mut out = Vec::new();
+        put_u32(&mut out, endian, v);
+        out
+    }
+
+    pub(crate) fn u64_value(endian: Endian, v: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        put_u64(&mut out, endian, v);
+        out
+    }
+
+    /// The modified format's extra record fields: ifindex, protocol,
+    /// pkt_type, padding.
+    pub(crate) fn modified_extra(
+        endian: Endian,
+        ifindex: u32,
+        protocol: u16,
+        pkt_type: u8,
+    ) -> Vec<u8> {
+        let mut v = Vec::new();
+        put_u32(&mut v, endian, ifindex);
+        put_u16(&mut v, endian, protocol);
+        v.push(pkt_type);
+        v.push(0);
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::endian::{BigEndian, LittleEndian};
+
+    #[test]
+    fn sniff_all_magics() {
+        let cases: [([u8; 4], Option<Magic>); 8] = [
+            (
+                [0xd4, 0xc3, 0xb2, 0xa1],
+                Some(Magic::Pcap {
+                    endian: Endian::Little,
+                    precision: Precision::Micro,
+                    modified: false,
+                }),
+            ),
+            (
+                [0xa1, 0xb2, 0xc3, 0xd4],
+                Some(Magic::Pcap {
+                    endian: Endian::Big,
+                    precision: Precision::Micro,
+                    modified: false,
+                }),
+            ),
+            (
+                [0x4d, 0x3c, 0xb2, 0xa1],
+                Some(Magic::Pcap {
+                    endian: Endian::Little,
+                    precision: Precision::Nano,
+                    modified: false,
+                }),
+            ),
+            (
+                [0xa1, 0xb2, 0x3c, 0x4d],
+                Some(Magic::Pcap {
+                    endian: Endian::Big,
+                    precision: Precision::Nano,
+                    modified: false,
+                }),
+            ),
+            (
+                [0x34, 0xcd, 0xb2, 0xa1],
+                Some(Magic::Pcap {
+                    endian: Endian::Little,
+                    precision: Precision::Micro,
+                    modified: true,
+                }),
+            ),
+            (
+                [0xa1, 0xb2, 0xcd, 0x34],
+                Some(Magic::Pcap {
+                    endian: Endian::Big,
+                    precision: Precision::Micro,
+                    modified: true,
+                }),
+            ),
+            ([0x0a, 0x0d, 0x0d, 0x0a], Some(Magic::Pcapng)),
+            ([0x1f, 0x8b, 0x08, 0x00], None),
+        ];
+        for (bytes, want) in cases {
+            assert_eq!(sniff_magic(bytes), want, "{bytes:02x?}");
+        }
+    }
+
+    #[test]
+    fn record_header_both_orders() {
+        let le = [1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0];
+        let be = [0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4];
+        let want = PcapRecordHeader {
+            ts_sec: 1,
+            ts_frac: 2,
+            caplen: 3,
+            origlen: 4,
+        };
+        assert_eq!(decode_pcap_record::<LittleEndian>(&le), want);
+        assert_eq!(decode_pcap_record::<BigEndian>(&be), want);
+        assert_eq!(encode_pcap_record(Endian::Little, want), le);
+        assert_eq!(encode_pcap_record(Endian::Big, want), be);
+    }
+
+    #[test]
+    fn pcap_header_round_trip() {
+        let h = PcapHeader {
+            encoding: PcapEncoding {
+                endian: Endian::Big,
+                precision: Precision::Nano,
+            },
+            modified: false,
+            version_major: 2,
+            version_minor: 4,
+            thiszone: -3600,
+            sigfigs: 0,
+            snaplen: 65535,
+            linktype_field: 0x0030_0001,
+        };
+        let bytes = encode_pcap_header(&h);
+        assert_eq!(&bytes[..4], &[0xa1, 0xb2, 0x3c, 0x4d]);
+        assert_eq!(decode_pcap_header(&bytes), Some(h));
+        assert_eq!(h.linktype(), LinkType::ETHERNET);
+    }
+
+    #[test]
+    fn shb_byte_order() {
+        assert_eq!(
+            decode_shb_byte_order([0x4d, 0x3c, 0x2b, 0x1a]),
+            Some(Endian::Little)
+        );
+        assert_eq!(
+            decode_shb_byte_order([0x1a, 0x2b, 0x3c, 0x4d]),
+            Some(Endian::Big)
+        );
+        assert_eq!(decode_shb_byte_order([0, 0, 0, 0]), None);
+    }
+
+    #[test]
+    fn epb_and_pb_fields() {
+        let f = PacketFields {
+            interface: 3,
+            ts_units: 0x0102_0304_0506_0708,
+            caplen: 60,
+            origlen: 1514,
+        };
+        for endian in [Endian::Little, Endian::Big] {
+            let epb: [u8; 20] = encode::epb_fixed(endian, f).try_into().unwrap();
+            let pb: [u8; 20] = encode::pb_fixed(endian, f).try_into().unwrap();
+            let (e, p) = match endian {
+                Endian::Little => (
+                    decode_epb::<LittleEndian>(&epb),
+                    decode_pb::<LittleEndian>(&pb),
+                ),
+                Endian::Big => (decode_epb::<BigEndian>(&epb), decode_pb::<BigEndian>(&pb)),
+            };
+            assert_eq!(e, f);
+            assert_eq!(p, f);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! Byte sources for the capture readers: a whole file in memory (memory map,
+//! owned or static bytes) or any [`Read`] behind a bounded buffer.
+//!
+//! Both implement [`Input`], a minimal "make `n` bytes visible, then consume
+//! them" interface. The format readers are generic over it, so the memory
+//! case compiles to plain slice indexing.
+//!
+//! The streaming buffer grows only when a record needs more room, and never
+//! past its `max` ([`super::MAX_BLOCK_LEN`]): the format readers check every
+//! length read from the file against that limit *before* asking for the
+//! bytes, so no length field can make this module allocate more.
+
+use std::borrow::Cow;
+use std::io::{self, Read};
+
+use memmap2::Mmap;
+
+/// "Make bytes visible, then consume them": what the format readers need
+/// from a byte source.
+pub(crate) trait Input {
+    /// Makes at least `n` bytes visible from the current position if the
+    /// input has that many left; returns how many are visible (fewer than
+    /// `n` only at the end of the input).
+    fn fill(&mut self, n: usize) -> io::Result<usize>;
+
+    /// The visible bytes from the current position.
+    fn window(&self) -> &[u8];
+
+    /// Consumes `n` visible bytes and returns them; they stay valid until
+    /// the next call that takes `&mut self`. Never consumes more than is
+    /// visible.
+    fn advance(&mut self, n: usize) -> &[u8];
+
+    /// Absolute byte offset of the current position in the file.
+    fn position(&self) -> u64;
+}
+
+/// The bytes of a file held in memory.
+pub(crate) enum Bytes {
+    /// A read-only memory map of the file.
+    Mapped(Mmap),
+    /// Bytes handed over by the caller.
+    Owned(Cow<'static, [u8]>),
+}
+
+impl Bytes {
+    #[inline(always)]
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(m) => m,
+            Bytes::Owned(b) => b,
+        }
+    }
+}
+
+/// A whole file in memory; reading is slicing.
+pub(crate) struct MemorySource {
+    bytes: Bytes,
+    /// Current position; never past the end.
+    pos: usize,
+}
+
+impl MemorySource {
+    pub(crate) fn new(bytes: Bytes) -> Self {
+        MemorySource { bytes, pos: 0 }
+    }
+
+    /// The whole file.
+    pub(crate) fn all(&self) -> &[u8] {
+        self.bytes.as_slice()
+    }
+}
+
+impl Input for MemorySource {
+    #[inline(always)]
+    fn fill(&mut self, _n: usize) -> io::Result<usize> {
+        Ok(self.bytes.as_slice().len() - self.pos)
+    }
+
+    #[inline(always)]
+    fn window(&self) -> &[u8] {
+        self.bytes.as_slice().get(self.pos..).unwrap_or_default()
+    }
+
+    #[inline(always)]
+    fn advance(&mut self, n: usize) -> &[u8] {
+        let all = self.bytes.as_slice();
+        let start = self.pos;
+        let end = start.saturating_add(n).min(all.len());
+        self.pos = end;
+        all.get(start..end).unwrap_or_default()
+    }
+
+    #[inline(always)]
+    fn position(&self) -> u64 {
+        self.pos as u64
+    }
+}
+
+/// Size of the first buffer allocation of a [`StreamSource`]: big enough
+/// that reads are large, small enough not to matter for a tiny pipe.
+const INITIAL_BUFFER: usize = 256 * 1024;
+
+/// A [`Read`] behind a buffer that holds at least the current record.
+pub(crate) struct StreamSource {
+    reader: Box<dyn Read + Send>,
+    /// `buf[start..end]` is visible and unconsumed; `buf[..start]` was
+    /// consumed (the last [`Input::advance`] result lives there until the
+    /// next `fill` compacts).
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// Absolute file offset of `buf[start]`.
+    offset: u64,
+    /// The reader returned 0 once; it is not asked again.
+    eof: bool,
+    /// The buffer never grows past this.
+    max: usize,
+}
+
+impl StreamSource {
+    pub(crate) fn new(reader: Box<dyn Read + Send>, max: usize) -> Self {
+        StreamSource {
+            reader,
+            buf: Vec::new(),
+            start: 0,
+            end: 0,
+            offset: 0,
+            eof: false,
+            max,
+        }
+    }
+}
+
+impl Input for StreamSource {
+    fn fill(&mut self, n: usize) -> io::Result<usize> {
+        // Callers check lengths against `max` first; clamp anyway so a bug
+        // there cannot turn into a huge allocation.
+        let n = n.min(self.max);
+        if self.end - self.start >= n || self.eof {
+            return Ok(self.end - self.start);
+        }
+        // Not enough room after `start`: move the unconsumed tail to the
+        // front. This copies at most one partial record per buffer's worth.
+        if self.buf.len() - self.start < n {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.buf.len() < n {
+            let grown = n.max(self.buf.len() * 2).max(INITIAL_BUFFER).min(self.max);
+            self.buf.resize(grown, 0);
+        }
+        while self.end - self.start < n {
+            match self.reader.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(k) => self.end += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(self.end - self.start)
+    }
+
+    #[inline]
+    fn window(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    #[inline]
+    fn advance(&mut self, n: usize) -> &[u8] {
+        let n = n.min(self.end - self.start);
+        let start = self.start;
+        self.start += n;
+        self.offset += n as u64;
+        &self.buf[start..start + n]
+    }
+
+    #[inline]
+    fn position(&self) -> u64 {
+        self.offset
+    }
+}
+
+/// One of the two kinds of source.
+pub(crate) enum Source {
+    Memory(MemorySource),
+    Stream(StreamSource),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out at most 3 bytes per call, to exercise the
+    /// refill loop.
+    struct Trickle(Vec<u8>, usize);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(3).min(self.0.len() - self.1);
+            buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+            self.1 += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn stream_fills_across_small_reads_and_keeps_offsets() {
+        let data: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        let mut s = StreamSource::new(Box::new(Trickle(data.clone(), 0)), 4096);
+        assert!(s.fill(10).unwrap() >= 10);
+        assert_eq!(s.advance(10), &data[..10]);
+        assert_eq!(s.position(), 10);
+        assert_eq!(s.fill(2000).unwrap(), 990);
+        assert_eq!(s.advance(5000), &data[10..]);
+        assert_eq!(s.position(), 1000);
+        assert_eq!(s.fill(1).unwrap(), 0);
+    }
+
+    #[test]
+    fn stream_never_grows_past_max() {
+        let data = vec![7u8; 10_000];
+        let mut s = StreamSource::new(Box::new(io::Cursor::new(data)), 100);
+        assert_eq!(s.fill(1_000_000).unwrap(), 100);
+        assert!(s.buf.len() <= 100);
+    }
+
+    #[test]
+    fn memory_advance_is_clamped() {
+        let mut m = MemorySource::new(Bytes::Owned(Cow::Borrowed(b"abcdef")));
+        assert_eq!(m.fill(100).unwrap(), 6);
+        assert_eq!(m.advance(4), b"abcd");
+        assert_eq!(m.window(), b"ef");
+        assert_eq!(m.advance(100), b"ef");
+        assert_eq!(m.position(), 6);
+        assert_eq!(m.fill(1).unwrap(), 0);
+    }
+}
