@@ -1,1 +1,253 @@
-//! tcpdump-style filters. (In progress.)
+//! tcpdump-style packet filters, evaluated on a
+//! [`PacketSummary`](crate::flow::PacketSummary).
+//!
+//! ```
+//! use pcap_core::filter::{Filter, Needs};
+//! use pcap_core::flow::{PacketSummary, tcp_flags};
+//!
+//! let f: Filter = "tcp and (dst port 80 or 443) and not net 10.0.0.0/8".parse()?;
+//! assert!(f.needs().contains(Needs::PORTS | Needs::IP_ADDRS));
+//! let pkt = PacketSummary::tcp(
+//!     "192.0.2.1".parse().unwrap(), 50000,
+//!     "198.51.100.7".parse().unwrap(), 443,
+//!     tcp_flags::SYN,
+//! );
+//! assert!(f.matches(&pkt));
+//! # Ok::<(), pcap_core::filter::ParseError>(())
+//! ```
+//!
+//! # Syntax
+//!
+//! | primitive | matches |
+//! | --- | --- |
+//! | `host A`, `src host A`, `dst host A`, `src and dst host A` | IPv4/IPv6 address `A` (either end unless qualified); `src A` / `dst A` / bare `A` imply `host` |
+//! | `net CIDR`, `net A mask M`, `net 10.1` | the network (also with `src`/`dst`); host bits must be clear |
+//! | `port N`, `portrange A-B` | a TCP, UDP or SCTP port (also with `src`/`dst`, and `tcp`/`udp`/`sctp` before them) |
+//! | `tcp`, `udp`, `icmp`, `icmp6`, `sctp`, `proto N` | the upper-layer IP protocol (after IPv6 extension headers) |
+//! | `ip`, `ip6` | IPv4 / IPv6; `ip proto N`, `ip host A`, `ip6 net N` combine |
+//! | `vlan`, `vlan ID` | any VLAN tag / a tag with that ID (any of the frame's tags) |
+//!
+//! Operators: `not`/`!`, `and`/`&&`, `or`/`||`, parentheses. Precedence
+//! is the conventional **`not` > `and` > `or`** (tcpdump itself gives `and`
+//! and `or` the same precedence, left to right: `a or b and c` is
+//! `(a or b) and c` in tcpdump but `a or (b and c)` here; add parentheses
+//! when in doubt). As in tcpdump, a bare value after `and`/`or` repeats
+//! the previous qualifiers: `host 10.0.0.1 or 10.0.0.2`, `port 80 or 443`.
+//!
+//! Differences from tcpdump: filters look **through VLAN tags** (tcpdump's
+//! `host X` does not match a tagged frame unless the expression says
+//! `vlan and host X`); `icmp` is protocol 1 and `proto N` matches over
+//! both IPv4 and IPv6; host names and service names are not resolved.
+//!
+//! # Large address sets
+//!
+//! [`Filter::from_file`] reads one address or CIDR per line (`#` starts a
+//! comment) into a filter matching either end of a packet; combine it
+//! with [`Filter::and`] / [`Filter::not`]. Whatever the source, an `or` of
+//! many `host`/`net` tests compiles into one sorted range table searched
+//! by bisection.
+//!
+//! # Parsing only what is needed
+//!
+//! [`Filter::needs`] says which parts of the packet the filter reads; a
+//! dissector can stop parsing early (and add [`Needs::FLOW`] when packets
+//! also go to the flow table).
+//!
+//! # Session search
+//!
+//! [`Filter::expr`] exposes the parsed tree ([`Expr`]); [`Expr::to_sql`]
+//! translates it for a sessions table (see [`sql`] for the columns).
+
+mod ast;
+mod compile;
+mod ipset;
+mod parse;
+pub mod sql;
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+pub use ast::{Dir, Expr, Primitive};
+pub use compile::Needs;
+pub use ipset::{IpNet, IpNetError, IpSet};
+pub use parse::ParseError;
+pub use sql::{SqlValue, ip_to_blob};
+
+use crate::flow::PacketSummary;
+
+/// A compiled filter: the expression tree and its fast predicate.
+#[derive(Clone, Debug)]
+pub struct Filter {
+    expr: Expr,
+    node: compile::Node,
+    needs: Needs,
+}
+
+/// An error reading an address list ([`Filter::from_file`]).
+#[derive(Debug, thiserror::Error)]
+pub enum FilterFileError {
+    /// The file could not be read.
+    #[error("{source_name}: {error}")]
+    Io {
+        /// The file name.
+        source_name: String,
+        /// The I/O error.
+        #[source]
+        error: std::io::Error,
+    },
+    /// A line is not an address or CIDR.
+    #[error("{source_name}:{line}: {message}: `{entry}`")]
+    Entry {
+        /// The file name (or the name given to [`Filter::from_address_list`]).
+        source_name: String,
+        /// 1-based line number.
+        line: usize,
+        /// The offending entry.
+        entry: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The list has no entries at all.
+    #[error("{source_name}: no address or network in the list")]
+    Empty {
+        /// The file name.
+        source_name: String,
+    },
+}
+
+impl Filter {
+    /// Parses and compiles a tcpdump-style expression.
+    pub fn parse(expr: &str) -> Result<Filter, ParseError> {
+        Ok(Filter::from_expr(parse::parse(expr)?))
+    }
+
+    /// Compiles an expression tree.
+    pub fn from_expr(expr: Expr) -> Filter {
+        let node = compile::compile(&expr);
+        let needs = expr.needs();
+        Filter { expr, node, needs }
+    }
+
+    /// Reads an address list file: one IPv4/IPv6 address or CIDR per line,
+    /// `#` to the end of a line is a comment, blank lines are ignored.
+    /// The filter matches packets with either address in the list. Bits
+    /// after a CIDR's prefix are cleared (`10.1.2.3/8` means `10.0.0.0/8`).
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Filter, FilterFileError> {
+        let path = path.as_ref();
+        let source_name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|error| FilterFileError::Io {
+            source_name: source_name.clone(),
+            error,
+        })?;
+        Filter::from_address_list(&text, &source_name)
+    }
+
+    /// [`from_file`](Self::from_file) on text in memory; `source_name`
+    /// names it in errors.
+    pub fn from_address_list(text: &str, source_name: &str) -> Result<Filter, FilterFileError> {
+        let mut items = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let entry = line.split('#').next().unwrap_or("").trim();
+            if entry.is_empty() {
+                continue;
+            }
+            let bad = |message: &str| FilterFileError::Entry {
+                source_name: source_name.to_owned(),
+                line: i + 1,
+                entry: entry.to_owned(),
+                message: message.to_owned(),
+            };
+            let prim = match entry.split_once('/') {
+                Some((a, p)) => {
+                    let addr = a.parse().map_err(|_| bad("not an IP address"))?;
+                    let prefix = p.parse().map_err(|_| bad("not a prefix length"))?;
+                    let net =
+                        IpNet::new_truncating(addr, prefix).map_err(|e| bad(&e.to_string()))?;
+                    Primitive::Net {
+                        dir: Dir::Either,
+                        net,
+                    }
+                }
+                None => Primitive::Host {
+                    dir: Dir::Either,
+                    addr: entry
+                        .parse()
+                        .map_err(|_| bad("not an IP address or CIDR"))?,
+                },
+            };
+            items.push(Expr::Prim(prim));
+        }
+        let expr = match items.len() {
+            0 => {
+                return Err(FilterFileError::Empty {
+                    source_name: source_name.to_owned(),
+                });
+            }
+            1 => items.pop().expect("one item"),
+            _ => Expr::Or(items),
+        };
+        Ok(Filter::from_expr(expr))
+    }
+
+    /// Whether the packet passes the filter.
+    #[inline]
+    pub fn matches(&self, pkt: &PacketSummary) -> bool {
+        self.node.eval(pkt)
+    }
+
+    /// The packet parts the filter reads.
+    pub fn needs(&self) -> Needs {
+        self.needs
+    }
+
+    /// The parsed expression (for display or [`Expr::to_sql`]).
+    pub fn expr(&self) -> &Expr {
+        &self.expr
+    }
+
+    /// Packets passing both filters.
+    #[must_use]
+    pub fn and(self, other: Filter) -> Filter {
+        Filter::from_expr(Expr::And(vec![self.expr, other.expr]))
+    }
+
+    /// Packets passing either filter.
+    #[must_use]
+    pub fn or(self, other: Filter) -> Filter {
+        Filter::from_expr(Expr::Or(vec![self.expr, other.expr]))
+    }
+
+    /// Packets failing this filter.
+    #[allow(clippy::should_implement_trait)]
+    #[must_use]
+    pub fn not(self) -> Filter {
+        Filter::from_expr(self.expr.not())
+    }
+}
+
+impl FromStr for Filter {
+    type Err = ParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Filter::parse(s)
+    }
+}
+
+impl fmt::Display for Filter {
+    /// The expression in tcpdump syntax (parses back to the same tree).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.expr.fmt(f)
+    }
+}
+
+impl PartialEq for Filter {
+    fn eq(&self, other: &Self) -> bool {
+        self.expr == other.expr
+    }
+}
+
+impl Eq for Filter {}
+
+#[cfg(test)]
+mod tests;
