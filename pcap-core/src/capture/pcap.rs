@@ -145,8 +145,9 @@ fn next_in<'s, E: ByteOrder, I: Input>(
                 field: "caplen",
                 offset: 8,
                 detail: Cow::Owned(format!(
-                    "captured length {} exceeds the limit of {} (the larger of snaplen {} and 262144, \
-                     at most 16 MiB): the record header is corrupt and the framing is lost",
+                    "captured length {} exceeds the limit of {} (snaplen {}; the limit is \
+                     max(snaplen, 262144), at most 16 MiB): the record header is corrupt and \
+                     the framing is lost",
                     h.caplen, st.max_caplen, st.header.snaplen
                 )),
             },
