@@ -144,8 +144,9 @@ fn bit_runs_close_on_bytes(cx: &Ctxt, input: &Input, layout: &Layout) {
                 last.span(),
                 format!(
                     "{who} span {} bits, which does not end on a byte boundary: \
-                     a run of bit fields must close on a byte boundary ({missing} more bits needed)",
-                    run.bits
+                     a run of bit fields must close on a byte boundary ({missing} more bit{} needed)",
+                    run.bits,
+                    if missing == 1 { "" } else { "s" }
                 ),
             );
         } else if run.bits > 128 {
@@ -295,15 +296,7 @@ fn slices_have_length(cx: &Ctxt, input: &Input) {
 }
 
 fn generated_names_do_not_collide(cx: &Ctxt, input: &Input) {
-    const RESERVED: &[&str] = &[
-        "NONE",
-        "DEFAULT",
-        "PARSE_ALL",
-        "ALL",
-        "FIELDS",
-        "FIXED_LEN",
-        "NAME",
-    ];
+    const RESERVED: &[&str] = &["NONE", "DEFAULT", "PARSE_ALL", "ALL", "FIELDS", "FIXED_LEN"];
     let mut seen: HashMap<String, String> = RESERVED
         .iter()
         .map(|r| (r.to_string(), String::from("the derive itself")))

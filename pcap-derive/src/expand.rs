@@ -268,10 +268,10 @@ impl<'i, 'a> Gen<'i, 'a> {
             }
             (Kind::Ipv4, _) => {
                 let b = byte_list(a, off, 4);
-                quote!(::core::net::Ipv4Addr::from(#b))
+                quote!(<::core::net::Ipv4Addr as ::core::convert::From<[u8; 4]>>::from(#b))
             }
             (Kind::Ipv6, _) => {
-                quote!(::core::net::Ipv6Addr::from(::pcap_core::__private::array::<16>(&#a[#off..#off + 16])))
+                quote!(<::core::net::Ipv6Addr as ::core::convert::From<[u8; 16]>>::from(::pcap_core::__private::array::<16>(&#a[#off..#off + 16])))
             }
             (Kind::Mac, _) => {
                 quote!(::pcap_core::MacAddr(::pcap_core::__private::array::<6>(&#a[#off..#off + 6])))
@@ -878,7 +878,9 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
 
     // Compile-time checks of user types' widths.
     let type_asserts = input.fields.iter().enumerate().filter_map(|(i, f)| {
-        let ty = &f.ty;
+        // Checked in a free constant (so `cargo check` reports it), where the
+        // struct's lifetime is not in scope: `'static` stands in for it.
+        let ty = &static_lifetime(&f.ty, lt);
         if f.kind != Kind::Custom || f.with().is_some() {
             return None;
         }
@@ -892,7 +894,7 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
                     f.ident
                 );
                 Some(quote_spanned! {syn::spanned::Spanned::span(span)=>
-                    ::core::assert!(::pcap_core::__private::fits::<#ty>(#b), #msg);
+                    const _: () = ::core::assert!(::pcap_core::__private::fits::<#ty>(#b), #msg);
                 })
             }
             (_, Some(b), _) => {
@@ -902,7 +904,7 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
                     f.ident, b.value
                 );
                 Some(quote_spanned! {syn::spanned::Spanned::span(span)=>
-                    ::core::assert!(::pcap_core::__private::fits::<#ty>(#bits), #msg);
+                    const _: () = ::core::assert!(::pcap_core::__private::fits::<#ty>(#bits), #msg);
                 })
             }
             _ => None,
@@ -1090,10 +1092,10 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
             }
         }
 
+        #(#type_asserts)*
+
         #[allow(dead_code)]
         impl<#lt> #ident<#lt> {
-            /// Compile-time checks of user types' widths (evaluated when a parser is instantiated).
-            const __PCAP_ASSERTS: () = { #(#type_asserts)* };
 
             #(#assoc_flag_consts)*
             /// No field: only what is needed to find the header's end is read.
@@ -1111,8 +1113,6 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
             pub const FIELDS: &'static [::pcap_core::FieldSpec] = &[#(Self::#spec_names),*];
             /// Length in bytes of the constant-layout prefix.
             pub const FIXED_LEN: usize = #prefix_len;
-            /// The header's name, as errors give it.
-            pub const NAME: &'static str = #name;
 
             /// Parses the header in its declared byte order; returns it and the bytes after it.
             #[inline]
@@ -1162,7 +1162,6 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
             #[inline]
             #[allow(unused_variables, unused_mut, unused_parens, clippy::all)]
             fn __pcap_parse<__E: ::pcap_core::ByteOrder>(__pcap_bytes: &#lt [u8], __pcap_flags: #flags_ty) -> ::core::result::Result<(Self, &#lt [u8]), ::pcap_core::Error> {
-                let () = Self::__PCAP_ASSERTS;
                 let __pcap_flags: #bits_ty = __pcap_flags.bits();
                 #parse_walk
                 ::core::result::Result::Ok((#ident { #fields_lit }, __pcap_rest))
@@ -1171,7 +1170,6 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
             #[inline]
             #[allow(unused_variables, unused_mut, unused_parens, clippy::all)]
             fn __pcap_header_len<__E: ::pcap_core::ByteOrder>(__pcap_bytes: &#lt [u8]) -> ::core::result::Result<usize, ::pcap_core::Error> {
-                let () = Self::__PCAP_ASSERTS;
                 #len_walk
                 ::core::result::Result::Ok(__pcap_buf.len())
             }
@@ -1179,7 +1177,6 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
             #[inline]
             #[allow(unused_variables, unused_mut, unused_parens, clippy::all)]
             fn __pcap_view<__E: ::pcap_core::ByteOrder>(__pcap_bytes: &#lt [u8]) -> ::core::result::Result<#view_ty<#lt>, ::pcap_core::Error> {
-                let () = Self::__PCAP_ASSERTS;
                 #view_walk
                 ::core::result::Result::Ok(#view_ty {
                     __pcap_prefix,
@@ -1253,4 +1250,19 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
             }
         }
     }
+}
+
+/// `ty` with the struct's lifetime replaced by `'static`.
+fn static_lifetime(ty: &syn::Type, lt: &syn::Lifetime) -> syn::Type {
+    struct Replace<'l>(&'l syn::Lifetime);
+    impl syn::visit_mut::VisitMut for Replace<'_> {
+        fn visit_lifetime_mut(&mut self, l: &mut syn::Lifetime) {
+            if l.ident == self.0.ident {
+                *l = syn::Lifetime::new("'static", l.span());
+            }
+        }
+    }
+    let mut ty = ty.clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Replace(lt), &mut ty);
+    ty
 }

@@ -29,15 +29,32 @@ pub fn stubs(input: &DeriveInput) -> TokenStream {
         .iter()
         .filter_map(|f| f.ident.as_ref())
         .collect();
-    let consts = field_idents.iter().map(|f| {
+    // Each name once, even when fields collide with each other or with the
+    // fixed names: a duplicate stub would only add errors.
+    let mut seen: std::collections::HashSet<String> =
+        ["NONE", "DEFAULT", "PARSE_ALL", "ALL", "FIELDS", "FIXED_LEN"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    let mut consts = Vec::new();
+    for f in &field_idents {
         let upper = names::upper(f);
-        let (p, u, o) = (format_ident!("PARSE_{}", upper), format_ident!("UNPACK_{}", upper), format_ident!("{}", upper));
-        quote! {
-            pub const #p: #flags_ty = #flags_ty(0);
-            pub const #u: #flags_ty = #flags_ty(0);
-            pub const #o: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec { name: "", bit_offset: ::core::option::Option::None, bit_width: ::core::option::Option::None };
+        let flag = |name: String| {
+            let ident = format_ident!("{}", name);
+            quote!(pub const #ident: #flags_ty = #flags_ty(0);)
+        };
+        for name in [format!("PARSE_{upper}"), format!("UNPACK_{upper}")] {
+            if seen.insert(name.clone()) {
+                consts.push(flag(name));
+            }
         }
-    });
+        if seen.insert(upper.clone()) {
+            let o = format_ident!("{}", upper);
+            consts.push(quote! {
+                pub const #o: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec { name: "", bit_offset: ::core::option::Option::None, bit_width: ::core::option::Option::None };
+            });
+        }
+    }
     quote! {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
         #vis struct #flags_ty(u128);

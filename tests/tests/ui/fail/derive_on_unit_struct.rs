@@ -1,0 +1,6 @@
+use pcap_core::Header;
+
+#[derive(Header)]
+struct Bad;
+
+fn main() {}

@@ -1,0 +1,8 @@
+use pcap_core::Header;
+
+#[derive(Header)]
+struct Bad {
+    kind: u8,
+}
+
+fn main() {}
