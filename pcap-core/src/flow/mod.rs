@@ -5,12 +5,20 @@
 //!   filled by the dissector. Nothing in this module parses packets.
 //! - [`FlowKey`] / [`CommunityId`] — the canonical 5-tuple and its
 //!   Community ID v1 hash.
+//! - [`FlowTable`] — bidirectional sessions with [`Locations`] of their
+//!   packets, handed out when they end.
 
 mod community_id;
+mod locations;
 mod summary;
+mod table;
 
 pub use community_id::{
     COMMUNITY_ID_LEN, CommunityId, FlowKey, Side, community_id, icmp_port_equivalents,
     proto_has_ports,
 };
+pub use locations::{Location, LocationDecodeError, LocationIter, Locations};
 pub use summary::{IpPair, MAX_VLANS, PacketSummary, ip_proto, tcp_flags};
+pub use table::{
+    DirStats, EndReason, Endpoint, FlowConfig, FlowStats, FlowTable, Session, Timestamp,
+};

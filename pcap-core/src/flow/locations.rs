@@ -1,0 +1,290 @@
+//! [`Locations`]: where a session's packets are, as a compact byte string.
+//!
+//! Each packet is a `(file_index, offset)` [`Location`] — which file of a
+//! consecutive capture, and the byte offset of its record (or block) in
+//! that file. A session with a million packets would need 16 MB as a
+//! `Vec<Location>`; delta-encoded varints need 2–4 bytes a packet.
+//!
+//! Encoding, relative to the previous location (initially `(0, 0)`), as
+//! unsigned LEB128 varints over up to 128 bits:
+//!
+//! - same file: `zigzag(offset - prev_offset) << 1` (the difference taken
+//!   modulo 2^64, read as signed, so backwards moves are fine too);
+//! - another file: `zigzag(file_index - prev_file_index) << 1 | 1`,
+//!   followed by the absolute offset.
+//!
+//! The bytes can be stored as is (an SQLite BLOB) and decoded later with
+//! [`LocationIter::new`] or [`Locations::from_bytes`].
+
+/// Where one packet is: file number within a consecutive capture, and the
+/// byte offset of its record/block in that file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Location {
+    /// Index of the file in the list of files given together.
+    pub file_index: u32,
+    /// Byte offset of the packet's record (pcap) or block (pcapng).
+    pub offset: u64,
+}
+
+impl Location {
+    /// A location.
+    pub const fn new(file_index: u32, offset: u64) -> Self {
+        Location { file_index, offset }
+    }
+}
+
+/// The delta-encoded locations of a session's packets, in push order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Locations {
+    bytes: Vec<u8>,
+    count: u64,
+    last: Location,
+}
+
+/// Encoded bytes that are not a valid location list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("malformed location list: bad varint at byte {position}")]
+pub struct LocationDecodeError {
+    /// Byte offset of the varint that could not be read.
+    pub position: usize,
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u128) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads a LEB128 varint; `None` if truncated or longer than 128 bits.
+fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u128> {
+    let mut v: u128 = 0;
+    for shift in (0..128).step_by(7) {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        let chunk = u128::from(b & 0x7f);
+        // The 19th byte may only contribute the top 2 bits.
+        if shift == 126 && chunk > 3 {
+            return None;
+        }
+        v |= chunk << shift;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+impl Locations {
+    /// An empty list.
+    pub const fn new() -> Self {
+        Locations {
+            bytes: Vec::new(),
+            count: 0,
+            last: Location::new(0, 0),
+        }
+    }
+
+    /// Appends a packet's location.
+    pub fn push(&mut self, loc: Location) {
+        if loc.file_index == self.last.file_index {
+            let delta = loc.offset.wrapping_sub(self.last.offset) as i64;
+            put_varint(&mut self.bytes, u128::from(zigzag(delta)) << 1);
+        } else {
+            let delta = i64::from(loc.file_index) - i64::from(self.last.file_index);
+            put_varint(&mut self.bytes, (u128::from(zigzag(delta)) << 1) | 1);
+            put_varint(&mut self.bytes, u128::from(loc.offset));
+        }
+        self.last = loc;
+        self.count += 1;
+    }
+
+    /// Number of locations.
+    pub fn len(&self) -> u64 {
+        self.count
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The last location pushed.
+    pub fn last(&self) -> Option<Location> {
+        (self.count > 0).then_some(self.last)
+    }
+
+    /// The encoded bytes (see the module docs).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Decodes the locations in order.
+    pub fn iter(&self) -> LocationIter<'_> {
+        LocationIter::new(&self.bytes)
+    }
+
+    /// Takes encoded bytes back, checking that they decode.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Locations, LocationDecodeError> {
+        let mut it = LocationIter::new(&bytes);
+        let mut count = 0;
+        let mut last = Location::default();
+        for loc in it.by_ref() {
+            count += 1;
+            last = loc;
+        }
+        if let Some(position) = it.error_position() {
+            return Err(LocationDecodeError { position });
+        }
+        Ok(Locations { bytes, count, last })
+    }
+}
+
+impl<'a> IntoIterator for &'a Locations {
+    type Item = Location;
+    type IntoIter = LocationIter<'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// Decodes a location list. Stops at the end of the bytes, or at the first
+/// malformed varint ([`error_position`](Self::error_position) then says
+/// where).
+#[derive(Clone, Debug)]
+pub struct LocationIter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    prev: Location,
+    error: Option<usize>,
+}
+
+impl<'a> LocationIter<'a> {
+    /// Iterates over encoded bytes (from [`Locations::as_bytes`]).
+    pub fn new(bytes: &'a [u8]) -> Self {
+        LocationIter {
+            bytes,
+            at: 0,
+            prev: Location::default(),
+            error: None,
+        }
+    }
+
+    /// Where decoding failed, if it did.
+    pub fn error_position(&self) -> Option<usize> {
+        self.error
+    }
+
+    fn fail(&mut self, position: usize) -> Option<Location> {
+        self.error = Some(position);
+        self.at = self.bytes.len();
+        None
+    }
+}
+
+impl Iterator for LocationIter<'_> {
+    type Item = Location;
+
+    fn next(&mut self) -> Option<Location> {
+        if self.at >= self.bytes.len() {
+            return None;
+        }
+        let start = self.at;
+        let Some(head) = get_varint(self.bytes, &mut self.at) else {
+            return self.fail(start);
+        };
+        let Ok(payload) = u64::try_from(head >> 1) else {
+            return self.fail(start);
+        };
+        let loc = if head & 1 == 0 {
+            Location {
+                file_index: self.prev.file_index,
+                offset: self.prev.offset.wrapping_add(unzigzag(payload) as u64),
+            }
+        } else {
+            let file = i64::from(self.prev.file_index) + unzigzag(payload);
+            let offset_at = self.at;
+            let offset = get_varint(self.bytes, &mut self.at).and_then(|v| u64::try_from(v).ok());
+            match (u32::try_from(file), offset) {
+                (Ok(file_index), Some(offset)) => Location { file_index, offset },
+                (Err(_), _) => return self.fail(start),
+                (_, None) => return self.fail(offset_at),
+            }
+        };
+        self.prev = loc;
+        Some(loc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn typical_session_is_compact() {
+        let mut l = Locations::new();
+        let mut off = 24;
+        for _ in 0..1000 {
+            l.push(Location::new(0, off));
+            off += 1514 + 16;
+        }
+        l.push(Location::new(1, 24));
+        l.push(Location::new(1, 5000));
+        assert_eq!(l.len(), 1002);
+        assert!(l.as_bytes().len() < 1002 * 3, "{}", l.as_bytes().len());
+        let v: Vec<Location> = l.iter().collect();
+        assert_eq!(v[0], Location::new(0, 24));
+        assert_eq!(v[1000], Location::new(1, 24));
+        assert_eq!(l.last(), Some(Location::new(1, 5000)));
+    }
+
+    #[test]
+    fn malformed_bytes_are_reported() {
+        assert_eq!(
+            Locations::from_bytes(vec![0x80]),
+            Err(LocationDecodeError { position: 0 })
+        );
+        // A file change with its offset missing.
+        assert_eq!(
+            Locations::from_bytes(vec![0x04, 0x05]),
+            Err(LocationDecodeError { position: 2 })
+        );
+        // File index going below zero.
+        let mut it = LocationIter::new(&[0x03, 0x00]);
+        assert_eq!(it.next(), None);
+        assert_eq!(it.error_position(), Some(0));
+        assert_eq!(
+            Locations::from_bytes(vec![0xff; 30]).unwrap_err().position,
+            0
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn encode_decode_round_trip(locs in proptest::collection::vec((any::<u32>(), any::<u64>()), 0..50),
+                                    small in proptest::collection::vec((0u32..3, 0u64..100_000), 0..50)) {
+            for list in [locs, small] {
+                let mut l = Locations::new();
+                let want: Vec<Location> = list.iter().map(|&(f, o)| Location::new(f, o)).collect();
+                for &loc in &want {
+                    l.push(loc);
+                }
+                let got: Vec<Location> = l.iter().collect();
+                prop_assert_eq!(&got, &want);
+                let back = Locations::from_bytes(l.as_bytes().to_vec()).unwrap();
+                prop_assert_eq!(back, l);
+            }
+        }
+    }
+}
