@@ -7,9 +7,12 @@
 //!   Community ID v1 hash.
 //! - [`FlowTable`] — bidirectional sessions with [`Locations`] of their
 //!   packets, handed out when they end.
+//! - [`StreamReassembler`] / [`TcpStreamPair`] — TCP byte streams from
+//!   segments, with gaps recorded.
 
 mod community_id;
 mod locations;
+mod reassembly;
 mod summary;
 mod table;
 
@@ -18,6 +21,7 @@ pub use community_id::{
     proto_has_ports,
 };
 pub use locations::{Location, LocationDecodeError, LocationIter, Locations};
+pub use reassembly::{DEFAULT_MAX_BUFFERED, Gap, StreamReassembler, TcpStreamPair};
 pub use summary::{IpPair, MAX_VLANS, PacketSummary, ip_proto, tcp_flags};
 pub use table::{
     DirStats, EndReason, Endpoint, FlowConfig, FlowStats, FlowTable, Session, Timestamp,
