@@ -1159,6 +1159,8 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
                 }
             }
 
+            // Inlined into `parse`/`parse_endian`, themselves inlined into
+            // callers: with constant flags, the per-field flag tests fold away.
             #[inline]
             #[allow(unused_variables, unused_mut, unused_parens, clippy::all)]
             fn __pcap_parse<__E: ::pcap_core::ByteOrder>(__pcap_bytes: &#lt [u8], __pcap_flags: #flags_ty) -> ::core::result::Result<(Self, &#lt [u8]), ::pcap_core::Error> {
