@@ -1,5 +1,5 @@
 //! tcpdump-style packet filters, evaluated on a
-//! [`PacketSummary`](crate::flow::PacketSummary).
+//! [`PacketSummary`].
 //!
 //! ```
 //! use pcap_core::filter::{Filter, Needs};

@@ -26,7 +26,7 @@
 //! neighbor solicitation/advertisement (135/136), node information query
 //! and response (139/140), home agent address discovery (144/145).
 //!
-//! Nothing here allocates except [`CommunityId::to_string`] and
+//! Nothing here allocates except `CommunityId::to_string` and
 //! [`CommunityId::hex`]; [`CommunityId`] itself is a small `Copy` value
 //! holding the text.
 

@@ -9,12 +9,16 @@
 //!   packets, handed out when they end.
 //! - [`StreamReassembler`] / [`TcpStreamPair`] — TCP byte streams from
 //!   segments, with gaps recorded.
+//!
+//! Each submodule's docs give its rules (the Community ID algorithm, the
+//! location encoding, when sessions end and the defaults, reassembly
+//! policy); everything is re-exported here.
 
-mod community_id;
-mod locations;
-mod reassembly;
-mod summary;
-mod table;
+pub mod community_id;
+pub mod locations;
+pub mod reassembly;
+pub mod summary;
+pub mod table;
 
 pub use community_id::{
     COMMUNITY_ID_LEN, CommunityId, FlowKey, Side, community_id, icmp_port_equivalents,

@@ -302,7 +302,8 @@ impl BuildHasher for SeededFx {
     }
 }
 
-/// Bidirectional session tracking (see the [module docs](self)).
+/// Bidirectional session tracking (see the [module docs](crate::flow::table)
+/// for when sessions end and the defaults).
 ///
 /// ```
 /// use pcap_core::flow::{FlowTable, Location, PacketSummary, Timestamp, tcp_flags};
