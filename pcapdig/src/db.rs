@@ -1,0 +1,1 @@
+//! The SQLite session index schema (in progress).
