@@ -27,7 +27,7 @@ impl Checked {
 
     /// Compares two values: `None` if either is invalid.
     #[inline]
-    pub fn cmp(self, other: Checked) -> Option<core::cmp::Ordering> {
+    pub fn compare(self, other: Checked) -> Option<core::cmp::Ordering> {
         Some(self.0?.cmp(&other.0?))
     }
 }

@@ -164,13 +164,11 @@ fn bit_runs_close_on_bytes(cx: &Ctxt, input: &Input, layout: &Layout) {
 fn attribute_combinations(cx: &Ctxt, input: &Input) {
     for f in &input.fields {
         let a = &f.attrs;
-        if let Some(endian) = &a.endian {
-            if f.is_bit_field() {
-                cx.error_at(
-                    endian.span,
-                    format!("field `{}` is a bit field: `endian` applies to whole-byte fields (bit fields are read most significant bit first)", f.ident),
-                );
-            }
+        if let (Some(endian), true) = (&a.endian, f.is_bit_field()) {
+            cx.error_at(
+                endian.span,
+                format!("field `{}` is a bit field: `endian` applies to whole-byte fields (bit fields are read most significant bit first)", f.ident),
+            );
         }
         if let Some(len) = &a.len {
             if a.bits.is_some() || a.bytes.is_some() {
@@ -188,16 +186,14 @@ fn attribute_combinations(cx: &Ctxt, input: &Input) {
                 );
             }
         }
-        if f.is_bit_field() {
-            if let Some(when) = &a.when {
-                cx.error_spanned_by(
-                    when,
-                    format!(
-                        "field `{}` is a bit field: `when` applies to whole-byte fields",
-                        f.ident
-                    ),
-                );
-            }
+        if let (Some(when), true) = (&a.when, f.is_bit_field()) {
+            cx.error_spanned_by(
+                when,
+                format!(
+                    "field `{}` is a bit field: `when` applies to whole-byte fields",
+                    f.ident
+                ),
+            );
         }
         if let (Some(_), Some(bits)) = (&a.with, &a.bits) {
             cx.error_at(

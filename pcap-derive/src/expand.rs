@@ -723,7 +723,7 @@ impl<'i, 'a> Gen<'i, 'a> {
         use_code.extend(advance);
 
         // Present only `when` the condition holds.
-        let result = match (&f.attrs.when, mode) {
+        match (&f.attrs.when, mode) {
             (Some(when), _) => {
                 let invalid = self.err(
                     "invalid_len",
@@ -771,8 +771,7 @@ impl<'i, 'a> Gen<'i, 'a> {
                     };
                 }
             }
-        };
-        result
+        }
     }
 
     /// Fields of the struct literal.
@@ -1027,11 +1026,7 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
             quote!(#ty)
         };
         if when {
-            let slot = if starts || is_var {
-                quote!(self.#chunk)
-            } else {
-                quote!(self.#chunk)
-            };
+            let slot = quote!(self.#chunk);
             accessors.push(quote! {
                 #[doc = #doc]
                 #[doc = ""]

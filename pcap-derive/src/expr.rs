@@ -131,7 +131,7 @@ pub fn checked_bool(expr: &Expr, on_invalid: &TokenStream) -> TokenStream {
                 _ => quote!(o.is_ge()),
             };
             quote! {
-                match ::pcap_core::__private::Checked::cmp(#l, #r) {
+                match ::pcap_core::__private::Checked::compare(#l, #r) {
                     ::core::option::Option::Some(o) => #test,
                     ::core::option::Option::None => return ::core::result::Result::Err(#on_invalid),
                 }
@@ -184,7 +184,7 @@ mod tests {
     fn comparisons_with_arithmetic_are_checked() {
         let e: Expr = syn::parse_quote!(hlen * 4 > 20 && flag);
         let code = checked_bool(&e, &quote!(err)).to_string();
-        assert!(code.contains("Checked :: cmp"), "{code}");
+        assert!(code.contains("Checked :: compare"), "{code}");
         let plain: Expr = syn::parse_quote!(version == 6);
         assert_eq!(
             checked_bool(&plain, &quote!(err)).to_string(),
