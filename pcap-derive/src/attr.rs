@@ -274,7 +274,8 @@ mod tests {
     fn suggests_close_keys() {
         assert_eq!(closest("bit", FIELD_KEYS), Some("bits"));
         assert_eq!(closest("lenght", FIELD_KEYS), Some("len"));
-        assert_eq!(closest("endianness", FIELD_KEYS), None);
+        assert_eq!(closest("endianness", FIELD_KEYS), Some("endian"));
+        assert_eq!(closest("offset", FIELD_KEYS), None);
         assert_eq!(closest("defualt", FIELD_KEYS), Some("default"));
     }
 }
