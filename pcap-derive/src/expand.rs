@@ -1124,6 +1124,13 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
                 }
             }
 
+            /// [`Self::parse_endian`] with the byte order as a type: readers
+            /// that fix the order once per file call this in their hot loop.
+            #[inline]
+            pub fn parse_as<__E: ::pcap_core::ByteOrder>(bytes: &#lt [u8], flags: #flags_ty) -> ::core::result::Result<(Self, &#lt [u8]), ::pcap_core::Error> {
+                Self::__pcap_parse::<__E>(bytes, flags)
+            }
+
             /// The header's length, reading only what its `len` needs.
             #[inline]
             pub fn header_len(bytes: &[u8]) -> ::core::result::Result<usize, ::pcap_core::Error> {

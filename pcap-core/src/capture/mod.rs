@@ -91,6 +91,7 @@ mod headers;
 mod linktype;
 mod pcap;
 mod pcapng;
+pub mod schema;
 mod source;
 pub mod synth;
 mod timestamp;

@@ -111,6 +111,15 @@ impl<'a> Record<'a> {
             }
         }
     }
+    /// [`Self::parse_endian`] with the byte order as a type: readers
+    /// that fix the order once per file call this in their hot loop.
+    #[inline]
+    pub fn parse_as<__E: ::pcap_core::ByteOrder>(
+        bytes: &'a [u8],
+        flags: RecordFields,
+    ) -> ::core::result::Result<(Self, &'a [u8]), ::pcap_core::Error> {
+        Self::__pcap_parse::<__E>(bytes, flags)
+    }
     /// The header's length, reading only what its `len` needs.
     #[inline]
     pub fn header_len(
