@@ -1,1 +1,44 @@
-//! Protocol layers.
+//! Protocol layers declared with `#[derive(Header)]`, and the dissector that
+//! chains them.
+//!
+//! One module per protocol, each in the same order: constants → the header
+//! schema → helpers → `Display` → tests. Every module states its panic
+//! contract: after the single length check of `parse`/`view`, no accessor
+//! can panic.
+//!
+//! ```
+//! use protocols::{Config, Dissector, dissect::linktype};
+//!
+//! // Ethernet / IPv4 / UDP 1234 → 53, no payload.
+//! let mut frame = vec![0xff; 12];
+//! frame.extend_from_slice(&[0x08, 0x00]);
+//! frame.extend_from_slice(&[0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+//! frame.extend_from_slice(&[0x04, 0xd2, 0, 53, 0, 8, 0, 0]);
+//! let d = Dissector::new(Config::minimal()).dissect(linktype::ETHERNET, &frame);
+//! assert!(d.error.is_none());
+//! assert_eq!((d.summary.sport, d.summary.dport, d.summary.protocol), (1234, 53, 17));
+//! assert_eq!(d.ipv4.first().unwrap().header.src_addr.value().unwrap().to_string(), "10.0.0.1");
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod dissect;
+pub mod dns;
+pub mod eth;
+pub mod gtp;
+pub mod http;
+pub mod icmp;
+pub mod ipv4;
+pub mod ipv6;
+pub mod loopback;
+pub mod sll;
+pub mod stack;
+pub mod tcp;
+pub mod udp;
+pub mod vlan;
+
+pub use dissect::{
+    Config, Depth, DissectError, Dissection, Dissector, FnLayer, Hit, LayerKind, Next, UserLayer,
+    UserStep,
+};
+pub use stack::Stack;

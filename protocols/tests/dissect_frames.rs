@@ -1,0 +1,367 @@
+//! The dissector over real packets from the shared corpus, checked against
+//! what tshark 4.0 reports for them (`expected/*.fields.noreasm.tsv`), and
+//! over every truncation of them (an error, never a panic).
+
+mod common;
+
+use common::frames::*;
+use pcap_core::flow::community_id;
+use protocols::dissect::linktype;
+use protocols::dns::DnsMessage;
+use protocols::{Config, Depth, Dissection, Dissector, LayerKind};
+
+fn all<'a>(link: u16, data: &'a [u8]) -> Dissection<'a> {
+    Dissector::new(Config::all()).dissect(link, data)
+}
+
+fn names(d: &Dissection<'_>) -> String {
+    d.protocols().collect::<Vec<_>>().join(":")
+}
+
+fn cid(d: &Dissection<'_>) -> String {
+    community_id(&d.summary)
+        .map(|c| c.as_str().to_owned())
+        .unwrap_or_default()
+}
+
+fn qname(m: &DnsMessage<'_>) -> String {
+    m.first_question()
+        .and_then(|q| q.qname().ok())
+        .map(|n| n.display(m.msg).to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn http_syn() {
+    let d = all(linktype::ETHERNET, HTTP_SYN);
+    assert!(d.error.is_none(), "{:?}", d.error);
+    let eth = d.eth.as_ref().unwrap();
+    assert_eq!(eth.src.value().unwrap().to_string(), "00:00:01:00:00:00");
+    assert_eq!(eth.dst.value().unwrap().to_string(), "fe:ff:20:00:01:00");
+    assert_eq!(eth.ethertype.value(), Some(&0x0800));
+    let ip = &d.ipv4.first().unwrap().header;
+    assert_eq!(ip.src_addr.value().unwrap().to_string(), "145.254.160.237");
+    assert_eq!(ip.ttl.value(), Some(&128));
+    assert_eq!(ip.ihl.value().map(|h| h * 4), Some(20));
+    let tcp = d.tcp.first().unwrap();
+    assert_eq!(tcp.header.src_port.value(), Some(&3372));
+    assert_eq!(tcp.header.seq_num.value(), Some(&951057939));
+    assert_eq!(tcp.header.flags.value(), Some(&0x002));
+    assert_eq!(tcp.header.data_offset.value().map(|o| o * 4), Some(28));
+    assert_eq!(tcp.payload_len, Some(0));
+    assert_eq!(names(&d), "eth:ip:tcp");
+    assert_eq!(cid(&d), "1:D0Hb5PnRilB52ktTszXCb9PSY8M=");
+}
+
+#[test]
+fn http_get_and_response() {
+    let d = all(linktype::ETHERNET, HTTP_GET);
+    assert!(d.error.is_none(), "{:?}", d.error);
+    assert_eq!(d.tcp.first().unwrap().payload_len, Some(479));
+    assert_eq!(d.summary.payload_len, 479);
+    let http = &d.http.as_ref().unwrap().header;
+    assert_eq!(http.method(), Some(&b"GET"[..]));
+    assert_eq!(http.uri(), Some(&b"/download.html"[..]));
+    assert_eq!(http.host(), Some(&b"www.ethereal.com"[..]));
+    assert_eq!(names(&d), "eth:ip:tcp:http");
+
+    // Cut to 200 bytes by us: tcp.len still follows the IP length.
+    let d = all(linktype::ETHERNET, HTTP_200);
+    assert!(d.error.is_none(), "{:?}", d.error);
+    assert_eq!(d.tcp.first().unwrap().payload_len, Some(1380));
+    assert_eq!(d.http.as_ref().unwrap().header.status_code(), Some(200));
+}
+
+#[test]
+fn qinq_s_tag_and_c_tags() {
+    let d = all(linktype::ETHERNET, DOT1AD);
+    assert!(d.error.is_none(), "{:?}", d.error);
+    let tags: Vec<_> = d
+        .vlans
+        .iter()
+        .map(|v| (v.is_s_tag(), *v.tag.vid.value().unwrap()))
+        .collect();
+    assert_eq!(tags, [(true, 1525), (false, 30)]);
+    assert!(d.summary.s_tag);
+    assert_eq!(d.summary.vlans(), &[1525, 30]);
+    assert_eq!(names(&d), "eth:ieee8021ad:vlan:ip:icmp");
+    assert_eq!(cid(&d), "1:yz8cAvyz8bjFgU4IVBUues5SuoQ=");
+
+    let d = all(linktype::ETHERNET, QINQINQ);
+    let ids: Vec<_> = d
+        .vlans
+        .iter()
+        .map(|v| *v.tag.vid.value().unwrap())
+        .collect();
+    assert_eq!(ids, [30, 20, 10]);
+    assert_eq!(d.tcp.first().unwrap().header.data_offset.value(), Some(&11));
+    assert_eq!(cid(&d), "1:yvyB8h+3dnggTZW0UEITWCst97w=");
+}
+
+#[test]
+fn icmp_error_quotes_are_further_occurrences() {
+    let d = all(linktype::ETHERNET, ICMP_UNREACH);
+    assert!(d.error.is_none(), "{:?}", d.error);
+    let ips: Vec<_> = d
+        .ipv4
+        .iter()
+        .map(|h| {
+            (
+                h.header.src_addr.value().unwrap().to_string(),
+                *h.header.protocol.value().unwrap(),
+                h.quoted,
+            )
+        })
+        .collect();
+    assert_eq!(
+        ips,
+        [
+            ("192.168.1.102".to_string(), 1, false),
+            ("192.168.1.1".to_string(), 17, true)
+        ]
+    );
+    let udp = d.udp.first().unwrap();
+    assert!(udp.quoted);
+    assert_eq!(
+        (
+            udp.header.src_port.value(),
+            udp.header.dst_port.value(),
+            udp.header.length.value()
+        ),
+        (Some(&53), Some(&59207), Some(&143))
+    );
+    let dns = &d.dns.first().unwrap().header;
+    assert_eq!(dns.header.id.value(), Some(&0x98a4));
+    assert_eq!(qname(dns), "secure.ed4.net");
+    assert_eq!(
+        dns.a_records().map(|a| a.to_string()).collect::<Vec<_>>(),
+        ["208.94.20.14"]
+    );
+    assert_eq!(names(&d), "eth:ip:icmp:ip:udp:dns");
+    // The summary (and Community ID) describe the outer ICMP packet.
+    assert_eq!(
+        (d.summary.protocol, d.summary.icmp_type, d.summary.icmp_code),
+        (1, 3, 3)
+    );
+    assert_eq!(cid(&d), "1:GGvyj18dEx42K7edkkcDklsnKqs=");
+}
+
+#[test]
+fn dns_over_udp_tcp_and_raw_links() {
+    let d = all(linktype::ETHERNET, DNS_PTR);
+    let m = &d.dns.first().unwrap().header;
+    assert_eq!(qname(m), "8.8.8.8.in-addr.arpa");
+    assert_eq!(m.header.response.value(), Some(&true));
+    assert_eq!(m.header.ancount.value(), Some(&1));
+    assert_eq!(m.first_question().unwrap().qtype(), 12);
+
+    let d = all(linktype::ETHERNET, DNS_TCP);
+    assert!(d.error.is_none(), "{:?}", d.error);
+    let m = &d.dns.first().unwrap().header;
+    assert_eq!(
+        (m.header.id.value(), qname(m).as_str()),
+        (Some(&0x5e63), "google.com")
+    );
+    assert_eq!(d.tcp.first().unwrap().payload_len, Some(30));
+    assert_eq!(cid(&d), "1:aiyyBmnGUlby3uK/mWpMfvJm2U4=");
+
+    for (link, frame, cid_expected) in [
+        (linktype::RAW, RAW_V4_DNS, "1:OKbYiGWWAB3wLXxo7KapbynR8Ow="),
+        (linktype::IPV6, RAW_V6_DNS, "1:1FSzoKTN3kdS1kVgew4uLcB0OVI="),
+    ] {
+        let d = all(link, frame);
+        assert!(d.error.is_none(), "{:?}", d.error);
+        let m = &d.dns.first().unwrap().header;
+        assert_eq!(qname(m), "example.com");
+        assert_eq!(m.header.id.value(), Some(&0x1234));
+        assert_eq!(cid(&d), cid_expected);
+    }
+}
+
+#[test]
+fn ipv6_extension_headers_walked_to_udp() {
+    let d = all(linktype::ETHERNET, IPV6_EXT);
+    assert!(d.error.is_none(), "{:?}", d.error);
+    let v6 = &d.ipv6.first().unwrap().header;
+    assert_eq!(v6.fixed.next_header.value(), Some(&0));
+    assert_eq!(v6.ext.protocol, 17);
+    assert!(v6.ext.count > 4);
+    let udp = &d.udp.first().unwrap().header;
+    assert_eq!(
+        (udp.src_port.value(), udp.dst_port.value()),
+        (Some(&12345), Some(&54321))
+    );
+    assert_eq!(udp.length.value(), Some(&18));
+    let protos = names(&d);
+    assert!(
+        protos.starts_with("eth:ipv6:ipv6.hopopts:ipv6.routing:ipv6.fraghdr:ipv6.dstopts"),
+        "{protos}"
+    );
+    assert_eq!(cid(&d), "1:OsoxryFDgvSt1WDFMuA9dgW2Lpg=");
+}
+
+#[test]
+fn non_first_fragment_has_no_ports() {
+    let d = all(linktype::ETHERNET, FRAG_2ND);
+    assert!(d.error.is_none(), "{:?}", d.error);
+    let ip = &d.ipv4.first().unwrap().header;
+    assert_eq!(
+        (ip.frag_offset.value(), ip.more_frags.value()),
+        (Some(&6), Some(&false))
+    );
+    assert!(d.udp.is_empty());
+    assert!(d.summary.is_fragment && !d.summary.has_l4);
+    assert_eq!(cid(&d), "1:AiBDrMxldi8P32GX0eucSBan8ow=");
+}
+
+#[test]
+fn gtp_tunnel_inner_flow() {
+    let d = all(linktype::ETHERNET, GTP6);
+    assert!(d.error.is_none(), "{:?}", d.error);
+    assert_eq!(d.vlans.first().unwrap().tag.vid.value(), Some(&2048));
+    let srcs: Vec<_> = d
+        .ipv6
+        .iter()
+        .map(|h| h.header.fixed.src_addr.value().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        srcs,
+        [
+            "1111:2222:3333:4444:5555:6666:0:1",
+            "1111:2222:3333:4444:5555:7777::"
+        ]
+    );
+    let ports: Vec<_> = d
+        .udp
+        .iter()
+        .map(|u| *u.header.src_port.value().unwrap())
+        .collect();
+    assert_eq!(ports, [62301, 53]);
+    let m = &d.dns.first().unwrap().header;
+    assert_eq!(qname(m), "xxxxxx5.xxxxxxx6.com");
+    assert_eq!(m.header.ancount.value(), Some(&17));
+    assert_eq!(m.a_records().count(), 15);
+    assert_eq!(m.a_records().next().unwrap().to_string(), "10.1.9.182");
+    assert_eq!(cid(&d), "1:mNf0yqDrqQxOfOhpjw7hkxjMLNA=");
+}
+
+#[test]
+fn cooked_loopback_and_raw_links() {
+    let d = all(linktype::NULL, LOOPBACK_V6);
+    assert!(d.error.is_none(), "{:?}", d.error);
+    assert_eq!(names(&d), "null:ipv6:tcp:http");
+    assert_eq!(d.tcp.first().unwrap().payload_len, Some(484));
+    assert_eq!(
+        d.http.as_ref().unwrap().header.host(),
+        Some(&b"localhost:8080"[..])
+    );
+    assert_eq!(cid(&d), "1:DrvL6kiQCet+fHyhUo1q/hvD/NI=");
+
+    let d = all(linktype::LINUX_SLL, SLL_SYN);
+    assert!(d.error.is_none(), "{:?}", d.error);
+    assert_eq!(d.sll.as_ref().unwrap().protocol.value(), Some(&0x0800));
+    assert_eq!(d.summary.sport, 46656);
+    assert_eq!(cid(&d), "1:2yIc1nOKpII1OaQM5xqRj49LriE=");
+
+    let d = all(linktype::LINUX_SLL2, SLL2_ICMP);
+    assert!(d.error.is_none(), "{:?}", d.error);
+    assert_eq!(names(&d), "sll:ip:icmp");
+    assert_eq!(cid(&d), "1:VvzjLzIppyRTdjrTPqO6X5e/Sj8=");
+}
+
+#[test]
+fn truncated_ip_keeps_outer_layers() {
+    let d = all(linktype::ETHERNET, IP4_TRUNC);
+    assert!(d.eth.is_some());
+    let e = d.error.as_ref().unwrap();
+    assert_eq!((e.layer, e.offset), (LayerKind::Ipv4, 14));
+    assert!(e.error.is_truncated());
+    assert_eq!(names(&d), "eth");
+    assert!(d.summary.ip.is_none());
+}
+
+#[test]
+fn unsupported_link_type_is_an_error() {
+    let d = all(127, HTTP_SYN);
+    assert!(matches!(
+        d.error.as_ref().unwrap().layer,
+        LayerKind::Link(127)
+    ));
+}
+
+#[test]
+fn minimal_config_parses_only_default_fields_and_stops_at_transport() {
+    let d = Dissector::new(Config::minimal()).dissect(linktype::ETHERNET, HTTP_GET);
+    assert!(d.eth.is_none());
+    let ip = &d.ipv4.first().unwrap().header;
+    assert!(ip.ttl.is_skipped() && ip.src_addr.is_value());
+    let tcp = &d.tcp.first().unwrap().header;
+    assert!(tcp.seq_num.is_skipped() && tcp.src_port.is_value());
+    assert!(d.http.is_none());
+    // The summary is filled whatever the flags.
+    assert_eq!((d.summary.sport, d.summary.dport), (3372, 80));
+    assert_eq!(d.summary.tcp_seq, 951057940);
+    assert_eq!(cid(&d), "1:D0Hb5PnRilB52ktTszXCb9PSY8M=");
+
+    // A layer with NONE flags is walked through but not stored.
+    let d = Dissector::new(Config::none()).dissect(linktype::ETHERNET, HTTP_GET);
+    assert!(d.ipv4.is_empty() && d.tcp.is_empty());
+    assert_eq!(names(&d), "eth:ip:tcp");
+    assert_eq!(d.summary.dport, 80);
+
+    let cfg = Config {
+        stop_after: Depth::Network,
+        ..Config::all()
+    };
+    let d = Dissector::new(cfg).dissect(linktype::ETHERNET, HTTP_GET);
+    assert_eq!(names(&d), "eth:ip");
+    assert!(d.tcp.is_empty());
+}
+
+#[test]
+fn every_truncation_and_corruption_is_an_error_not_a_panic() {
+    let frames: [(u16, &[u8]); 16] = [
+        (linktype::ETHERNET, HTTP_SYN),
+        (linktype::ETHERNET, HTTP_GET),
+        (linktype::ETHERNET, DOT1AD),
+        (linktype::ETHERNET, QINQINQ),
+        (linktype::ETHERNET, ICMP_UNREACH),
+        (linktype::ETHERNET, DNS_PTR),
+        (linktype::ETHERNET, IPV6_EXT),
+        (linktype::ETHERNET, FRAG_2ND),
+        (linktype::ETHERNET, GTP6),
+        (linktype::NULL, LOOPBACK_V6),
+        (linktype::LINUX_SLL, SLL_SYN),
+        (linktype::LINUX_SLL2, SLL2_ICMP),
+        (linktype::RAW, RAW_V4_DNS),
+        (linktype::IPV6, RAW_V6_DNS),
+        (linktype::ETHERNET, DNS_TCP),
+        (linktype::ETHERNET, IP4_TRUNC),
+    ];
+    let dissectors = [
+        Dissector::new(Config::all()),
+        Dissector::new(Config::minimal()),
+        Dissector::new(Config::none()),
+    ];
+    for (link, frame) in frames {
+        for len in 0..frame.len() {
+            for dis in &dissectors {
+                let d = dis.dissect(link, &frame[..len]);
+                if let Some(e) = &d.error {
+                    assert!(e.offset <= len, "{e}");
+                    let _ = e.to_string();
+                }
+            }
+        }
+        // Flip every byte to a few values: malformed lengths, pointers, versions.
+        let mut copy = frame.to_vec();
+        for i in 0..copy.len().min(200) {
+            let orig = copy[i];
+            for v in [0x00, 0xff, 0xc0, 0x45, orig ^ 0x0f] {
+                copy[i] = v;
+                let _ = dissectors[0].dissect(link, &copy);
+            }
+            copy[i] = orig;
+        }
+    }
+}
