@@ -207,10 +207,14 @@ impl Read for Chunky {
     }
 }
 
+/// A record as compared across sources: offset, `frame.time_epoch`,
+/// caplen, origlen, interface, link type, data.
+type Summary = (u64, String, u32, u32, u32, LinkType, Vec<u8>);
+
 /// What one reading of a file produced, to compare the three sources.
 #[derive(Debug, PartialEq)]
 struct Outcome {
-    records: Vec<(u64, String, u32, u32, u32, LinkType, Vec<u8>)>,
+    records: Vec<Summary>,
     /// Error kind, layer, offset and message, if reading ended with one.
     error: Option<(ErrorKind, Option<&'static str>, u64, String)>,
     format: Option<Format>,
@@ -338,7 +342,6 @@ fn check_file(dir: &Path, name: &str, manifest: &HashMap<String, Vec<String>>) {
         index += 1;
     };
     let mapped = read_all(CaptureReader::open(&path), &mut check);
-    drop(check);
 
     let bytes = fs::read(&path).unwrap();
     let streamed = read_all(

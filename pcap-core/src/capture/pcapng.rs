@@ -172,7 +172,7 @@ fn frame_block<E: ByteOrder, I: Input>(
             },
         )
     };
-    if total < MIN_BLOCK_LEN || total % 4 != 0 {
+    if total < MIN_BLOCK_LEN || total & 3 != 0 {
         return Err(bad_len(format!(
             "{name} block length {total}: must be a multiple of 4 and at least {MIN_BLOCK_LEN}"
         )));

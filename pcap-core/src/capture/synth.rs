@@ -447,7 +447,7 @@ pub fn traffic(spec: TrafficSpec) -> Traffic {
     let flows = (0..spec.flows.max(1))
         .map(|i| {
             let r = rng.next();
-            let tcp = r % 5 != 0;
+            let tcp = r % 5 >= 1;
             Flow {
                 client: [10, (i >> 16) as u8, (i >> 8) as u8, i as u8],
                 server: if r & 0x100 == 0 {
@@ -504,7 +504,7 @@ impl Iterator for Traffic {
                 1 => (false, 0, 0x012), // SYN-ACK
                 2 => (true, 0, 0x010),  // ACK
                 _ => {
-                    let to_server = dir_roll % 3 == 0;
+                    let to_server = dir_roll % 3 < 1;
                     let len = match size_roll {
                         0..=39 => 1460,
                         40..=69 => 0,
@@ -514,7 +514,7 @@ impl Iterator for Traffic {
                 }
             }
         } else {
-            (n % 2 == 0, 20 + (dir_roll >> 8) as usize % 480, 0)
+            (n & 1 == 0, 20 + (dir_roll >> 8) as usize % 480, 0)
         };
         let data = build_frame(flow, to_server, payload_len, flags, ip_id, dir_roll as u8);
         if flow.tcp && n >= 1 {
