@@ -1,13 +1,474 @@
-//! `pcapdig carve` (in progress).
+//! `pcapdig carve`: write indexed sessions back out as classic pcap,
+//! reading only their records.
+//!
+//! * Packets of all given sessions are merged in capture order: file order
+//!   (the order files were indexed), then offset; a packet in two given
+//!   sessions is written once.
+//! * Classic pcap sources: each record is read at its stored offset (the
+//!   file header, then just that record's header and bytes of the memory
+//!   map) and copied byte for byte (`Record::raw`). The output has the link
+//!   type, snaplen, byte order and timestamp precision of the first file;
+//!   a record from a file of another encoding is re-encoded (same
+//!   timestamp, lengths and bytes).
+//! * pcapng sources: written as classic pcap records with the file's
+//!   precision (nanoseconds if any timestamp in the file had sub-microsecond
+//!   digits, else microseconds) and the record's own byte order-independent
+//!   content. pcap_core has no random access into pcapng (the interface of
+//!   a block is known only from the blocks before it), so pcapng files are
+//!   walked block by block through the memory map without dissecting
+//!   anything, keeping just the blocks at the stored offsets.
+//! * Checks: before reading a file, its size and content hash must match
+//!   the index (else carve refuses, naming the file); each record at a
+//!   stored offset must parse, have the file's link type, and a timestamp
+//!   inside the session's first..last time. A file that moved can be found
+//!   by name in `--search-path` directories.
+//! * `--payload DIR`: instead of (or besides, with `-o`) the pcap, writes
+//!   `DIR/ID.client` and `DIR/ID.server`, the reassembled TCP byte streams
+//!   of each TCP session, and reports gaps on stderr.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use pcap_core::Endian;
+use pcap_core::capture::{
+    CaptureReader, Format, LinkType, PCAP_FILE_HEADER_LEN, PcapEncoding, PcapWriter, Precision,
+    Record, WriterConfig, caplen_limit,
+};
+use pcap_core::flow::{Locations, TcpStreamPair};
+
+use crate::db;
 
 /// Arguments of `pcapdig carve`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Input files.
-    pub files: Vec<std::path::PathBuf>,
+    /// The index database.
+    #[arg(long, default_value_os_t = crate::default_db())]
+    pub db: PathBuf,
+    /// Session ids (from `pcapdig sessions`).
+    #[arg(required = true)]
+    pub ids: Vec<i64>,
+    /// Output pcap file.
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+    /// Directories where to look for moved capture files, by file name.
+    #[arg(long = "search-path")]
+    pub search_path: Vec<PathBuf>,
+    /// Write the reassembled TCP streams of each session into this
+    /// directory (ID.client, ID.server).
+    #[arg(long)]
+    pub payload: Option<PathBuf>,
+}
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+struct FileInfo {
+    path: String,
+    name: String,
+    size: i64,
+    hash: String,
+    format: String,
+    linktype: Option<i64>,
+    precision: Option<String>,
+    endian: Option<String>,
+}
+
+struct SessionInfo {
+    id: i64,
+    proto: u8,
+    first_ts: i64,
+    last_ts: i64,
+    src_ip: Vec<u8>,
+    sport: u16,
+    locations: Locations,
+}
+
+/// A record read back, owned.
+struct Packet {
+    ts_secs: i64,
+    ts_nanos: u32,
+    origlen: u32,
+    linktype: LinkType,
+    data: Vec<u8>,
+    raw: Vec<u8>,
+    /// Classic pcap encoding of `raw`, if it is a classic record.
+    encoding: Option<PcapEncoding>,
 }
 
 /// Runs the subcommand.
-pub fn run(_args: Args) -> crate::CliResult {
-    Err("not implemented yet".into())
+pub fn run(args: Args) -> crate::CliResult {
+    if args.output.is_none() && args.payload.is_none() {
+        return Err("give -o OUT.pcap and/or --payload DIR".into());
+    }
+    let conn = db::open(&args.db, false)?;
+    let mut sessions = Vec::new();
+    for &id in &args.ids {
+        let row = conn.query_row(
+            "SELECT proto, first_ts, last_ts, src_ip, sport, locations FROM sessions WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, u8>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                    r.get::<_, u16>(4)?,
+                    r.get::<_, Vec<u8>>(5)?,
+                ))
+            },
+        );
+        let (proto, first_ts, last_ts, src_ip, sport, locs) = match row {
+            Ok(r) => r,
+            Err(rusqlite::Error::QueryReturnedNoRows) => {
+                return Err(format!("no session {id} in {}", args.db.display()).into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let locations = Locations::from_bytes(locs)
+            .map_err(|e| format!("session {id}: damaged location list in the index: {e}"))?;
+        sessions.push(SessionInfo {
+            id,
+            proto,
+            first_ts,
+            last_ts,
+            src_ip,
+            sport,
+            locations,
+        });
+    }
+
+    // Wanted (file id -> offset -> sessions it belongs to).
+    let mut wanted: BTreeMap<u32, BTreeMap<u64, Vec<usize>>> = BTreeMap::new();
+    for (i, s) in sessions.iter().enumerate() {
+        for loc in s.locations.iter() {
+            wanted
+                .entry(loc.file_index)
+                .or_default()
+                .entry(loc.offset)
+                .or_default()
+                .push(i);
+        }
+    }
+
+    let mut files = HashMap::new();
+    for &fid in wanted.keys() {
+        let info = conn
+            .query_row(
+                "SELECT path, name, size, content_hash, format, linktype, precision, endian FROM files WHERE id = ?1",
+                [fid],
+                |r| {
+                    Ok(FileInfo {
+                        path: r.get(0)?,
+                        name: r.get(1)?,
+                        size: r.get(2)?,
+                        hash: r.get(3)?,
+                        format: r.get(4)?,
+                        linktype: r.get(5)?,
+                        precision: r.get(6)?,
+                        endian: r.get(7)?,
+                    })
+                },
+            )
+            .map_err(|e| format!("file #{fid} of the index: {e}"))?;
+        files.insert(fid, info);
+    }
+
+    // Output configuration from the first file.
+    let mut writer = None;
+    if let Some(out) = &args.output {
+        let first = wanted.keys().next().and_then(|f| files.get(f));
+        let config = match first {
+            Some(f) => WriterConfig {
+                encoding: PcapEncoding {
+                    endian: if f.endian.as_deref() == Some("big") {
+                        Endian::Big
+                    } else {
+                        Endian::Little
+                    },
+                    precision: if f.precision.as_deref() == Some("nano") {
+                        Precision::Nano
+                    } else {
+                        Precision::Micro
+                    },
+                },
+                linktype: LinkType(f.linktype.and_then(|l| u16::try_from(l).ok()).unwrap_or(1)),
+                snaplen: 262_144,
+            },
+            None => WriterConfig::default(),
+        };
+        let file = File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
+        writer = Some((
+            PcapWriter::new(BufWriter::new(file), config)?,
+            config,
+            false,
+        ));
+    }
+    let mut streams: Vec<Option<TcpStreamPair>> = sessions
+        .iter()
+        .map(|s| (args.payload.is_some() && s.proto == 6).then(TcpStreamPair::new))
+        .collect();
+
+    let mut written = 0u64;
+    for (fid, offsets) in &wanted {
+        let info = &files[fid];
+        let path = locate(info, &args.search_path)?;
+        let mut each = |offset: u64, pkt: Packet| -> Result<(), Error> {
+            let owners = &offsets[&offset];
+            for &i in owners {
+                let s = &sessions[i];
+                let ns = db::ts_to_ns(pkt.ts_secs, pkt.ts_nanos);
+                if ns < s.first_ts || ns > s.last_ts {
+                    return Err(format!(
+                        "{}: the record at offset {offset} has time {} outside session {} ({}..{}): \
+                         the file does not match the index",
+                        path.display(),
+                        db::ns_to_string(ns),
+                        s.id,
+                        db::ns_to_string(s.first_ts),
+                        db::ns_to_string(s.last_ts)
+                    )
+                    .into());
+                }
+                if let Some(lt) = info.linktype {
+                    if i64::from(pkt.linktype.0) != lt {
+                        return Err(format!(
+                            "{}: the record at offset {offset} has link type {} instead of {lt}",
+                            path.display(),
+                            pkt.linktype.0
+                        )
+                        .into());
+                    }
+                }
+                if let Some(pair) = streams[i].as_mut() {
+                    let (summary, payload) = crate::index::summarize(pkt.linktype.0, &pkt.data);
+                    if summary.protocol == 6 && summary.has_l4 {
+                        let from_client = summary.ip.is_some_and(|ip| {
+                            pcap_core::filter::ip_to_blob(ip.src)[..] == s.src_ip[..]
+                        }) && summary.sport == s.sport;
+                        let bytes = payload.and_then(|r| pkt.data.get(r)).unwrap_or(&[]);
+                        pair.segment(from_client, summary.tcp_seq, bytes, summary.tcp_flags);
+                    }
+                }
+            }
+            if let Some((w, config, _)) = writer.as_mut() {
+                if pkt.linktype != config.linktype {
+                    return Err(format!(
+                        "{}: link type {} differs from the output's {}; carve these sessions separately",
+                        path.display(),
+                        pkt.linktype,
+                        config.linktype
+                    )
+                    .into());
+                }
+                if pkt.encoding == Some(config.encoding) {
+                    w.write_raw_record(&pkt.raw)?;
+                } else {
+                    w.write_record(
+                        pcap_core::capture::Timestamp::new(pkt.ts_secs, pkt.ts_nanos),
+                        pkt.origlen,
+                        &pkt.data,
+                    )?;
+                }
+            }
+            written += 1;
+            Ok(())
+        };
+        if info.format == "pcap" {
+            let map = open_map(&path)?;
+            let reader = CaptureReader::open(&path)?;
+            let Format::Pcap(header) = reader.format() else {
+                return Err(format!("{}: not a classic pcap file any more", path.display()).into());
+            };
+            drop(reader);
+            for &offset in offsets.keys() {
+                let pkt = record_at(&map, &header, offset).map_err(|e| {
+                    format!(
+                        "{}: offset {offset}: {e}; the file does not match the index",
+                        path.display()
+                    )
+                })?;
+                each(offset, pkt)?;
+            }
+        } else {
+            let mut reader = CaptureReader::open(&path)?;
+            let mut found = 0usize;
+            let mut last_error = None;
+            loop {
+                let rec = match reader.next_record() {
+                    Ok(Some(r)) => r,
+                    Ok(None) => break,
+                    Err(e) => {
+                        // Damaged records are skipped; a framing error ends
+                        // the walk (the next call returns `Ok(None)`).
+                        last_error = Some(e);
+                        continue;
+                    }
+                };
+                if offsets.contains_key(&rec.offset) {
+                    let pkt = owned(&rec, None);
+                    each(rec.offset, pkt)?;
+                    found += 1;
+                    if found == offsets.len() {
+                        break;
+                    }
+                }
+            }
+            if found != offsets.len() {
+                return Err(format!(
+                    "{}: {} of the indexed records were not found; the file does not match the index{}",
+                    path.display(),
+                    offsets.len() - found,
+                    last_error.map(|e| format!(" ({e})")).unwrap_or_default()
+                )
+                .into());
+            }
+        }
+    }
+    if let Some((w, _, _)) = writer {
+        w.into_inner()?.flush()?;
+    }
+    if let Some(dir) = &args.payload {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for (s, pair) in sessions.iter().zip(streams.iter_mut()) {
+            let Some(pair) = pair.as_mut() else {
+                eprintln!("pcapdig: session {} is not TCP; no payload written", s.id);
+                continue;
+            };
+            pair.finish();
+            for (side, stream) in [("client", &pair.client), ("server", &pair.server)] {
+                let p = dir.join(format!("{}.{side}", s.id));
+                std::fs::write(&p, stream.data()).map_err(|e| format!("{}: {e}", p.display()))?;
+                for g in stream.gaps() {
+                    eprintln!(
+                        "pcapdig: session {} {side}: gap of {} bytes at stream offset {}",
+                        s.id, g.len, g.offset
+                    );
+                }
+            }
+        }
+    }
+    eprintln!(
+        "pcapdig: carved {} session(s), {written} packets",
+        sessions.len()
+    );
+    Ok(())
+}
+
+fn owned(rec: &Record<'_>, encoding: Option<PcapEncoding>) -> Packet {
+    Packet {
+        ts_secs: rec.ts.secs,
+        ts_nanos: rec.ts.nanos,
+        origlen: rec.origlen,
+        linktype: rec.linktype,
+        data: rec.data.to_vec(),
+        raw: rec.raw.to_vec(),
+        encoding,
+    }
+}
+
+/// Finds the indexed file, at its path or by name in the search path, and
+/// checks its fingerprint.
+fn locate(info: &FileInfo, search: &[PathBuf]) -> Result<PathBuf, Error> {
+    let mut candidates = vec![PathBuf::from(&info.path)];
+    candidates.extend(search.iter().map(|d| d.join(&info.name)));
+    let mut problems = Vec::new();
+    for c in candidates {
+        if !c.exists() {
+            continue;
+        }
+        match db::fingerprint(&c) {
+            Ok(fp) if fp.size as i64 == info.size && fp.content_hash == info.hash => return Ok(c),
+            Ok(fp) => problems.push(format!(
+                "{} has changed since it was indexed (size {} vs {}, content hash {} vs {})",
+                c.display(),
+                fp.size,
+                info.size,
+                fp.content_hash,
+                info.hash
+            )),
+            Err(e) => problems.push(format!("{}: {e}", c.display())),
+        }
+    }
+    if problems.is_empty() {
+        Err(format!(
+            "indexed file {} is missing (moved? give --search-path DIR to find {} elsewhere)",
+            info.path, info.name
+        )
+        .into())
+    } else {
+        Err(format!("refusing to carve: {}", problems.join("; ")).into())
+    }
+}
+
+fn open_map(path: &Path) -> Result<memmap::Map, Error> {
+    memmap::Map::open(path).map_err(|e| format!("{}: {e}", path.display()).into())
+}
+
+/// The file's bytes; a memory map would be nicer, but pcapdig has no
+/// direct `memmap2` dependency, so [`CaptureReader::bytes`] of a reader
+/// opened with [`CaptureReader::open`] (which maps the file) is used.
+mod memmap {
+    use pcap_core::capture::CaptureReader;
+
+    /// A mapped capture file.
+    pub struct Map(CaptureReader);
+
+    impl Map {
+        /// Maps the file at `path`.
+        pub fn open(path: &std::path::Path) -> Result<Map, pcap_core::Error> {
+            CaptureReader::open(path).map(Map)
+        }
+
+        /// The whole file.
+        pub fn bytes(&self) -> &[u8] {
+            self.0.bytes().unwrap_or(&[])
+        }
+    }
+}
+
+/// Parses the classic pcap record at `offset` of `map`: the file header
+/// and that record only go through `CaptureReader::from_bytes`.
+fn record_at(
+    map: &memmap::Map,
+    header: &pcap_core::capture::PcapHeader,
+    offset: u64,
+) -> Result<Packet, String> {
+    let bytes = map.bytes();
+    let hlen = header.record_header_len();
+    let start = usize::try_from(offset).map_err(|_| "offset out of range".to_string())?;
+    if start < PCAP_FILE_HEADER_LEN {
+        return Err("offset inside the file header".into());
+    }
+    let rh = bytes
+        .get(start..start.saturating_add(hlen))
+        .ok_or_else(|| {
+            format!(
+                "the file is shorter ({} bytes) than the record header",
+                bytes.len()
+            )
+        })?;
+    let caplen_bytes = [rh[8], rh[9], rh[10], rh[11]];
+    let caplen = match header.encoding.endian {
+        Endian::Big => u32::from_be_bytes(caplen_bytes),
+        Endian::Little => u32::from_le_bytes(caplen_bytes),
+    };
+    if caplen > caplen_limit(header.snaplen) {
+        return Err(format!("implausible captured length {caplen}"));
+    }
+    let end = start + hlen + caplen as usize;
+    let record = bytes
+        .get(start..end)
+        .ok_or_else(|| format!("the record ({caplen} bytes) runs past the end of the file"))?;
+    let file_header = bytes.get(..PCAP_FILE_HEADER_LEN).ok_or("no file header")?;
+    let mut one = Vec::with_capacity(PCAP_FILE_HEADER_LEN + record.len());
+    one.extend_from_slice(file_header);
+    one.extend_from_slice(record);
+    let mut reader = CaptureReader::from_bytes(one, "record").map_err(|e| e.to_string())?;
+    let rec = reader
+        .next_record()
+        .map_err(|e| e.to_string())?
+        .ok_or("no record at this offset")?;
+    let encoding = (!header.modified).then_some(header.encoding);
+    Ok(owned(&rec, encoding))
 }

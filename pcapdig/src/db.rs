@@ -1,1 +1,204 @@
-//! The SQLite session index schema (in progress).
+//! The SQLite session index: its schema, opening and migrations.
+//!
+//! # Schema (version [`SCHEMA_VERSION`], kept in `PRAGMA user_version`)
+//!
+//! * `runs(id, started_ns, complete)`: one row per `pcapdig index`
+//!   invocation that indexed at least one new file. `complete` becomes 1 in
+//!   the run's last transaction; the rows of a run left incomplete (the
+//!   process was killed) are deleted by the next `pcapdig index`, which then
+//!   indexes those files again.
+//! * `files(id, run_id, seq, path, name, size, mtime_ns, content_hash,
+//!   format, linktype, precision, endian, first_ts, last_ts, packets)`:
+//!   one row per indexed capture file. `path` is canonical; `name` its file
+//!   name (for `--search-path`). The *fingerprint* is `size` plus
+//!   `content_hash`, an FNV-1a 64 hash of the first and last 64 KiB
+//!   (cheap; `mtime_ns` is recorded but not part of it, so a copied file
+//!   still matches). `seq` is the file's position within its run.
+//! * `sessions(id, run_id, community_id, proto, ip_version, src_ip,
+//!   dst_ip, sport, dport, vlan, first_ts, last_ts, packets, bytes,
+//!   packets_to_server, bytes_to_server, payload_to_server,
+//!   packets_to_client, bytes_to_client, payload_to_client, tcp_flags,
+//!   end_reason, first_file, last_file, files, locations)`: columns follow
+//!   the convention of `pcap_core::filter::sql` (`src_*` is the initiator,
+//!   addresses are 16-byte blobs with IPv4 mapped into `::ffff:0:0/96`).
+//!   Times are nanoseconds since the epoch (INTEGER). `files` is the
+//!   comma-separated list of `files.id` the session's packets are in, and
+//!   `locations` the delta-varint [`Locations`](pcap_core::flow::Locations)
+//!   bytes whose `file_index` is a `files.id`.
+//!
+//! Indexes: sessions on `src_ip`, `dst_ip`, `sport`, `dport`, `first_ts`,
+//! `community_id`, `proto`; files on `(path)` and `(name)`.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+/// The schema version stored in `PRAGMA user_version`.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_ns INTEGER NOT NULL,
+    complete INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    seq INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER,
+    content_hash TEXT NOT NULL,
+    format TEXT NOT NULL,
+    linktype INTEGER,
+    precision TEXT,
+    endian TEXT,
+    first_ts INTEGER,
+    last_ts INTEGER,
+    packets INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS files_path ON files(path);
+CREATE INDEX IF NOT EXISTS files_name ON files(name);
+CREATE TABLE IF NOT EXISTS sessions (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    community_id TEXT NOT NULL,
+    proto INTEGER NOT NULL,
+    ip_version INTEGER NOT NULL,
+    src_ip BLOB NOT NULL,
+    dst_ip BLOB NOT NULL,
+    sport INTEGER NOT NULL,
+    dport INTEGER NOT NULL,
+    vlan INTEGER,
+    first_ts INTEGER NOT NULL,
+    last_ts INTEGER NOT NULL,
+    packets INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    packets_to_server INTEGER NOT NULL,
+    bytes_to_server INTEGER NOT NULL,
+    payload_to_server INTEGER NOT NULL,
+    packets_to_client INTEGER NOT NULL,
+    bytes_to_client INTEGER NOT NULL,
+    payload_to_client INTEGER NOT NULL,
+    tcp_flags INTEGER NOT NULL,
+    end_reason TEXT,
+    first_file INTEGER NOT NULL,
+    last_file INTEGER NOT NULL,
+    files TEXT NOT NULL,
+    locations BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_src_ip ON sessions(src_ip);
+CREATE INDEX IF NOT EXISTS sessions_dst_ip ON sessions(dst_ip);
+CREATE INDEX IF NOT EXISTS sessions_sport ON sessions(sport);
+CREATE INDEX IF NOT EXISTS sessions_dport ON sessions(dport);
+CREATE INDEX IF NOT EXISTS sessions_first_ts ON sessions(first_ts);
+CREATE INDEX IF NOT EXISTS sessions_community_id ON sessions(community_id);
+CREATE INDEX IF NOT EXISTS sessions_proto ON sessions(proto);
+";
+
+/// Opens (creating if needed) the index database at `path`, in WAL mode,
+/// with the current schema. Refuses a database of another schema version.
+pub fn open(
+    path: &Path,
+    create: bool,
+) -> Result<Connection, Box<dyn std::error::Error + Send + Sync>> {
+    if !create && !path.exists() {
+        return Err(format!(
+            "no index database at {} (run `pcapdig index` first, or give --db)",
+            path.display()
+        )
+        .into());
+    }
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    match version {
+        0 => {
+            let tx = conn.unchecked_transaction()?;
+            tx.execute_batch(SCHEMA)?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            tx.commit()?;
+        }
+        SCHEMA_VERSION => {}
+        other => {
+            return Err(format!(
+                "{} has index schema version {other}; this pcapdig reads version {SCHEMA_VERSION}",
+                path.display()
+            )
+            .into());
+        }
+    }
+    Ok(conn)
+}
+
+/// Nanoseconds since the epoch as an SQLite INTEGER (saturating at the
+/// `i64` range, years 1677 to 2262).
+pub fn ts_to_ns(secs: i64, nanos: u32) -> i64 {
+    let n = i128::from(secs) * 1_000_000_000 + i128::from(nanos);
+    n.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+}
+
+/// `1700000000.123456789` from nanoseconds since the epoch.
+pub fn ns_to_string(ns: i64) -> String {
+    let secs = ns.div_euclid(1_000_000_000);
+    let nanos = ns.rem_euclid(1_000_000_000);
+    format!("{secs}.{nanos:09}")
+}
+
+/// FNV-1a 64 over `bytes`, continuing from `hash`.
+pub fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// The FNV-1a 64 offset basis.
+pub const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// A file's identity for idempotency and change detection: its size and a
+/// hash of its first and last 64 KiB.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// File size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch (informational).
+    pub mtime_ns: Option<i64>,
+    /// Hex FNV-1a 64 of the first and last 64 KiB.
+    pub content_hash: String,
+}
+
+/// Computes the [`Fingerprint`] of the file at `path`, reading at most
+/// 128 KiB.
+pub fn fingerprint(path: &Path) -> std::io::Result<Fingerprint> {
+    use std::io::{Read, Seek, SeekFrom};
+    const SPAN: u64 = 64 << 10;
+    let mut f = std::fs::File::open(path)?;
+    let meta = f.metadata()?;
+    let size = meta.len();
+    let mtime_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+    let mut buf = Vec::with_capacity(SPAN as usize);
+    (&mut f).take(SPAN).read_to_end(&mut buf)?;
+    let mut hash = fnv1a(FNV_START, &buf);
+    if size > SPAN {
+        let start = size.saturating_sub(SPAN).max(SPAN);
+        f.seek(SeekFrom::Start(start))?;
+        buf.clear();
+        (&mut f).take(SPAN).read_to_end(&mut buf)?;
+        hash = fnv1a(hash, &buf);
+    }
+    Ok(Fingerprint {
+        size,
+        mtime_ns,
+        content_hash: format!("{hash:016x}"),
+    })
+}

@@ -1,13 +1,630 @@
-//! `pcapdig index` (in progress).
+//! `pcapdig index`: sessions of one or more consecutive capture files into
+//! SQLite (schema in [`crate::db`]).
+//!
+//! # Idempotency policy
+//!
+//! A file is identified by its canonical path and fingerprint (size and a
+//! hash of its first and last 64 KiB, see [`crate::db::fingerprint`]).
+//!
+//! * A file already indexed with the same path and fingerprint is skipped
+//!   (a message says so): indexing the same files again changes nothing.
+//! * A file already indexed under the same path whose fingerprint differs
+//!   (it changed) is refused with an error: use another `--db`, or delete
+//!   the database.
+//! * The remaining files of one invocation are one consecutive capture (one
+//!   flow table across them). When some files of a set were indexed before
+//!   and others are new, sessions crossing from an old file into a new one
+//!   are split at that boundary.
+//! * Each file is written in one transaction, but a run is only marked
+//!   complete at the end; a run left incomplete (interrupted) is removed
+//!   and its files indexed again by the next `pcapdig index`. Meanwhile the
+//!   database stays usable (WAL) with the sessions finished so far.
+//!
+//! # Dissection
+//!
+//! The `protocols` dissector is not yet exported by its crate, so layers
+//! 2–4 are read by the small extractor [`summarize`] here (Ethernet, VLAN /
+//! QinQ, Linux SLL/SLL2, BSD loopback, raw IP; IPv4, IPv6 with extension
+//! headers; TCP, UDP, SCTP, ICMP, ICMPv6). NOTE: switch to
+//! `protocols::dissect::Dissector::new(Config::minimal())` once it is public.
+
+use std::io::IsTerminal;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::ops::Range;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use pcap_core::capture::{CaptureReader, Format};
+use pcap_core::filter::{Filter, ip_to_blob};
+use pcap_core::flow::{self, EndReason, FlowTable, Location, PacketSummary, Session, ip_proto};
+use rusqlite::{Transaction, params};
+
+use crate::db;
 
 /// Arguments of `pcapdig index`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Input files.
-    pub files: Vec<std::path::PathBuf>,
+    /// Capture files (pcap or pcapng), in capture order: they are taken as
+    /// one consecutive capture.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The index database (created if missing).
+    #[arg(long, default_value_os_t = crate::default_db())]
+    pub db: PathBuf,
+    /// Index only packets matching this tcpdump-style expression.
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Index only packets with an address in this file (one address or CIDR
+    /// per line); combined with --filter by `and`.
+    #[arg(long)]
+    pub filter_file: Option<PathBuf>,
 }
 
+/// How many finished sessions are buffered before they are written.
+const FLUSH_EVERY: usize = 512;
+
 /// Runs the subcommand.
-pub fn run(_args: Args) -> crate::CliResult {
-    Err("not implemented yet".into())
+pub fn run(args: Args) -> crate::CliResult {
+    let started = Instant::now();
+    let mut filter = match &args.filter {
+        Some(text) => Some(Filter::parse(text).map_err(|e| format!("--filter: {e}"))?),
+        None => None,
+    };
+    if let Some(path) = &args.filter_file {
+        let f = Filter::from_file(path).map_err(|e| format!("--filter-file: {e}"))?;
+        filter = Some(match filter {
+            Some(g) => g.and(f),
+            None => f,
+        });
+    }
+
+    let mut conn = db::open(&args.db, true)?;
+    // Remove what an interrupted run left behind.
+    {
+        let tx = conn.transaction()?;
+        let n: i64 = tx.query_row("SELECT COUNT(*) FROM runs WHERE complete = 0", [], |r| {
+            r.get(0)
+        })?;
+        if n > 0 {
+            eprintln!(
+                "pcapdig: removing {n} incomplete earlier run(s); their files are indexed again"
+            );
+            tx.execute(
+                "DELETE FROM sessions WHERE run_id IN (SELECT id FROM runs WHERE complete = 0)",
+                [],
+            )?;
+            tx.execute(
+                "DELETE FROM files WHERE run_id IN (SELECT id FROM runs WHERE complete = 0)",
+                [],
+            )?;
+            tx.execute("DELETE FROM runs WHERE complete = 0", [])?;
+        }
+        tx.commit()?;
+    }
+
+    // Decide which files to index.
+    let mut todo = Vec::new();
+    let mut skipped = 0usize;
+    for file in &args.files {
+        let path = std::fs::canonicalize(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let fp = db::fingerprint(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let path_text = path.to_string_lossy().into_owned();
+        let mut stmt =
+            conn.prepare_cached("SELECT size, content_hash FROM files WHERE path = ?1")?;
+        let known: Vec<(i64, String)> = stmt
+            .query_map([&path_text], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        if known
+            .iter()
+            .any(|(s, h)| *s as u64 == fp.size && *h == fp.content_hash)
+        {
+            eprintln!(
+                "pcapdig: {} is already indexed (same path and fingerprint), skipped",
+                path.display()
+            );
+            skipped += 1;
+            continue;
+        }
+        if !known.is_empty() {
+            return Err(format!(
+                "{} was indexed before but has changed since (size or content); \
+                 index it into another --db or delete {}",
+                path.display(),
+                args.db.display()
+            )
+            .into());
+        }
+        if todo
+            .iter()
+            .any(|(p, _): &(PathBuf, db::Fingerprint)| *p == path)
+        {
+            eprintln!("pcapdig: {} given twice, indexed once", path.display());
+            continue;
+        }
+        todo.push((path, fp));
+    }
+    if todo.is_empty() {
+        eprintln!("pcapdig: nothing to index ({skipped} file(s) already indexed)");
+        return Ok(());
+    }
+
+    let total_bytes: u64 = todo.iter().map(|(_, fp)| fp.size).sum();
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(total_bytes);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta}) {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+
+    let run_id: i64 = {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        conn.execute(
+            "INSERT INTO runs (started_ns, complete) VALUES (?1, 0)",
+            [now],
+        )?;
+        conn.last_insert_rowid()
+    };
+
+    let mut table = FlowTable::new();
+    let mut totals = Totals::default();
+    let mut done_bytes = 0u64;
+    let mut file_ids = Vec::new();
+    for (seq, (path, fp)) in todo.iter().enumerate() {
+        let tx = conn.transaction()?;
+        let file_id = index_file(
+            &tx,
+            run_id,
+            seq,
+            path,
+            fp,
+            filter.as_ref(),
+            &mut table,
+            &mut totals,
+            &bar,
+            done_bytes,
+        )?;
+        file_ids.push(file_id);
+        tx.commit()?;
+        done_bytes += fp.size;
+        bar.set_position(done_bytes);
+    }
+    // Sessions still live at the end of the last file.
+    let tx = conn.transaction()?;
+    table.finish_all();
+    let rest: Vec<Session> = table.drain_finished().collect();
+    write_sessions(&tx, run_id, &rest, &mut totals)?;
+    tx.execute("UPDATE runs SET complete = 1 WHERE id = ?1", [run_id])?;
+    tx.commit()?;
+    bar.finish_and_clear();
+
+    let stats = table.stats();
+    let elapsed = started.elapsed().as_secs_f64();
+    eprintln!(
+        "pcapdig: indexed {} file(s) ({} skipped) into {}: {} packets ({} indexed, {} filtered out, {} non-IP), {} sessions, {} damaged records, {:.2}s, {:.0} packets/s",
+        todo.len(),
+        skipped,
+        args.db.display(),
+        totals.packets,
+        stats.packets,
+        totals.filtered,
+        stats.non_ip_packets,
+        totals.sessions,
+        totals.damaged,
+        elapsed,
+        totals.packets as f64 / elapsed.max(1e-9),
+    );
+    Ok(())
+}
+
+#[derive(Default)]
+struct Totals {
+    packets: u64,
+    filtered: u64,
+    damaged: u64,
+    sessions: u64,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn index_file(
+    tx: &Transaction<'_>,
+    run_id: i64,
+    seq: usize,
+    path: &std::path::Path,
+    fp: &db::Fingerprint,
+    filter: Option<&Filter>,
+    table: &mut FlowTable,
+    totals: &mut Totals,
+    bar: &indicatif::ProgressBar,
+    base: u64,
+) -> Result<u32, Box<dyn std::error::Error + Send + Sync>> {
+    let mut reader = CaptureReader::open(path)?;
+    let (format, precision, endian) = match reader.format() {
+        Format::Pcap(h) => (
+            "pcap",
+            Some(h.encoding.precision.to_string()),
+            Some(format!("{:?}", h.encoding.endian).to_lowercase()),
+        ),
+        Format::Pcapng(s) => (
+            "pcapng",
+            None,
+            Some(format!("{:?}", s.endian).to_lowercase()),
+        ),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    tx.execute(
+        "INSERT INTO files (run_id, seq, path, name, size, mtime_ns, content_hash, format, precision, endian)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            run_id,
+            seq as i64,
+            path.to_string_lossy(),
+            name,
+            fp.size as i64,
+            fp.mtime_ns,
+            fp.content_hash,
+            format,
+            precision,
+            endian
+        ],
+    )?;
+    let file_id =
+        u32::try_from(tx.last_insert_rowid()).map_err(|_| "too many files in the index")?;
+
+    let mut packets = 0u64;
+    let mut first_ts: Option<i64> = None;
+    let mut last_ts: Option<i64> = None;
+    let mut linktype: Option<u16> = None;
+    let mut pcapng_fine = false;
+    loop {
+        let rec = match reader.next_record() {
+            Ok(Some(r)) => r,
+            Ok(None) => break,
+            Err(e) => {
+                totals.damaged += 1;
+                bar.suspend(|| eprintln!("pcapdig: damaged record: {e}"));
+                if reader.is_done() {
+                    bar.suspend(|| {
+                        eprintln!(
+                            "pcapdig: {}: framing lost, rest of the file skipped",
+                            path.display()
+                        )
+                    });
+                    break;
+                }
+                continue;
+            }
+        };
+        packets += 1;
+        let ts_ns = db::ts_to_ns(rec.ts.secs, rec.ts.nanos);
+        first_ts = Some(first_ts.map_or(ts_ns, |t| t.min(ts_ns)));
+        last_ts = Some(last_ts.map_or(ts_ns, |t| t.max(ts_ns)));
+        linktype.get_or_insert(rec.linktype.0);
+        if format == "pcapng" && rec.ts.nanos % 1000 != 0 {
+            pcapng_fine = true;
+        }
+        let (mut summary, _) = summarize(rec.linktype.0, rec.data);
+        summary.wire_len = rec.origlen;
+        if let Some(f) = filter {
+            if !f.matches(&summary) {
+                totals.filtered += 1;
+                continue;
+            }
+        }
+        table.push(
+            &summary,
+            flow::Timestamp::new(rec.ts.secs, rec.ts.nanos),
+            Location::new(file_id, rec.offset),
+        );
+        if table.finished_len() >= FLUSH_EVERY {
+            let done: Vec<Session> = table.drain_finished().collect();
+            write_sessions(tx, run_id, &done, totals)?;
+        }
+        if packets % 4096 == 0 {
+            bar.set_position(base + reader.position());
+        }
+    }
+    totals.packets += packets;
+    let done: Vec<Session> = table.drain_finished().collect();
+    write_sessions(tx, run_id, &done, totals)?;
+    let precision = match (format, precision) {
+        ("pcapng", _) => Some(if pcapng_fine { "nano" } else { "micro" }.to_string()),
+        (_, p) => p,
+    };
+    tx.execute(
+        "UPDATE files SET linktype = ?2, first_ts = ?3, last_ts = ?4, packets = ?5, precision = ?6 WHERE id = ?1",
+        params![file_id, linktype, first_ts, last_ts, packets as i64, precision],
+    )?;
+    Ok(file_id)
+}
+
+fn write_sessions(
+    tx: &Transaction<'_>,
+    run_id: i64,
+    sessions: &[Session],
+    totals: &mut Totals,
+) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO sessions (run_id, community_id, proto, ip_version, src_ip, dst_ip, sport, dport, vlan,
+            first_ts, last_ts, packets, bytes, packets_to_server, bytes_to_server, payload_to_server,
+            packets_to_client, bytes_to_client, payload_to_client, tcp_flags, end_reason,
+            first_file, last_file, files, locations)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+            ?22, ?23, ?24, ?25)",
+    )?;
+    for s in sessions {
+        let mut files: Vec<u32> = Vec::new();
+        for loc in s.locations.iter() {
+            if files.last() != Some(&loc.file_index) && !files.contains(&loc.file_index) {
+                files.push(loc.file_index);
+            }
+        }
+        let files_text = files
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let ip_version = if s.client.addr.is_ipv4() { 4 } else { 6 };
+        let end = s.end.map(|e| match e {
+            EndReason::Idle => "idle",
+            EndReason::TcpClosed => "tcp-closed",
+            EndReason::PortReuse => "port-reuse",
+            EndReason::Flushed => "end-of-capture",
+        });
+        stmt.execute(params![
+            run_id,
+            s.community_id.as_str(),
+            s.protocol,
+            ip_version,
+            &ip_to_blob(s.client.addr)[..],
+            &ip_to_blob(s.server.addr)[..],
+            s.client.port,
+            s.server.port,
+            s.vlan,
+            db::ts_to_ns(s.first_ts.secs, s.first_ts.nanos),
+            db::ts_to_ns(s.last_ts.secs, s.last_ts.nanos),
+            s.packets() as i64,
+            s.bytes() as i64,
+            s.to_server.packets as i64,
+            s.to_server.bytes as i64,
+            s.to_server.payload_bytes as i64,
+            s.to_client.packets as i64,
+            s.to_client.bytes as i64,
+            s.to_client.payload_bytes as i64,
+            s.tcp_flags,
+            end,
+            files.first().copied().unwrap_or(0),
+            files.last().copied().unwrap_or(0),
+            files_text,
+            s.locations.as_bytes(),
+        ])?;
+        totals.sessions += 1;
+    }
+    Ok(())
+}
+
+/// Reads layers 2–4 of a packet captured with `linktype` into a
+/// [`PacketSummary`] (without `wire_len`), and returns with it the byte
+/// range of the transport payload (TCP/UDP data as far as captured and as
+/// far as the IP length allows), if any. Never panics; stops where the
+/// bytes end.
+pub fn summarize(linktype: u16, data: &[u8]) -> (PacketSummary, Option<Range<usize>>) {
+    let mut s = PacketSummary::new();
+    let be16 =
+        |o: usize| -> Option<u16> { Some(u16::from_be_bytes([*data.get(o)?, *data.get(o + 1)?])) };
+    // Find the network layer: (ethertype-like value, offset).
+    let (mut ethertype, mut off) = match linktype {
+        1 => match be16(12) {
+            Some(t) => (t, 14),
+            None => return (s, None),
+        },
+        // Raw IP: the version nibble decides.
+        101 | 228 | 229 | 12 | 14 => match data.first().map(|b| b >> 4) {
+            Some(4) => (0x0800, 0),
+            Some(6) => (0x86dd, 0),
+            _ => return (s, None),
+        },
+        113 => match be16(14) {
+            Some(t) => (t, 16),
+            None => return (s, None),
+        },
+        276 => match be16(0) {
+            Some(t) => (t, 20),
+            None => return (s, None),
+        },
+        0 | 108 => {
+            let Some(raw) = data.get(..4) else {
+                return (s, None);
+            };
+            let le = u32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]);
+            let be = u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]);
+            let fam = if linktype == 108 {
+                be
+            } else if le < 256 {
+                le
+            } else {
+                be
+            };
+            match fam {
+                2 => (0x0800, 4),
+                24 | 28 | 30 => (0x86dd, 4),
+                _ => return (s, None),
+            }
+        }
+        _ => return (s, None),
+    };
+    // VLAN tags.
+    while matches!(ethertype, 0x8100 | 0x88a8 | 0x9100) {
+        let Some(tci) = be16(off) else {
+            return (s, None);
+        };
+        let Some(next) = be16(off + 2) else {
+            return (s, None);
+        };
+        if s.vlan_count == 0 && ethertype == 0x88a8 {
+            s.s_tag = true;
+        }
+        if usize::from(s.vlan_count) < flow::MAX_VLANS {
+            s.vlan_ids[usize::from(s.vlan_count)] = tci & 0x0fff;
+        }
+        s.vlan_count = s.vlan_count.saturating_add(1);
+        ethertype = next;
+        off += 4;
+    }
+    let (l4_off, l4_end) = match ethertype {
+        0x0800 => {
+            let Some(ip) = data.get(off..off + 20) else {
+                return (s, None);
+            };
+            if ip[0] >> 4 != 4 {
+                return (s, None);
+            }
+            let ihl = usize::from(ip[0] & 0x0f) * 4;
+            if ihl < 20 {
+                return (s, None);
+            }
+            let total = usize::from(u16::from_be_bytes([ip[2], ip[3]]));
+            let frag = u16::from_be_bytes([ip[6], ip[7]]);
+            let src = Ipv4Addr::new(ip[12], ip[13], ip[14], ip[15]);
+            let dst = Ipv4Addr::new(ip[16], ip[17], ip[18], ip[19]);
+            s.ip = Some(flow::IpPair {
+                src: IpAddr::V4(src),
+                dst: IpAddr::V4(dst),
+            });
+            s.protocol = ip[9];
+            s.is_fragment = frag & 0x3fff != 0;
+            if frag & 0x1fff != 0 {
+                return (s, None);
+            }
+            // A zero total length (TSO) means "up to the end of the frame".
+            let end = if total >= ihl {
+                off + total
+            } else {
+                data.len()
+            };
+            (off + ihl, end.min(data.len()))
+        }
+        0x86dd => {
+            let Some(ip) = data.get(off..off + 40) else {
+                return (s, None);
+            };
+            if ip[0] >> 4 != 6 {
+                return (s, None);
+            }
+            let plen = usize::from(u16::from_be_bytes([ip[4], ip[5]]));
+            let mut src = [0u8; 16];
+            let mut dst = [0u8; 16];
+            src.copy_from_slice(&ip[8..24]);
+            dst.copy_from_slice(&ip[24..40]);
+            s.ip = Some(flow::IpPair {
+                src: IpAddr::V6(Ipv6Addr::from(src)),
+                dst: IpAddr::V6(Ipv6Addr::from(dst)),
+            });
+            let end = if plen == 0 {
+                data.len()
+            } else {
+                (off + 40 + plen).min(data.len())
+            };
+            let mut next = ip[6];
+            let mut p = off + 40;
+            let mut hops = 0;
+            loop {
+                match next {
+                    0 | 43 | 60 => {
+                        let (Some(&nh), Some(&len)) = (data.get(p), data.get(p + 1)) else {
+                            s.protocol = next;
+                            return (s, None);
+                        };
+                        next = nh;
+                        p += (usize::from(len) + 1) * 8;
+                    }
+                    44 => {
+                        let Some(fh) = data.get(p..p + 8) else {
+                            s.protocol = next;
+                            return (s, None);
+                        };
+                        s.is_fragment = true;
+                        next = fh[0];
+                        let frag_off = u16::from_be_bytes([fh[2], fh[3]]) >> 3;
+                        p += 8;
+                        if frag_off != 0 {
+                            s.protocol = next;
+                            return (s, None);
+                        }
+                    }
+                    _ => break,
+                }
+                hops += 1;
+                if hops > 16 {
+                    break;
+                }
+            }
+            s.protocol = next;
+            (p, end)
+        }
+        _ => return (s, None),
+    };
+    let l4 = match data.get(l4_off..l4_end.max(l4_off)) {
+        Some(b) => b,
+        None => return (s, None),
+    };
+    match s.protocol {
+        ip_proto::TCP => {
+            let Some(h) = l4.get(..20) else {
+                return (s, None);
+            };
+            s.has_l4 = true;
+            s.sport = u16::from_be_bytes([h[0], h[1]]);
+            s.dport = u16::from_be_bytes([h[2], h[3]]);
+            s.tcp_seq = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
+            s.tcp_ack = u32::from_be_bytes([h[8], h[9], h[10], h[11]]);
+            s.tcp_flags = h[13];
+            let hl = usize::from(h[12] >> 4) * 4;
+            if hl < 20 || hl > l4.len() {
+                return (s, None);
+            }
+            s.payload_len = (l4.len() - hl) as u32;
+            (s, Some(l4_off + hl..l4_off + l4.len()))
+        }
+        ip_proto::UDP => {
+            let Some(h) = l4.get(..8) else {
+                return (s, None);
+            };
+            s.has_l4 = true;
+            s.sport = u16::from_be_bytes([h[0], h[1]]);
+            s.dport = u16::from_be_bytes([h[2], h[3]]);
+            s.payload_len = (l4.len() - 8) as u32;
+            (s, Some(l4_off + 8..l4_off + l4.len()))
+        }
+        ip_proto::SCTP => {
+            let Some(h) = l4.get(..4) else {
+                return (s, None);
+            };
+            s.has_l4 = true;
+            s.sport = u16::from_be_bytes([h[0], h[1]]);
+            s.dport = u16::from_be_bytes([h[2], h[3]]);
+            (s, None)
+        }
+        ip_proto::ICMP | ip_proto::ICMPV6 => {
+            let Some(h) = l4.get(..2) else {
+                return (s, None);
+            };
+            s.has_l4 = true;
+            s.icmp_type = h[0];
+            s.icmp_code = h[1];
+            (s, None)
+        }
+        _ => (s, None),
+    }
 }

@@ -1,13 +1,295 @@
-//! `pcapdig sessions` (in progress).
+//! `pcapdig sessions`: search the session index with a tcpdump-style
+//! expression, translated to SQL by `pcap_core::filter`.
+
+use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::path::PathBuf;
+
+use pcap_core::filter::{Filter, SqlValue};
+use rusqlite::types::Value;
+
+use crate::db;
 
 /// Arguments of `pcapdig sessions`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Input files.
-    pub files: Vec<std::path::PathBuf>,
+    /// The index database.
+    #[arg(long, default_value_os_t = crate::default_db())]
+    pub db: PathBuf,
+    /// A tcpdump-style expression (several words are joined with spaces);
+    /// all sessions when absent.
+    pub expr: Vec<String>,
+    /// One JSON object per line instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Only sessions whose last packet is at or after this time (epoch
+    /// seconds such as `1700000000.5`, or `YYYY-MM-DD[THH:MM:SS[.frac]][Z]`
+    /// in UTC).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Only sessions whose first packet is at or before this time (same
+    /// forms as --since).
+    #[arg(long)]
+    pub until: Option<String>,
+    /// At most this many sessions.
+    #[arg(long)]
+    pub limit: Option<u64>,
+}
+
+/// One row of the sessions table, as listed.
+#[derive(Debug, serde::Serialize)]
+pub struct Row {
+    /// Session id (for `pcapdig carve`).
+    pub id: i64,
+    /// Community ID v1.
+    pub community_id: String,
+    /// IP protocol number.
+    pub proto: u8,
+    /// `tcp`, `udp`, `icmp`, `icmp6`, `sctp` or the number.
+    pub proto_name: String,
+    /// Initiator address.
+    pub src: String,
+    /// Initiator port (0 if none).
+    pub sport: u16,
+    /// Responder address.
+    pub dst: String,
+    /// Responder port (0 if none).
+    pub dport: u16,
+    /// Outermost VLAN ID, if tagged.
+    pub vlan: Option<u16>,
+    /// First packet time, epoch seconds with 9 decimals.
+    pub first_ts: String,
+    /// Last packet time, epoch seconds with 9 decimals.
+    pub last_ts: String,
+    /// Packets both ways.
+    pub packets: i64,
+    /// Bytes (on the wire) both ways.
+    pub bytes: i64,
+    /// Packets from the initiator.
+    pub packets_to_server: i64,
+    /// Bytes from the initiator.
+    pub bytes_to_server: i64,
+    /// Packets from the responder.
+    pub packets_to_client: i64,
+    /// Bytes from the responder.
+    pub bytes_to_client: i64,
+    /// TCP flags seen (OR of every segment's flags byte).
+    pub tcp_flags: u8,
+    /// Why the session ended.
+    pub end: Option<String>,
+    /// Paths of the files holding its packets, in order.
+    pub files: Vec<String>,
+}
+
+/// Parses `--since`/`--until`: epoch seconds with an optional fraction, or
+/// an ISO 8601 UTC date-time. Returns nanoseconds since the epoch.
+pub fn parse_time(text: &str) -> Result<i64, String> {
+    let bad =
+        || format!("bad time {text:?}: give epoch seconds or YYYY-MM-DD[THH:MM:SS[.frac]][Z]");
+    let t = text.trim();
+    let (date, time) = match t.split_once(['T', ' ']) {
+        Some((d, tm)) => (d, Some(tm.trim_end_matches('Z'))),
+        None if t.len() == 10 && t.as_bytes().get(4) == Some(&b'-') => (t, None),
+        None => return parse_epoch(t).ok_or_else(bad),
+    };
+    let mut it = date.split('-');
+    let (Some(y), Some(m), Some(d), None) = (it.next(), it.next(), it.next(), it.next()) else {
+        return Err(bad());
+    };
+    let (y, m, d): (i64, u32, u32) = (
+        y.parse().map_err(|_| bad())?,
+        m.parse().map_err(|_| bad())?,
+        d.parse().map_err(|_| bad())?,
+    );
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    let days = days_from_civil(y, m, d);
+    let mut ns = days.checked_mul(86_400_000_000_000).ok_or_else(bad)?;
+    if let Some(tm) = time {
+        let mut parts = tm.split(':');
+        let h: i64 = parts.next().unwrap_or("0").parse().map_err(|_| bad())?;
+        let mi: i64 = parts.next().unwrap_or("0").parse().map_err(|_| bad())?;
+        let sec = parse_epoch(parts.next().unwrap_or("0")).ok_or_else(bad)?;
+        if parts.next().is_some() || !(0..24).contains(&h) || !(0..60).contains(&mi) {
+            return Err(bad());
+        }
+        ns = ns
+            .checked_add((h * 3600 + mi * 60) * 1_000_000_000 + sec)
+            .ok_or_else(bad)?;
+    }
+    Ok(ns)
+}
+
+fn parse_epoch(t: &str) -> Option<i64> {
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    let secs: i64 = int.parse().ok()?;
+    if frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let nanos: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<9}").parse().ok()?
+    };
+    secs.checked_mul(1_000_000_000)?
+        .checked_add(if secs < 0 { -nanos } else { nanos })
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The name of an IP protocol number.
+pub fn proto_name(p: u8) -> String {
+    match p {
+        1 => "icmp".into(),
+        6 => "tcp".into(),
+        17 => "udp".into(),
+        58 => "icmp6".into(),
+        132 => "sctp".into(),
+        n => n.to_string(),
+    }
+}
+
+/// An address from its 16-byte column form.
+pub fn blob_to_ip(blob: &[u8], ip_version: i64) -> String {
+    let Ok(b) = <[u8; 16]>::try_from(blob) else {
+        return "?".into();
+    };
+    let v6 = Ipv6Addr::from(b);
+    if ip_version == 4 {
+        if let Some(v4) = v6.to_ipv4_mapped() {
+            return IpAddr::V4(v4).to_string();
+        }
+        return Ipv4Addr::UNSPECIFIED.to_string();
+    }
+    v6.to_string()
 }
 
 /// Runs the subcommand.
-pub fn run(_args: Args) -> crate::CliResult {
-    Err("not implemented yet".into())
+pub fn run(args: Args) -> crate::CliResult {
+    let conn = db::open(&args.db, false)?;
+    let mut sql = String::from(
+        "SELECT s.id, s.community_id, s.proto, s.ip_version, s.src_ip, s.dst_ip, s.sport, s.dport, s.vlan,
+                s.first_ts, s.last_ts, s.packets, s.bytes, s.packets_to_server, s.bytes_to_server,
+                s.packets_to_client, s.bytes_to_client, s.tcp_flags, s.end_reason, s.files
+         FROM sessions s WHERE 1",
+    );
+    let mut values: Vec<Value> = Vec::new();
+    let text = args.expr.join(" ");
+    if !text.trim().is_empty() {
+        let filter = Filter::parse(&text).map_err(|e| format!("expression: {e}"))?;
+        let (cond, vals) = filter.expr().to_sql();
+        sql.push_str(" AND (");
+        sql.push_str(&cond);
+        sql.push(')');
+        values.extend(vals.into_iter().map(|v| match v {
+            SqlValue::Int(i) => Value::Integer(i),
+            SqlValue::Blob(b) => Value::Blob(b.to_vec()),
+        }));
+    }
+    if let Some(t) = &args.since {
+        sql.push_str(" AND s.last_ts >= ?");
+        values.push(Value::Integer(parse_time(t)?));
+    }
+    if let Some(t) = &args.until {
+        sql.push_str(" AND s.first_ts <= ?");
+        values.push(Value::Integer(parse_time(t)?));
+    }
+    sql.push_str(" ORDER BY s.first_ts, s.id");
+    if let Some(n) = args.limit {
+        sql.push_str(" LIMIT ?");
+        values.push(Value::Integer(i64::try_from(n).unwrap_or(i64::MAX)));
+    }
+
+    let mut paths = std::collections::HashMap::new();
+    {
+        let mut st = conn.prepare("SELECT id, path FROM files")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, p) = row?;
+            paths.insert(id, p);
+        }
+    }
+
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if !args.json {
+        writeln!(
+            out,
+            "{:>6}  {:<5} {:>39}  {:>39}  {:<29}  {:>10}  {:>8}  {:>10}  community_id",
+            "id", "proto", "src:sport", "dst:dport", "first", "duration", "packets", "bytes"
+        )?;
+    }
+    while let Some(r) = rows.next()? {
+        let ip_version: i64 = r.get(3)?;
+        let src_blob: Vec<u8> = r.get(4)?;
+        let dst_blob: Vec<u8> = r.get(5)?;
+        let first: i64 = r.get(9)?;
+        let last: i64 = r.get(10)?;
+        let files_text: String = r.get(19)?;
+        let row = Row {
+            id: r.get(0)?,
+            community_id: r.get(1)?,
+            proto: r.get(2)?,
+            proto_name: proto_name(r.get(2)?),
+            src: blob_to_ip(&src_blob, ip_version),
+            sport: r.get(6)?,
+            dst: blob_to_ip(&dst_blob, ip_version),
+            dport: r.get(7)?,
+            vlan: r.get(8)?,
+            first_ts: db::ns_to_string(first),
+            last_ts: db::ns_to_string(last),
+            packets: r.get(11)?,
+            bytes: r.get(12)?,
+            packets_to_server: r.get(13)?,
+            bytes_to_server: r.get(14)?,
+            packets_to_client: r.get(15)?,
+            bytes_to_client: r.get(16)?,
+            tcp_flags: r.get(17)?,
+            end: r.get(18)?,
+            files: files_text
+                .split(',')
+                .filter_map(|f| f.parse::<i64>().ok())
+                .map(|id| paths.get(&id).cloned().unwrap_or_else(|| format!("#{id}")))
+                .collect(),
+        };
+        if args.json {
+            serde_json::to_writer(&mut out, &row)?;
+            writeln!(out)?;
+        } else {
+            let ep = |a: &str, p: u16| {
+                if a.contains(':') {
+                    format!("[{a}]:{p}")
+                } else {
+                    format!("{a}:{p}")
+                }
+            };
+            writeln!(
+                out,
+                "{:>6}  {:<5} {:>39}  {:>39}  {:<29}  {:>10}  {:>8}  {:>10}  {}",
+                row.id,
+                row.proto_name,
+                ep(&row.src, row.sport),
+                ep(&row.dst, row.dport),
+                row.first_ts,
+                format!("{:.3}s", (last.saturating_sub(first)) as f64 / 1e9),
+                row.packets,
+                row.bytes,
+                row.community_id
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
