@@ -73,19 +73,23 @@
 //!   (tshark's limit is 262 144 for Ethernet whatever the snaplen.)
 //! * pcapng: a block must be at most [`MAX_BLOCK_LEN`] long.
 //!
-//! Policy choices where tshark differs are documented in [`pcap`] and
-//! [`pcapng`] docs: link-type reserved bits are ignored (tshark refuses
-//! the file), and pcapng section and interface options that run past their
-//! block are a framing error (as in tshark).
+//! Where our policy differs from tshark 4.0:
+//!
+//! * the reserved high bits of the classic pcap link-type field are ignored
+//!   (tshark refuses such files); [`PcapHeader::linktype_field`] keeps them;
+//! * the "modified" pcap format is read, not refused;
+//! * a pcapng section version 1.2 is accepted as well as 1.0;
+//! * a classic record longer than 262 144 bytes is read if the snaplen
+//!   allows it (tshark's Ethernet limit is 262 144 whatever the snaplen).
+//!
+//! As in tshark, SHB and IDB options that run past their block are a
+//! framing error, and so is an `if_tsresol` too fine to count in 64 bits.
 //!
 //! # Writing
 //!
 //! [`PcapWriter`] writes classic pcap in either byte order and precision,
 //! and copies records byte for byte when the source encoding matches (for
 //! carving sessions out of a capture).
-//!
-//! [`pcap`]: self#errors-and-damaged-files
-//! [`pcapng`]: self#errors-and-damaged-files
 
 mod headers;
 mod linktype;

@@ -358,6 +358,12 @@ fn plan_block<E: ByteOrder, I: Input>(
     };
     let total = frame_block::<E, I>(src, offset, min, name)?;
     let block = src.window().get(..total).unwrap_or_default();
+    // The bytes between block header and trailer (total >= 12 here). The
+    // fixed fields of packet blocks are taken from this, never from the
+    // trailer: a 28-byte "EPB" has no room for them.
+    let body = block
+        .get(BLOCK_HEADER_LEN..total - BLOCK_TRAILER_LEN)
+        .unwrap_or_default();
     let kind_endian = E::ENDIAN;
     match block_type {
         BT_IDB => {
@@ -377,10 +383,7 @@ fn plan_block<E: ByteOrder, I: Input>(
             Ok(Plan::Skip(total))
         }
         BT_EPB | BT_PB => {
-            let fixed = block
-                .get(BLOCK_HEADER_LEN..)
-                .and_then(|b| b.first_chunk::<EPB_FIXED_LEN>());
-            let Some(fixed) = fixed else {
+            let Some(fixed) = body.first_chunk::<EPB_FIXED_LEN>() else {
                 return Ok(Plan::Bad(
                     total,
                     record_error(
@@ -401,7 +404,7 @@ fn plan_block<E: ByteOrder, I: Input>(
                 (decode_pb::<E>(fixed), RecordKind::Pb(kind_endian))
             };
             let data_at = BLOCK_HEADER_LEN + EPB_FIXED_LEN;
-            let room = total - data_at - BLOCK_TRAILER_LEN;
+            let room = body.len() - EPB_FIXED_LEN;
             if f.caplen as usize > room {
                 return Ok(Plan::Bad(
                     total,
@@ -438,10 +441,7 @@ fn plan_block<E: ByteOrder, I: Input>(
             }))
         }
         BT_SPB => {
-            let fixed = block
-                .get(BLOCK_HEADER_LEN..)
-                .and_then(|b| b.first_chunk::<SPB_FIXED_LEN>());
-            let Some(fixed) = fixed else {
+            let Some(fixed) = body.first_chunk::<SPB_FIXED_LEN>() else {
                 return Ok(Plan::Bad(
                     total,
                     record_error(
@@ -457,7 +457,8 @@ fn plan_block<E: ByteOrder, I: Input>(
                 return Ok(Plan::Bad(total, unknown_interface(offset, "SPB", 0, st)));
             };
             let data_at = BLOCK_HEADER_LEN + SPB_FIXED_LEN;
-            let room = (total - data_at - BLOCK_TRAILER_LEN) as u32;
+            // At most MAX_BLOCK_LEN, so it fits in a u32.
+            let room = (body.len() - SPB_FIXED_LEN) as u32;
             // The block holds the packet padded to 4 bytes, so the captured
             // length is implied: the original length, cut by the snaplen
             // (0 = none) and by the room in the block.
