@@ -609,6 +609,15 @@ impl Dissector {
         d
     }
 
+    /// Dissects a capture record: its link type, its bytes, and its
+    /// original length (into [`PacketSummary::wire_len`]).
+    pub fn dissect_record<'a>(&self, record: &pcap_core::capture::Record<'a>) -> Dissection<'a> {
+        let mut d = Dissection::new(record.linktype.0, record.data);
+        d.summary.wire_len = record.origlen;
+        self.dissect_into(&mut d);
+        d
+    }
+
     /// Dissects `d.data` into `d` (which should be fresh from
     /// [`Dissection::new`]).
     pub fn dissect_into<'a>(&self, d: &mut Dissection<'a>) {
