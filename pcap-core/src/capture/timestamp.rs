@@ -95,13 +95,19 @@ impl Timestamp {
 /// [`Timestamp::to_epoch_string`].
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.secs < 0 && self.nanos > 0 {
-            // Printed as sign and magnitude: -2 s + 0.5 s is "-1.500000000".
-            // `-(secs + 1)` cannot overflow, even for i64::MIN.
-            write!(f, "-{}.{:09}", -(self.secs + 1), NANOS_PER_SEC - self.nanos)
-        } else {
-            write!(f, "{}.{:09}", self.secs, self.nanos)
-        }
+        // Sign and magnitude of the exact nanosecond count: -2 s + 0.5 s is
+        // "-1.500000000". Going through i128 also copes with a hand-built
+        // value whose `nanos` is not normalised.
+        let total = self.as_nanos();
+        let magnitude = total.unsigned_abs();
+        let per_sec = u128::from(NANOS_PER_SEC);
+        write!(
+            f,
+            "{}{}.{:09}",
+            if total < 0 { "-" } else { "" },
+            magnitude / per_sec,
+            magnitude % per_sec
+        )
     }
 }
 
@@ -305,6 +311,11 @@ mod tests {
             nanos: 1,
         };
         assert_eq!(min.to_string(), "-9223372036854775807.999999999");
+        let odd = Timestamp {
+            secs: -1,
+            nanos: 2_500_000_000,
+        };
+        assert_eq!(odd.to_string(), "1.500000000");
     }
 
     #[test]

@@ -102,6 +102,8 @@ impl<W: Write> PcapWriter<W> {
     /// digits of the nanoseconds. `data` is written whole, even if longer
     /// than the snaplen.
     pub fn write_record(&mut self, ts: Timestamp, origlen: u32, data: &[u8]) -> io::Result<u64> {
+        // A hand-built timestamp may carry whole seconds in `nanos`.
+        let ts = Timestamp::new(ts.secs, ts.nanos);
         let ts_sec = u32::try_from(ts.secs).map_err(|_| {
             invalid(format!(
                 "timestamp {ts} is outside the range of pcap (1970 to 2106)"
