@@ -97,8 +97,8 @@ fields! {
 pub struct Frame {
     /// 1-based record number.
     pub number: u64,
-    /// Capture time.
-    pub ts: Timestamp,
+    /// Capture time (`None` for a pcapng Simple Packet Block).
+    pub ts: Option<Timestamp>,
     /// Original length.
     pub len: u32,
     /// Captured length.
@@ -184,7 +184,9 @@ pub fn write_field(out: &mut String, field: Field, frame: &Frame, p: &Packet<'_>
             let _ = write!(out, "{}", frame.number);
         }
         Field::FrameTimeEpoch => {
-            let _ = write!(out, "{}", frame.ts);
+            if let Some(ts) = frame.ts {
+                let _ = write!(out, "{ts}");
+            }
         }
         Field::FrameLen => {
             let _ = write!(out, "{}", frame.len);
@@ -214,7 +216,10 @@ pub fn write_field(out: &mut String, field: Field, frame: &Frame, p: &Packet<'_>
             t.tpid == 0x88a8 && num(o, Some(t.tci & 0x0fff))
         }),
         Field::IpSrc => each(out, p.ipv4.as_slice(), |o, h| v4(o, h.raw, 12)),
-        Field::IpDst => each(out, p.ipv4.as_slice(), |o, h| v4(o, h.raw, 16)),
+        Field::IpDst => each(out, p.ipv4.as_slice(), |o, h| match h.final_dst {
+            Some(d) => v4(o, &d, 0),
+            None => v4(o, h.raw, 16),
+        }),
         Field::IpProto => each(out, p.ipv4.as_slice(), |o, h| num(o, byte(h, 9))),
         Field::IpHdrLen => each(out, p.ipv4.as_slice(), |o, h| {
             num(o, byte(h, 0).map(|b| (b & 0x0f) * 4))
@@ -268,7 +273,9 @@ pub fn write_field(out: &mut String, field: Field, frame: &Frame, p: &Packet<'_>
         }
         Field::HttpRequestUri => {
             if let Some(Http::Request { uri, .. }) = p.http.and_then(http_start) {
-                push_bytes(out, uri);
+                if !uri.is_empty() {
+                    push_bytes(out, uri);
+                }
             }
         }
         Field::HttpResponseCode => {
@@ -345,26 +352,27 @@ pub fn http_start(b: &[u8]) -> Option<Http<'_>> {
         }
         return None;
     }
-    let sp1 = line.iter().position(|&c| c == b' ')?;
+    let sp1 = line.iter().position(|&c| c == b' ').unwrap_or(line.len());
     let method = &line[..sp1];
-    if method.is_empty()
-        || !method
-            .iter()
-            .all(|&c| c.is_ascii_uppercase() || c == b'_' || c == b'-')
-    {
+    if !HTTP_METHODS.iter().any(|m| m.as_bytes() == method) {
         return None;
     }
-    let rest = &line[sp1 + 1..];
-    let sp2 = rest.iter().rposition(|&c| c == b' ')?;
-    let version = &rest[sp2 + 1..];
-    if !version.starts_with(b"HTTP/") {
-        return None;
-    }
-    Some(Http::Request {
-        method,
-        uri: &rest[..sp2],
-    })
+    let rest = line.get(sp1 + 1..).unwrap_or(&[]);
+    let uri = &rest[..rest.iter().position(|&c| c == b' ').unwrap_or(rest.len())];
+    Some(Http::Request { method, uri })
 }
+
+/// Request methods tshark 4.0 recognises in a request line.
+pub const HTTP_METHODS: &[&str] = &[
+    "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH",
+    "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH",
+    "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "M-SEARCH", "CCM_POST", "CCM_GET", "RPC_IN_DATA",
+    "RPC_OUT_DATA", "MKACTIVITY", "CHECKOUT", "CHECKIN", "MERGE", "REPORT", "UPDATE",
+    "LABEL", "VERSION-CONTROL", "BASELINE-CONTROL", "MKWORKSPACE", "UNCHECKOUT", "ACL",
+    "ORDERPATCH", "BIND", "UNBIND", "REBIND", "MKREDIRECTREF", "UPDATEREDIRECTREF",
+    "POLL", "BCOPY", "BDELETE", "BMOVE", "BPROPFIND", "BPROPPATCH", "X-MS-ENUMATTS",
+    "SSDP", "PURGE", "LINK", "UNLINK",
+];
 
 /// The value of the `Host` header of an HTTP head.
 pub fn http_host(b: &[u8]) -> Option<&[u8]> {

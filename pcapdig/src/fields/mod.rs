@@ -140,7 +140,7 @@ pub fn write_fields<W: Write>(
         line.clear();
         let frame = format::Frame {
             number,
-            ts: rec.ts,
+            ts: rec.timestamp(),
             len: rec.origlen,
             caplen: rec.caplen,
         };

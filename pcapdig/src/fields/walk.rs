@@ -60,7 +60,7 @@ impl<T: Copy + Default, const N: usize> Occ<T, N> {
 /// Most occurrences of one layer kept per packet.
 pub const MAX_OCC: usize = 8;
 /// Most layer names kept for `frame.protocols`.
-pub const MAX_PROTOS: usize = 24;
+pub const MAX_PROTOS: usize = 160;
 
 /// A VLAN tag: its TPID and TCI.
 #[derive(Debug, Clone, Copy, Default)]
@@ -81,6 +81,9 @@ pub struct Hit<'a> {
     pub len: Option<u32>,
     /// Inside an ICMP error quote.
     pub quoted: bool,
+    /// IPv4 only: the final destination named by a source-route option
+    /// (tshark reports it as `ip.dst`).
+    pub final_dst: Option<[u8; 4]>,
 }
 
 /// Everything found in one packet.
@@ -125,6 +128,28 @@ fn take(b: &[u8], n: usize) -> &[u8] {
 
 fn skip(b: &[u8], n: usize) -> &[u8] {
     b.get(n..).unwrap_or(&[])
+}
+
+/// The last address of a loose or strict source route option, if any.
+fn source_route_dst(mut opts: &[u8]) -> Option<[u8; 4]> {
+    while let Some(&kind) = opts.first() {
+        match kind {
+            0 => return None,
+            1 => opts = &opts[1..],
+            _ => {
+                let len = usize::from(*opts.get(1)?);
+                if len < 2 || len > opts.len() {
+                    return None;
+                }
+                if (kind == 131 || kind == 137) && len >= 7 {
+                    let a = &opts[len - 4..len];
+                    return Some([a[0], a[1], a[2], a[3]]);
+                }
+                opts = &opts[len..];
+            }
+        }
+    }
+    None
 }
 
 /// Walks `data` of link type `linktype` down to `depth`.
@@ -266,18 +291,27 @@ impl<'a> Walker<'a> {
                 raw: take(b, 1),
                 len: None,
                 quoted,
+                final_dst: None,
             });
             return;
         }
         let raw = take(b, ihl);
+        if raw.len() < ihl {
+            self.p.ipv4.push(Hit {
+                raw,
+                len: None,
+                quoted,
+                final_dst: None,
+            });
+            return;
+        }
+        let final_dst = source_route_dst(&b[20..ihl]);
         self.p.ipv4.push(Hit {
             raw,
             len: None,
             quoted,
+            final_dst,
         });
-        if raw.len() < ihl {
-            return;
-        }
         let total = usize::from(be16(b, 2).unwrap_or(0));
         let total = if total == 0 { b.len() } else { total };
         if total < ihl {
@@ -285,7 +319,10 @@ impl<'a> Walker<'a> {
         }
         let proto = b[9];
         let src = Ipv4Addr::new(b[12], b[13], b[14], b[15]);
-        let dst = Ipv4Addr::new(b[16], b[17], b[18], b[19]);
+        let dst = match final_dst {
+            Some(d) => Ipv4Addr::from(d),
+            None => Ipv4Addr::new(b[16], b[17], b[18], b[19]),
+        };
         let frag = be16(b, 6).unwrap_or(0);
         let offset = frag & 0x1fff;
         let mf = frag & 0x2000 != 0;
@@ -298,8 +335,9 @@ impl<'a> Walker<'a> {
             return;
         }
         let payload = &b[ihl..total.min(b.len())];
-        let plen = (total - ihl) as u32;
-        self.l4(proto, payload, Some(plen), quoted, false);
+        // tshark gives no tcp.len for a first fragment.
+        let plen = (!mf).then_some((total - ihl) as u32);
+        self.l4(proto, payload, plen, quoted, false);
     }
 
     fn set_ip(&mut self, src: IpAddr, dst: IpAddr, proto: u8) {
@@ -327,6 +365,7 @@ impl<'a> Walker<'a> {
             raw,
             len: None,
             quoted,
+            final_dst: None,
         });
         if raw.len() < 40 {
             return;
@@ -342,7 +381,7 @@ impl<'a> Walker<'a> {
         dst.copy_from_slice(&b[24..40]);
         let mut fragment = false;
         let mut later_fragment = false;
-        for _ in 0..16 {
+        for _ in 0..128 {
             let name = match nxt {
                 0 => "ipv6.hopopts",
                 43 => "ipv6.routing",
@@ -370,6 +409,10 @@ impl<'a> Walker<'a> {
         if !quoted {
             self.set_ip(IpAddr::V6(Ipv6Addr::from(src)), IpAddr::V6(Ipv6Addr::from(dst)), nxt);
             self.p.summary.is_fragment = fragment;
+            if later_fragment {
+                // tshark gives no Community ID to later IPv6 fragments.
+                self.p.summary.ip = None;
+            }
         }
         if later_fragment {
             self.proto("data");
@@ -393,7 +436,15 @@ impl<'a> Walker<'a> {
             4 => self.ipv4(b, quoted),
             41 => self.ipv6(b, quoted),
             59 => {}
-            132 => self.proto("sctp"),
+            132 => {
+                self.proto("sctp");
+                if let (false, Some(sport), Some(dport)) = (quoted, be16(b, 0), be16(b, 2)) {
+                    let s = &mut self.p.summary;
+                    s.has_l4 = true;
+                    s.sport = sport;
+                    s.dport = dport;
+                }
+            }
             2 => self.proto("igmp"),
             _ => {
                 if !b.is_empty() {
@@ -412,7 +463,12 @@ impl<'a> Walker<'a> {
         } else {
             plen.and_then(|p| p.checked_sub(hl as u32))
         };
-        self.p.tcp.push(Hit { raw, len, quoted });
+        self.p.tcp.push(Hit {
+            raw,
+            len,
+            quoted,
+            final_dst: None,
+        });
         if !quoted && raw.len() >= 14 {
             let s = &mut self.p.summary;
             s.has_l4 = true;
@@ -453,6 +509,7 @@ impl<'a> Walker<'a> {
             raw,
             len: None,
             quoted,
+            final_dst: None,
         });
         if raw.len() < 8 {
             return;
@@ -525,6 +582,7 @@ impl<'a> Walker<'a> {
             raw: take(b, 8),
             len: None,
             quoted,
+            final_dst: None,
         });
         let (Some(&ty), Some(&code)) = (b.first(), b.get(1)) else {
             return;
