@@ -197,6 +197,17 @@ pub fn run(args: Args) -> crate::CliResult {
             },
             None => WriterConfig::default(),
         };
+        // A classic pcap first file: its own header fields (snaplen too).
+        let config = match first.filter(|f| f.format == "pcap") {
+            Some(f) => match locate(f, &args.search_path).map(CaptureReader::open) {
+                Ok(Ok(r)) => match r.format() {
+                    Format::Pcap(h) => WriterConfig::like(&h),
+                    Format::Pcapng(_) => config,
+                },
+                _ => config,
+            },
+            None => config,
+        };
         let file = File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
         writer = Some((
             PcapWriter::new(BufWriter::new(file), config)?,
