@@ -1003,6 +1003,47 @@ proptest! {
 }
 
 #[test]
+fn record_at_reads_saved_offsets_directly() {
+    let mut b = PcapBuilder::new(Endian::Big, Precision::Nano);
+    for i in 0..5 {
+        b.record(
+            Timestamp::new(i, 7),
+            100,
+            &packet(i as usize, 20 + i as usize),
+        );
+    }
+    let bytes = b.build();
+    let path = temp_file("record-at.pcap", &bytes);
+    for r in [
+        CaptureReader::open(&path).unwrap(),
+        CaptureReader::from_bytes(bytes.clone(), "mem.pcap").unwrap(),
+    ] {
+        for (i, offset) in b.offsets().iter().enumerate().rev() {
+            let rec = r.record_at(*offset).unwrap();
+            assert_eq!((rec.offset, rec.ts), (*offset, Timestamp::new(i as i64, 7)));
+            assert_eq!(rec.data, &packet(i, 20 + i)[..]);
+        }
+        assert_eq!(r.position(), 24, "the reader did not move");
+        for bad in [0, 23, bytes.len() as u64, u64::MAX] {
+            let e = r.record_at(bad).unwrap_err();
+            assert_eq!(offset_of(&e), bad, "{e}");
+        }
+        // Not a boundary: the "record" found there fails the caplen check.
+        assert!(r.record_at(b.offsets()[1] + 3).is_err());
+    }
+    let stream = CaptureReader::from_reader(Chunky::new(bytes, 5), "-").unwrap();
+    assert!(stream.record_at(24).is_err());
+    let (ng, _) = rich_pcapng(Endian::Little);
+    let ng = CaptureReader::from_bytes(ng, "ng").unwrap();
+    assert!(
+        ng.record_at(28)
+            .unwrap_err()
+            .to_string()
+            .contains("classic pcap")
+    );
+}
+
+#[test]
 fn readers_and_writers_can_move_between_threads() {
     fn send<T: Send>() {}
     send::<CaptureReader>();

@@ -121,7 +121,7 @@ pub use timestamp::{Precision, Timestamp, TsResolution};
 pub use writer::{PcapWriter, WriterConfig};
 
 use headers::{Magic, sniff_magic};
-use source::{Bytes, Input, MemorySource, Source, StreamSource};
+use source::{Bytes, Input, MemorySource, SliceInput, Source, StreamSource};
 
 /// The largest captured length accepted in any record (16 MiB).
 pub const MAX_CAPLEN: u32 = 16 << 20;
@@ -496,6 +496,72 @@ impl CaptureReader {
                 self.done |= fail.fatal;
                 Err(fail.into_error(&self.name))
             }
+        }
+    }
+
+    /// The classic pcap record at byte `offset` (a [`Record::offset`] saved
+    /// earlier), read directly, without walking the file or moving this
+    /// reader: for pulling back the packets of one session.
+    ///
+    /// Needs the file in memory ([`CaptureReader::open`] on a regular file,
+    /// or [`CaptureReader::from_bytes`]) and a classic pcap file; pcapng
+    /// records depend on the section and interfaces before them and are
+    /// refused here (walk with [`CaptureReader::next_record`] instead). The
+    /// record is checked like any other; an offset that is not a record
+    /// boundary usually fails those checks, but this cannot be guaranteed:
+    /// compare the result with what was saved.
+    pub fn record_at(&self, offset: u64) -> Result<Record<'_>, Error> {
+        let located = |e: Error| e.at(Some(&self.name), offset);
+        let (Source::Memory(mem), State::Pcap(st)) = (&self.source, &self.state) else {
+            return Err(located(Error::Unsupported {
+                layer: "capture",
+                detail: Cow::Borrowed(
+                    "reading a record by offset needs a classic pcap file in memory (not pcapng, not a stream)",
+                ),
+            }));
+        };
+        let all = mem.all();
+        let start = usize::try_from(offset)
+            .ok()
+            .filter(|o| *o >= PCAP_FILE_HEADER_LEN && *o < all.len());
+        let Some(start) = start else {
+            return Err(located(Error::InvalidLength {
+                layer: "pcap",
+                field: "offset",
+                offset: 0,
+                detail: Cow::Owned(format!(
+                    "no record can start at byte {offset} of a {}-byte file",
+                    all.len()
+                )),
+            }));
+        };
+        let mut input = SliceInput::at(all, start);
+        match pcap::next(&mut input, st) {
+            // Re-borrow the slices from the file itself: `input` is local.
+            Ok(Some(r)) => {
+                let raw = all.get(start..start + r.raw.len()).unwrap_or_default();
+                let data = raw.get(r.raw.len() - r.data.len()..).unwrap_or_default();
+                Ok(Record {
+                    offset,
+                    ts: r.ts,
+                    caplen: r.caplen,
+                    origlen: r.origlen,
+                    interface: r.interface,
+                    linktype: r.linktype,
+                    data,
+                    raw,
+                    kind: r.kind,
+                })
+            }
+            Ok(None) => Err(located(Error::Truncated {
+                layer: "pcap",
+                field: "record header",
+                offset: 0,
+                needed: PCAP_RECORD_HEADER_LEN,
+                available: 0,
+                limit: Limit::Buffer,
+            })),
+            Err(fail) => Err(fail.into_error(&self.name)),
         }
     }
 

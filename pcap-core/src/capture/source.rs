@@ -121,6 +121,44 @@ fn prefetch(bytes: &[u8], at: usize) {
     let _ = (bytes, at);
 }
 
+/// A borrowed slice read from a given position: for going back to one
+/// record by its offset without touching the reader's own position.
+pub(crate) struct SliceInput<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> SliceInput<'a> {
+    /// Reads `bytes` from `pos` (clamped to the end).
+    pub(crate) fn at(bytes: &'a [u8], pos: usize) -> Self {
+        SliceInput {
+            bytes,
+            pos: pos.min(bytes.len()),
+        }
+    }
+}
+
+impl Input for SliceInput<'_> {
+    fn fill(&mut self, _n: usize) -> io::Result<usize> {
+        Ok(self.bytes.len() - self.pos)
+    }
+
+    fn window(&self) -> &[u8] {
+        self.bytes.get(self.pos..).unwrap_or_default()
+    }
+
+    fn advance(&mut self, n: usize) -> &[u8] {
+        let start = self.pos;
+        let end = start.saturating_add(n).min(self.bytes.len());
+        self.pos = end;
+        self.bytes.get(start..end).unwrap_or_default()
+    }
+
+    fn position(&self) -> u64 {
+        self.pos as u64
+    }
+}
+
 /// Size of the first buffer allocation of a [`StreamSource`]: big enough
 /// that reads are large, small enough not to matter for a tiny pipe.
 const INITIAL_BUFFER: usize = 256 * 1024;
