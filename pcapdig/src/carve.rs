@@ -241,15 +241,15 @@ pub fn run(args: Args) -> crate::CliResult {
                     )
                     .into());
                 }
-                if let Some(lt) = info.linktype {
-                    if i64::from(pkt.linktype.0) != lt {
-                        return Err(format!(
-                            "{}: the record at offset {offset} has link type {} instead of {lt}",
-                            path.display(),
-                            pkt.linktype.0
-                        )
-                        .into());
-                    }
+                if let Some(lt) = info.linktype
+                    && i64::from(pkt.linktype.0) != lt
+                {
+                    return Err(format!(
+                        "{}: the record at offset {offset} has link type {} instead of {lt}",
+                        path.display(),
+                        pkt.linktype.0
+                    )
+                    .into());
                 }
                 if let Some(pair) = streams[i].as_mut() {
                     let (summary, payload) = crate::index::summarize(pkt.linktype.0, &pkt.data);

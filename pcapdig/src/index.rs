@@ -316,11 +316,11 @@ fn index_file(
         }
         let (mut summary, _) = summarize(rec.linktype.0, rec.data);
         summary.wire_len = rec.origlen;
-        if let Some(f) = filter {
-            if !f.matches(&summary) {
-                totals.filtered += 1;
-                continue;
-            }
+        if let Some(f) = filter
+            && !f.matches(&summary)
+        {
+            totals.filtered += 1;
+            continue;
         }
         table.push(
             &summary,
@@ -331,7 +331,7 @@ fn index_file(
             let done: Vec<Session> = table.drain_finished().collect();
             write_sessions(tx, run_id, &done, totals)?;
         }
-        if packets % 4096 == 0 {
+        if packets.is_multiple_of(4096) {
             bar.set_position(base + reader.position());
         }
     }

@@ -118,8 +118,8 @@ fn carved_streams_match_tshark() {
                 })
                 .collect();
             let ends = |s: &serde_json::Value, a: &str, p: &str| {
-                (s["src"] == a && s["sport"].to_string() == p)
-                    || (s["dst"] == a && s["dport"].to_string() == p)
+                (s["src"] == a && s["sport"].as_u64() == p.parse().ok())
+                    || (s["dst"] == a && s["dport"].as_u64() == p.parse().ok())
             };
             let cands: Vec<&serde_json::Value> = sessions
                 .iter()
