@@ -11,13 +11,46 @@ use std::process::Command;
 /// Fields we claim to match; `frame.protocols` is best effort (tshark names
 /// every application protocol it knows) and is reported, not asserted.
 const ASSERTED: &[&str] = &[
-    "frame.number", "frame.time_epoch", "frame.len", "frame.cap_len", "eth.src", "eth.dst",
-    "eth.type", "vlan.id", "ip.src", "ip.dst", "ip.proto", "ip.hdr_len", "ip.ttl",
-    "ip.flags.mf", "ip.frag_offset", "ipv6.src", "ipv6.dst", "ipv6.nxt", "tcp.srcport",
-    "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags", "tcp.hdr_len", "tcp.len",
-    "udp.srcport", "udp.dstport", "udp.length", "dns.id", "dns.flags.response", "dns.qry.name",
-    "dns.qry.type", "dns.a", "dns.count.answers", "http.request.method", "http.request.uri",
-    "http.host", "http.response.code", "communityid", "ieee8021ad.id",
+    "frame.number",
+    "frame.time_epoch",
+    "frame.len",
+    "frame.cap_len",
+    "eth.src",
+    "eth.dst",
+    "eth.type",
+    "vlan.id",
+    "ip.src",
+    "ip.dst",
+    "ip.proto",
+    "ip.hdr_len",
+    "ip.ttl",
+    "ip.flags.mf",
+    "ip.frag_offset",
+    "ipv6.src",
+    "ipv6.dst",
+    "ipv6.nxt",
+    "tcp.srcport",
+    "tcp.dstport",
+    "tcp.seq_raw",
+    "tcp.ack_raw",
+    "tcp.flags",
+    "tcp.hdr_len",
+    "tcp.len",
+    "udp.srcport",
+    "udp.dstport",
+    "udp.length",
+    "dns.id",
+    "dns.flags.response",
+    "dns.qry.name",
+    "dns.qry.type",
+    "dns.a",
+    "dns.count.answers",
+    "http.request.method",
+    "http.request.uri",
+    "http.host",
+    "http.response.code",
+    "communityid",
+    "ieee8021ad.id",
 ];
 
 /// Measured: 99.98% of the non-empty cells (12 HTTP cells of one capture
@@ -26,7 +59,10 @@ const THRESHOLD: f64 = 0.999;
 
 /// Captures not compared cell by cell, and why.
 const NOT_COMPARED: &[(&str, &str)] = &[
-    ("80211http.pcap", "link type 127 (radiotap) is unsupported: frame.* only"),
+    (
+        "80211http.pcap",
+        "link type 127 (radiotap) is unsupported: frame.* only",
+    ),
     (
         "suricata_bug-6875-01_fuzz.pcap",
         "tshark re-reads the corrupt file in another pcap variant (corpus README)",
@@ -97,7 +133,9 @@ fn fields_match_tshark_over_the_corpus() {
     let mut files = 0;
     for name in &names {
         let pcap = dir.join("pcap").join(name);
-        let expected_path = dir.join("expected").join(format!("{name}.fields.noreasm.tsv"));
+        let expected_path = dir
+            .join("expected")
+            .join(format!("{name}.fields.noreasm.tsv"));
         let Ok(expected) = std::fs::read_to_string(&expected_path) else {
             continue;
         };
@@ -130,10 +168,15 @@ fn fields_match_tshark_over_the_corpus() {
             .filter(|c| ASSERTED.contains(c) || *c == "frame.protocols")
             .collect();
         let (out, err, ok) = run(&pcap, &asked);
-        let tsv = dir.join("expected").join(format!("{name}.tshark-stderr.txt"));
+        let tsv = dir
+            .join("expected")
+            .join(format!("{name}.tshark-stderr.txt"));
         if !ok {
             assert!(tsv.exists(), "{name}: unexpected failure: {err}");
-            assert!(err.contains(name.as_str()), "{name}: error must name the file: {err}");
+            assert!(
+                err.contains(name.as_str()),
+                "{name}: error must name the file: {err}"
+            );
         }
         files += 1;
         let mut got = out.lines();
@@ -182,8 +225,9 @@ fn fields_match_tshark_over_the_corpus() {
                 if want != have {
                     t.bad += 1;
                     if t.examples.len() < 3 {
-                        t.examples
-                            .push(format!("{name} frame {number}: tshark `{want}`, ours `{have}`"));
+                        t.examples.push(format!(
+                            "{name} frame {number}: tshark `{want}`, ours `{have}`"
+                        ));
                     }
                 }
             }
@@ -241,5 +285,8 @@ fn unknown_field_lists_the_supported_ones() {
         .expect("run");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("ip.bogus") && err.contains("tcp.srcport"), "{err}");
+    assert!(
+        err.contains("ip.bogus") && err.contains("tcp.srcport"),
+        "{err}"
+    );
 }

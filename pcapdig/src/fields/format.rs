@@ -272,10 +272,10 @@ pub fn write_field(out: &mut String, field: Field, frame: &Frame, p: &Packet<'_>
             }
         }
         Field::HttpRequestUri => {
-            if let Some(Http::Request { uri, .. }) = p.http.and_then(http_start) {
-                if !uri.is_empty() {
-                    push_bytes(out, uri);
-                }
+            if let Some(Http::Request { uri, .. }) = p.http.and_then(http_start)
+                && !uri.is_empty()
+            {
+                push_bytes(out, uri);
             }
         }
         Field::HttpResponseCode => {
@@ -284,12 +284,11 @@ pub fn write_field(out: &mut String, field: Field, frame: &Frame, p: &Packet<'_>
             }
         }
         Field::HttpHost => {
-            if let Some(head) = p.http {
-                if let Some(Http::Request { .. }) = http_start(head) {
-                    if let Some(h) = http_host(head) {
-                        push_bytes(out, h);
-                    }
-                }
+            if let Some(head) = p.http
+                && let Some(Http::Request { .. }) = http_start(head)
+                && let Some(h) = http_host(head)
+            {
+                push_bytes(out, h);
             }
         }
         Field::CommunityId => {
@@ -364,14 +363,60 @@ pub fn http_start(b: &[u8]) -> Option<Http<'_>> {
 
 /// Request methods tshark 4.0 recognises in a request line.
 pub const HTTP_METHODS: &[&str] = &[
-    "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH",
-    "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH",
-    "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "M-SEARCH", "CCM_POST", "CCM_GET", "RPC_IN_DATA",
-    "RPC_OUT_DATA", "MKACTIVITY", "CHECKOUT", "CHECKIN", "MERGE", "REPORT", "UPDATE",
-    "LABEL", "VERSION-CONTROL", "BASELINE-CONTROL", "MKWORKSPACE", "UNCHECKOUT", "ACL",
-    "ORDERPATCH", "BIND", "UNBIND", "REBIND", "MKREDIRECTREF", "UPDATEREDIRECTREF",
-    "POLL", "BCOPY", "BDELETE", "BMOVE", "BPROPFIND", "BPROPPATCH", "X-MS-ENUMATTS",
-    "SSDP", "PURGE", "LINK", "UNLINK",
+    "GET",
+    "POST",
+    "HEAD",
+    "PUT",
+    "DELETE",
+    "OPTIONS",
+    "TRACE",
+    "CONNECT",
+    "PATCH",
+    "PROPFIND",
+    "PROPPATCH",
+    "MKCOL",
+    "COPY",
+    "MOVE",
+    "LOCK",
+    "UNLOCK",
+    "SEARCH",
+    "NOTIFY",
+    "SUBSCRIBE",
+    "UNSUBSCRIBE",
+    "M-SEARCH",
+    "CCM_POST",
+    "CCM_GET",
+    "RPC_IN_DATA",
+    "RPC_OUT_DATA",
+    "MKACTIVITY",
+    "CHECKOUT",
+    "CHECKIN",
+    "MERGE",
+    "REPORT",
+    "UPDATE",
+    "LABEL",
+    "VERSION-CONTROL",
+    "BASELINE-CONTROL",
+    "MKWORKSPACE",
+    "UNCHECKOUT",
+    "ACL",
+    "ORDERPATCH",
+    "BIND",
+    "UNBIND",
+    "REBIND",
+    "MKREDIRECTREF",
+    "UPDATEREDIRECTREF",
+    "POLL",
+    "BCOPY",
+    "BDELETE",
+    "BMOVE",
+    "BPROPFIND",
+    "BPROPPATCH",
+    "X-MS-ENUMATTS",
+    "SSDP",
+    "PURGE",
+    "LINK",
+    "UNLINK",
 ];
 
 /// The value of the `Host` header of an HTTP head.
@@ -420,10 +465,10 @@ fn dns_name(msg: &[u8], mut at: usize, mut out: Option<&mut String>) -> Option<u
             }
             0 => {
                 if len == 0 {
-                    if written == 0 {
-                        if let Some(o) = out.as_deref_mut() {
-                            o.push_str("<Root>");
-                        }
+                    if written == 0
+                        && let Some(o) = out.as_deref_mut()
+                    {
+                        o.push_str("<Root>");
                     }
                     return Some(end.unwrap_or(at + 1));
                 }
@@ -496,7 +541,9 @@ fn dns_a(out: &mut String, msg: &[u8]) -> bool {
     let mut any = false;
     let total = u32::from(an) + u32::from(ns) + u32::from(ar);
     for _ in 0..total {
-        let Some(a) = dns_name(msg, at, None) else { break };
+        let Some(a) = dns_name(msg, at, None) else {
+            break;
+        };
         let (Some(ty), Some(rdlen)) = (be16(msg, a), be16(msg, a + 8)) else {
             break;
         };

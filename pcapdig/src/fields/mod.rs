@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use pcap_core::capture::CaptureReader;
 use pcap_core::filter::Filter;
 
-pub use format::{Field, FIELD_NAMES};
+pub use format::{FIELD_NAMES, Field};
 use walk::Depth;
 
 /// Arguments of `pcapdig fields`.
@@ -72,7 +72,11 @@ pub fn parse_fields(names: &[String]) -> Result<Vec<Field>, String> {
 
 /// The walk depth the fields and the filter need.
 pub fn depth_for(fields: &[Field], filter: bool) -> Depth {
-    let mut d = fields.iter().map(|f| f.depth()).max().unwrap_or(Depth::Frame);
+    let mut d = fields
+        .iter()
+        .map(|f| f.depth())
+        .max()
+        .unwrap_or(Depth::Frame);
     if filter {
         d = d.max(Depth::Transport);
     }

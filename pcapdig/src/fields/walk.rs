@@ -79,8 +79,6 @@ pub struct Hit<'a> {
     pub raw: &'a [u8],
     /// For TCP: the payload length from the IP lengths (`tcp.len`).
     pub len: Option<u32>,
-    /// Inside an ICMP error quote.
-    pub quoted: bool,
     /// IPv4 only: the final destination named by a source-route option
     /// (tshark reports it as `ip.dst`).
     pub final_dst: Option<[u8; 4]>,
@@ -227,11 +225,11 @@ impl<'a> Walker<'a> {
             }
             276 => {
                 self.proto("sll");
-                if data.len() >= 20 {
-                    if let Some(et) = be16(data, 0) {
-                        self.proto("ethertype");
-                        self.ethertype(et, skip(data, 20));
-                    }
+                if data.len() >= 20
+                    && let Some(et) = be16(data, 0)
+                {
+                    self.proto("ethertype");
+                    self.ethertype(et, skip(data, 20));
                 }
             }
             _ => {}
@@ -290,7 +288,6 @@ impl<'a> Walker<'a> {
             self.p.ipv4.push(Hit {
                 raw: take(b, 1),
                 len: None,
-                quoted,
                 final_dst: None,
             });
             return;
@@ -300,7 +297,6 @@ impl<'a> Walker<'a> {
             self.p.ipv4.push(Hit {
                 raw,
                 len: None,
-                quoted,
                 final_dst: None,
             });
             return;
@@ -309,7 +305,6 @@ impl<'a> Walker<'a> {
         self.p.ipv4.push(Hit {
             raw,
             len: None,
-            quoted,
             final_dst,
         });
         let total = usize::from(be16(b, 2).unwrap_or(0));
@@ -364,14 +359,17 @@ impl<'a> Walker<'a> {
         self.p.ipv6.push(Hit {
             raw,
             len: None,
-            quoted,
             final_dst: None,
         });
         if raw.len() < 40 {
             return;
         }
         let plen = usize::from(be16(b, 4).unwrap_or(0));
-        let end = if plen == 0 { b.len() } else { (40 + plen).min(b.len()) };
+        let end = if plen == 0 {
+            b.len()
+        } else {
+            (40 + plen).min(b.len())
+        };
         let mut nxt = b[6];
         let mut off = 40;
         let mut ext_len = 0usize;
@@ -393,7 +391,11 @@ impl<'a> Walker<'a> {
             let (Some(&n), Some(&l)) = (b.get(off), b.get(off + 1)) else {
                 return;
             };
-            let len = if nxt == 44 { 8 } else { (usize::from(l) + 1) * 8 };
+            let len = if nxt == 44 {
+                8
+            } else {
+                (usize::from(l) + 1) * 8
+            };
             if off + len > b.len() {
                 return;
             }
@@ -407,7 +409,11 @@ impl<'a> Walker<'a> {
             ext_len += len;
         }
         if !quoted {
-            self.set_ip(IpAddr::V6(Ipv6Addr::from(src)), IpAddr::V6(Ipv6Addr::from(dst)), nxt);
+            self.set_ip(
+                IpAddr::V6(Ipv6Addr::from(src)),
+                IpAddr::V6(Ipv6Addr::from(dst)),
+                nxt,
+            );
             self.p.summary.is_fragment = fragment;
             if later_fragment {
                 // tshark gives no Community ID to later IPv6 fragments.
@@ -419,7 +425,11 @@ impl<'a> Walker<'a> {
             return;
         }
         let payload = b.get(off..end.max(off)).unwrap_or(&[]);
-        let plen = if plen == 0 { (b.len() - 40) as u32 } else { plen as u32 };
+        let plen = if plen == 0 {
+            (b.len() - 40) as u32
+        } else {
+            plen as u32
+        };
         let plen = plen.checked_sub(ext_len as u32);
         self.l4(nxt, payload, plen, quoted, true);
     }
@@ -466,7 +476,6 @@ impl<'a> Walker<'a> {
         self.p.tcp.push(Hit {
             raw,
             len,
-            quoted,
             final_dst: None,
         });
         if !quoted && raw.len() >= 14 {
@@ -508,7 +517,6 @@ impl<'a> Walker<'a> {
         self.p.udp.push(Hit {
             raw,
             len: None,
-            quoted,
             final_dst: None,
         });
         if raw.len() < 8 {
@@ -527,7 +535,11 @@ impl<'a> Walker<'a> {
         if self.depth < Depth::Application {
             return;
         }
-        let end = if ulen >= 8 { ulen.min(b.len()) } else { b.len() };
+        let end = if ulen >= 8 {
+            ulen.min(b.len())
+        } else {
+            b.len()
+        };
         let payload = &b[8..end];
         let dns = |p: u16| match p {
             53 => Some("dns"),
@@ -581,7 +593,6 @@ impl<'a> Walker<'a> {
         self.p.icmp.push(Hit {
             raw: take(b, 8),
             len: None,
-            quoted,
             final_dst: None,
         });
         let (Some(&ty), Some(&code)) = (b.first(), b.get(1)) else {
