@@ -33,6 +33,7 @@ use crate::icmp::{Icmp, IcmpFields, icmp_type, icmpv6_type};
 use crate::ipv4::{Ipv4, Ipv4Fields};
 use crate::ipv6::{ExtWalk, Ipv6, Ipv6Fields};
 use crate::loopback::{Loopback, LoopbackFields, family, normalize_family};
+use crate::sctp::{Sctp, SctpFields};
 use crate::sll::{LinuxSll, LinuxSll2, LinuxSll2Fields, LinuxSllFields};
 use crate::stack::Stack;
 use crate::tcp::{Tcp, TcpFields};
@@ -97,6 +98,8 @@ pub struct Config {
     pub icmp: IcmpFields,
     /// ICMPv6 fields.
     pub icmpv6: IcmpFields,
+    /// SCTP common-header fields.
+    pub sctp: SctpFields,
     /// GTP-U fields (UDP port 2152; the tunnelled IP packet is dissected).
     pub gtp: GtpUFields,
     /// DNS header fields. Any flag set also validates the whole message
@@ -128,6 +131,7 @@ impl Config {
             udp: Udp::DEFAULT,
             icmp: Icmp::DEFAULT,
             icmpv6: Icmp::DEFAULT,
+            sctp: Sctp::DEFAULT,
             gtp: GtpU::NONE,
             dns: DnsHeader::NONE,
             http: false,
@@ -150,6 +154,7 @@ impl Config {
             udp: Udp::ALL,
             icmp: Icmp::ALL,
             icmpv6: Icmp::ALL,
+            sctp: Sctp::ALL,
             gtp: GtpU::ALL,
             dns: DnsHeader::ALL,
             http: true,
@@ -172,6 +177,7 @@ impl Config {
             udp: Udp::NONE,
             icmp: Icmp::NONE,
             icmpv6: Icmp::NONE,
+            sctp: Sctp::NONE,
             gtp: GtpU::NONE,
             dns: DnsHeader::NONE,
             http: false,
@@ -288,6 +294,8 @@ pub enum LayerKind {
     Icmp,
     /// ICMPv6.
     Icmpv6,
+    /// SCTP.
+    Sctp,
     /// GTP-U.
     Gtp,
     /// DNS.
@@ -322,6 +330,7 @@ impl LayerKind {
             LayerKind::Udp => "udp",
             LayerKind::Icmp => "icmp",
             LayerKind::Icmpv6 => "icmpv6",
+            LayerKind::Sctp => "sctp",
             LayerKind::Gtp => "gtp",
             LayerKind::Dns => "dns",
             LayerKind::Http => "http",
@@ -468,6 +477,8 @@ pub struct Dissection<'a> {
     pub icmp: Stack<Hit<Icmp<'a>>, MAX_OCCURRENCES>,
     /// ICMPv6 headers.
     pub icmpv6: Stack<Hit<Icmp<'a>>, MAX_OCCURRENCES>,
+    /// SCTP common headers.
+    pub sctp: Stack<Hit<Sctp<'a>>, MAX_OCCURRENCES>,
     /// GTP-U headers.
     pub gtp: Stack<Hit<GtpU<'a>>, MAX_OCCURRENCES>,
     /// DNS messages (over UDP, or TCP without the length prefix).
@@ -503,6 +514,7 @@ impl<'a> Dissection<'a> {
             udp: Stack::new(),
             icmp: Stack::new(),
             icmpv6: Stack::new(),
+            sctp: Stack::new(),
             gtp: Stack::new(),
             dns: Stack::new(),
             http: None,
@@ -538,6 +550,8 @@ struct Walk<'a> {
     ip_payload_len: Option<usize>,
     /// Inside a non-first fragment: no transport header.
     non_first_fragment: bool,
+    /// Inside a fragment: the transport payload length is unknown.
+    fragment: bool,
 }
 
 /// The dissector: a [`Config`] and the dispatch tables.
@@ -561,6 +575,9 @@ impl fmt::Debug for Dissector {
 /// The most layers one packet may have before the walk gives up (a guard
 /// against user layers that do not advance, and against endless tunnels).
 const MAX_STEPS: usize = 64;
+
+/// UDP ports DNS is looked for on: DNS, mDNS (RFC 6762), LLMNR (RFC 4795).
+const DNS_UDP_PORTS: [u16; 3] = [53, 5353, 5355];
 
 /// TCP ports HTTP is looked for on (tshark's defaults, in part).
 const HTTP_PORTS: [u16; 5] = [80, 8080, 8000, 3128, 8088];
@@ -627,6 +644,7 @@ impl Dissector {
             quoted: false,
             ip_payload_len: None,
             non_first_fragment: false,
+            fragment: false,
         };
         let first = match self.link(d, &mut w) {
             Ok(next) => next,
@@ -752,6 +770,7 @@ impl Dissector {
                             ip_proto::UDP => self.udp(d, w)?,
                             ip_proto::ICMP => self.icmp(d, w, false)?,
                             ip_proto::ICMPV6 => self.icmp(d, w, true)?,
+                            ip_proto::SCTP => self.sctp(d, w)?,
                             4 if !w.quoted && cfg.stop_after >= Depth::Application => Next::Ipv4,
                             41 if !w.quoted && cfg.stop_after >= Depth::Application => Next::Ipv6,
                             _ => Next::Done,
@@ -828,12 +847,18 @@ impl Dissector {
         }
         let fragment = v.is_fragment();
         w.non_first_fragment = v.frag_offset() != 0;
+        w.fragment = fragment;
         w.ip_payload_len = declared.or(Some(payload.len()));
         if !w.quoted {
             d.summary = PacketSummary {
                 ip: Some(IpPair {
                     src: IpAddr::V4(v.src_addr()),
-                    dst: IpAddr::V4(v.dst_addr()),
+                    // A source-routed packet's flow ends at the route's end.
+                    dst: IpAddr::V4(if v.ihl() > 5 {
+                        v.final_dst()
+                    } else {
+                        v.dst_addr()
+                    }),
                 }),
                 protocol: v.protocol(),
                 is_fragment: fragment,
@@ -912,6 +937,7 @@ impl Dissector {
         }
         w.ip_payload_len = Some(upper_len);
         w.non_first_fragment = matches!(walk.fragment, Some(f) if f.offset != 0);
+        w.fragment = walk.fragment.is_some_and(|f| f.more || f.offset != 0);
         w.bytes = payload.get(walk.len..).unwrap_or(&[]);
         w.offset = ext_start + walk.len;
         Ok(Next::IpProto(walk.protocol))
@@ -921,28 +947,41 @@ impl Dissector {
         let start = w.offset;
         let v = match Tcp::view(w.bytes) {
             Ok(v) => v,
-            Err(e) if w.quoted => {
-                // ICMP errors quote as little as 8 bytes of the segment:
-                // keep the ports (and sequence number) that are there.
+            Err(e) => {
+                // ICMP errors quote as little as 8 bytes of the segment, and
+                // captures cut headers: keep the fixed fields that are there
+                // (as tshark does), then report the cut unless quoted.
                 if self.config.tcp != Tcp::NONE
-                    && let Some(header) = quoted_tcp_prefix(w.bytes, self.config.tcp)
+                    && let Some(header) = partial_tcp(w.bytes, self.config.tcp)
                 {
+                    let hlen = w.bytes.get(12).map(|b| usize::from(b >> 4) * 4);
+                    let payload_len = match (w.quoted || w.fragment, hlen, w.ip_payload_len) {
+                        (false, Some(h), Some(n)) => Some(n.saturating_sub(h)),
+                        _ => None,
+                    };
                     d.tcp.push(Hit {
                         header,
                         offset: start,
-                        quoted: true,
-                        payload_len: None,
+                        quoted: w.quoted,
+                        payload_len,
                     });
+                }
+                if !w.quoted {
+                    self.partial_tcp_summary(d, w);
+                } else if w.bytes.len() >= 4 {
                     record(d, LayerKind::Tcp, start, w.bytes.len(), true);
                     w.bytes = &[];
                     return Ok(Next::Done);
                 }
                 return Err(err(LayerKind::Tcp, start, e));
             }
-            Err(e) => return Err(err(LayerKind::Tcp, start, e)),
         };
         let hlen = v.header_len();
-        let payload_len = w.ip_payload_len.map(|n| n.saturating_sub(hlen));
+        // tshark gives no tcp.len for a segment in a fragment.
+        let payload_len = w
+            .ip_payload_len
+            .filter(|_| !w.fragment)
+            .map(|n| n.saturating_sub(hlen));
         if self.config.tcp != Tcp::NONE
             && let Some(header) =
                 parse(Tcp::parse(w.bytes, self.config.tcp), LayerKind::Tcp, start)?
@@ -1005,6 +1044,27 @@ impl Dissector {
         Ok(Next::Done)
     }
 
+    /// Fills the summary from a TCP header cut short (ports, flags,
+    /// sequence numbers, as far as they fit), so flows still see it.
+    fn partial_tcp_summary(&self, d: &mut Dissection<'_>, w: &Walk<'_>) {
+        let b = w.bytes;
+        let be16 = |o: usize| b.get(o..o + 2).map(|x| u16::from_be_bytes([x[0], x[1]]));
+        let be32 = |o: usize| {
+            b.get(o..o + 4)
+                .map(|x| u32::from_be_bytes([x[0], x[1], x[2], x[3]]))
+        };
+        let (Some(sport), Some(dport)) = (be16(0), be16(2)) else {
+            return;
+        };
+        let s = &mut d.summary;
+        s.has_l4 = true;
+        s.sport = sport;
+        s.dport = dport;
+        s.tcp_seq = be32(4).unwrap_or(0);
+        s.tcp_ack = be32(8).unwrap_or(0);
+        s.tcp_flags = b.get(13).copied().unwrap_or(0);
+    }
+
     fn udp<'a>(&self, d: &mut Dissection<'a>, w: &mut Walk<'a>) -> Result<Next, DissectError> {
         let start = w.offset;
         let v = Udp::view(w.bytes).map_err(|e| err(LayerKind::Udp, start, e))?;
@@ -1045,7 +1105,7 @@ impl Dissector {
         if (dport == gtp::PORT || sport == gtp::PORT) && !w.quoted {
             return self.gtp(d, w);
         }
-        if (matches!(sport, 53 | 5353) || matches!(dport, 53 | 5353))
+        if (DNS_UDP_PORTS.contains(&sport) || DNS_UDP_PORTS.contains(&dport))
             && self.config.dns != DnsHeader::NONE
         {
             self.dns(d, w.bytes, w.offset, w.quoted)?;
@@ -1104,8 +1164,36 @@ impl Dissector {
             w.quoted = true;
             w.ip_payload_len = None;
             w.non_first_fragment = false;
+            w.fragment = false;
             return Ok(if v6 { Next::Ipv6 } else { Next::Ipv4 });
         }
+        Ok(Next::Done)
+    }
+
+    fn sctp<'a>(&self, d: &mut Dissection<'a>, w: &mut Walk<'a>) -> Result<Next, DissectError> {
+        let start = w.offset;
+        let v = Sctp::view(w.bytes).map_err(|e| err(LayerKind::Sctp, start, e))?;
+        if self.config.sctp != Sctp::NONE
+            && let Some(header) = parse(
+                Sctp::parse(w.bytes, self.config.sctp),
+                LayerKind::Sctp,
+                start,
+            )?
+        {
+            d.sctp.push(Hit {
+                header,
+                offset: start,
+                quoted: w.quoted,
+                payload_len: None,
+            });
+        }
+        if !w.quoted {
+            let s = &mut d.summary;
+            s.has_l4 = true;
+            s.sport = v.src_port();
+            s.dport = v.dst_port();
+        }
+        advance(d, w, LayerKind::Sctp, sctp::HEADER_LEN);
         Ok(Next::Done)
     }
 
@@ -1139,21 +1227,20 @@ impl Dissector {
         offset: usize,
         quoted: bool,
     ) -> Result<(), DissectError> {
-        // A quoted message is cut by design: keep what is there.
-        let m = if quoted {
-            DnsMessage::parse_header_only(msg, self.config.dns)
-        } else {
-            DnsMessage::parse(msg, self.config.dns)
-        };
-        let m = m.map_err(|e| err(LayerKind::Dns, offset, e))?;
+        let m = DnsMessage::parse_header_only(msg, self.config.dns)
+            .map_err(|e| err(LayerKind::Dns, offset, e))?;
         record(d, LayerKind::Dns, offset, msg.len(), quoted);
+        // A malformed or cut message is kept (its header and the items
+        // before the damage, as tshark shows them) and the damage reported;
+        // a quoted message is cut by design and not checked.
+        let checked = if quoted { Ok(()) } else { m.validate() };
         d.dns.push(Hit {
             header: m,
             offset,
             quoted,
             payload_len: None,
         });
-        Ok(())
+        checked.map_err(|e| err(LayerKind::Dns, offset, e))
     }
 
     fn user_layer<'a>(
@@ -1181,7 +1268,7 @@ impl Dissector {
     }
 }
 
-use crate::{gtp, http, icmp, ipv6, udp};
+use crate::{gtp, http, icmp, ipv6, sctp, udp};
 
 /// The summary with everything from layer 3 down cleared (for a new IP
 /// layer: an inner tunnelled packet replaces the outer one).
@@ -1195,15 +1282,15 @@ fn reset_l3(s: &PacketSummary) -> PacketSummary {
     }
 }
 
-/// A quoted TCP segment cut before the end of its header: the fields that
-/// fit, as flagged, or `None` if not even the ports are there.
-fn quoted_tcp_prefix<'a>(bytes: &'a [u8], flags: TcpFields) -> Option<Tcp<'a>> {
+/// A TCP header cut before its end (by an ICMP quote or the capture): the
+/// fixed fields that fit, as flagged, or `None` if not even the ports are
+/// there.
+fn partial_tcp<'a>(bytes: &'a [u8], flags: TcpFields) -> Option<Tcp<'a>> {
+    use pcap_core::{Endian, Raw};
     let u16_at = |off: usize, parse: TcpFields, unpack: TcpFields| -> Field<'a, u16> {
         match bytes.get(off..off + 2) {
             Some(b) if flags.contains(unpack) => Field::Value(u16::from_be_bytes([b[0], b[1]])),
-            Some(b) if flags.contains(parse) => {
-                Field::Raw(pcap_core::Raw::new(b, pcap_core::Endian::Big))
-            }
+            Some(b) if flags.contains(parse) => Field::Raw(Raw::new(b, Endian::Big)),
             _ => Field::Skipped,
         }
     };
@@ -1212,11 +1299,22 @@ fn quoted_tcp_prefix<'a>(bytes: &'a [u8], flags: TcpFields) -> Option<Tcp<'a>> {
             Some(b) if flags.contains(unpack) => {
                 Field::Value(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
             }
-            Some(b) if flags.contains(parse) => {
-                Field::Raw(pcap_core::Raw::new(b, pcap_core::Endian::Big))
-            }
+            Some(b) if flags.contains(parse) => Field::Raw(Raw::new(b, Endian::Big)),
             _ => Field::Skipped,
         }
+    };
+    let word = bytes.get(12..14);
+    let data_offset = match word {
+        Some(b) if flags.contains(Tcp::UNPACK_DATA_OFFSET) => Field::Value(b[0] >> 4),
+        Some(b) if flags.contains(Tcp::PARSE_DATA_OFFSET) => Field::Raw(Raw::bits(&b[..1], 0, 4)),
+        _ => Field::Skipped,
+    };
+    let tcp_flags = match word {
+        Some(b) if flags.contains(Tcp::UNPACK_FLAGS) => {
+            Field::Value(u16::from_be_bytes([b[0], b[1]]) & 0x0fff)
+        }
+        Some(b) if flags.contains(Tcp::PARSE_FLAGS) => Field::Raw(Raw::bits(b, 4, 12)),
+        _ => Field::Skipped,
     };
     bytes.get(..4)?;
     Some(Tcp {
@@ -1224,11 +1322,11 @@ fn quoted_tcp_prefix<'a>(bytes: &'a [u8], flags: TcpFields) -> Option<Tcp<'a>> {
         dst_port: u16_at(2, Tcp::PARSE_DST_PORT, Tcp::UNPACK_DST_PORT),
         seq_num: u32_at(4, Tcp::PARSE_SEQ_NUM, Tcp::UNPACK_SEQ_NUM),
         ack_num: u32_at(8, Tcp::PARSE_ACK_NUM, Tcp::UNPACK_ACK_NUM),
-        data_offset: Field::Skipped,
-        flags: Field::Skipped,
-        window: Field::Skipped,
-        checksum: Field::Skipped,
-        urgent_ptr: Field::Skipped,
+        data_offset,
+        flags: tcp_flags,
+        window: u16_at(14, Tcp::PARSE_WINDOW, Tcp::UNPACK_WINDOW),
+        checksum: u16_at(16, Tcp::PARSE_CHECKSUM, Tcp::UNPACK_CHECKSUM),
+        urgent_ptr: u16_at(18, Tcp::PARSE_URGENT_PTR, Tcp::UNPACK_URGENT_PTR),
         options: Field::Skipped,
     })
 }

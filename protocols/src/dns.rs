@@ -486,7 +486,9 @@ impl<'a> DnsMessage<'a> {
         &self.view
     }
 
-    fn validate(&self) -> Result<(), Error> {
+    /// Walks every question and record once, resolving every name: the
+    /// first malformed or missing item is an error.
+    pub fn validate(&self) -> Result<(), Error> {
         let mut off = HEADER_LEN;
         for _ in 0..self.view.qdcount() {
             let rest = self.msg.get(off..).unwrap_or(&[]);

@@ -27,6 +27,13 @@ pub mod ethertype {
     /// Pre-standard QinQ tag used by some vendors.
     pub const QINQ_OLD: u16 = 0x9100;
 
+    /// Whether the EtherType field holds an IEEE 802.3 length (≤ 1500)
+    /// rather than a type: the payload is then LLC, which tshark reports
+    /// without an `eth.type`.
+    pub const fn is_length(t: u16) -> bool {
+        t <= 1500
+    }
+
     /// Whether `t` is one of the VLAN tag protocol identifiers (0x8100,
     /// 0x88a8, 0x9100).
     pub const fn is_vlan(t: u16) -> bool {

@@ -114,7 +114,10 @@ pub fn looks_like_http(bytes: &[u8]) -> bool {
     if bytes.starts_with(b"HTTP/") {
         return true;
     }
-    let token_end = bytes.iter().take(16).position(|&b| b == b' ');
+    let token_end = bytes
+        .iter()
+        .take(16)
+        .position(|&b| matches!(b, b' ' | b'\r' | b'\n'));
     token_end
         .and_then(|n| bytes.get(..n))
         .is_some_and(|m| METHODS.contains(&m))
@@ -356,6 +359,14 @@ mod tests {
             (Some(&b"OPTIONS"[..]), Some(&b"*"[..]))
         );
         assert_eq!(m.host(), Some(&b"www.google.com"[..]));
+        // methods.pcap frame 34: a method alone on its line.
+        let bare = b"OPTIONS\nHost: www.google.com\n\n";
+        assert!(looks_like_http(bare));
+        let m = HttpMessage::parse(bare).unwrap();
+        assert_eq!(
+            (m.method(), m.uri()),
+            (Some(&b"OPTIONS"[..]), Some(&b""[..]))
+        );
         // methods.pcap frame 329: no version.
         let m = HttpMessage::parse(b"CCM_POST /HTTP/1.1\nHost: www.google.com\n\n").unwrap();
         assert_eq!(m.uri(), Some(&b"/HTTP/1.1"[..]));

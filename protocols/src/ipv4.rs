@@ -113,6 +113,29 @@ impl<'a> Ipv4View<'a> {
     pub fn options_iter(&self) -> Ipv4Options<'a> {
         Ipv4Options::new(self.options())
     }
+
+    /// The destination the packet is finally headed for: the last address
+    /// of a Loose or Strict Source Route option if there is one (as tshark
+    /// reports `ip.dst` and hashes the Community ID), else Destination
+    /// Address.
+    pub fn final_dst(&self) -> Ipv4Addr {
+        source_route_final_dst(self.options()).unwrap_or_else(|| self.dst_addr())
+    }
+}
+
+/// The last address of a Loose (131) or Strict (137) Source and Record
+/// Route option in `options`, if any (RFC 791 §3.1).
+pub fn source_route_final_dst(options: &[u8]) -> Option<Ipv4Addr> {
+    Ipv4Options::new(options)
+        .map_while(Result::ok)
+        .find(|o| matches!(o.kind, option_kind::LSRR | option_kind::SSRR))
+        .and_then(|o| {
+            // data: pointer, then the route's addresses.
+            let route = o.data.get(1..)?;
+            let last = route.len().checked_sub(4).map(|n| n - n % 4)?;
+            let a = route.get(last..last + 4)?;
+            Some(Ipv4Addr::new(a[0], a[1], a[2], a[3]))
+        })
 }
 
 /// One IPv4 option.
@@ -296,6 +319,25 @@ mod tests {
             assert!(it.next().unwrap().is_err());
             assert!(it.next().is_none());
         }
+    }
+
+    /// suricata_detect-ipopts_input.pcap frame 2 (raw IPv4): a Loose Source
+    /// Route via 1.2.3.4 to 5.6.7.8; tshark's ip.dst is 5.6.7.8.
+    #[test]
+    fn test_loose_source_route_final_dst() {
+        let b = [
+            0x48, 0x00, 0x00, 0x34, 0x00, 0x01, 0x00, 0x00, 0x40, 0x06, 0xac, 0x74, 0x09, 0x0a,
+            0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x83, 0x0b, 0x04, 0x01, 0x02, 0x03, 0x04, 0x05,
+            0x06, 0x07, 0x08, 0x00,
+        ];
+        let v = Ipv4::view(&b).unwrap();
+        assert_eq!(v.dst_addr(), Ipv4Addr::new(13, 14, 15, 16));
+        assert_eq!(v.final_dst(), Ipv4Addr::new(5, 6, 7, 8));
+        assert_eq!(
+            Ipv4::view(&SYN).unwrap().final_dst(),
+            Ipv4Addr::new(65, 208, 228, 223)
+        );
+        assert_eq!(source_route_final_dst(&[0x83, 3, 4]), None);
     }
 
     #[test]
