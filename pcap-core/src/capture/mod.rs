@@ -59,9 +59,9 @@
 //!   does not fit its block, or which names an unknown interface): the block
 //!   is skipped, and the next call goes on with the following block.
 //!
-//! So the loop `while let ... = reader.next_record()` stops at the first
-//! error, and a loop that reports errors and calls again until `Ok(None)`
-//! reads everything that can be read. A header that cannot be read at all
+//! So `while let Some(record) = reader.next_record()? { ... }` stops at the
+//! first error, and a loop that reports errors and calls again until
+//! `Ok(None)` reads everything that can be read. A header that cannot be read at all
 //! (unknown magic, pcap version other than 2.x, pcapng section version other
 //! than 1.0) makes the constructor fail, with offset 0.
 //!
@@ -77,13 +77,18 @@
 //!
 //! * the reserved high bits of the classic pcap link-type field are ignored
 //!   (tshark refuses such files); [`PcapHeader::linktype_field`] keeps them;
-//! * the "modified" pcap format is read, not refused;
 //! * a pcapng section version 1.2 is accepted as well as 1.0;
 //! * a classic record longer than 262 144 bytes is read if the snaplen
 //!   allows it (tshark's Ethernet limit is 262 144 whatever the snaplen).
 //!
 //! As in tshark, SHB and IDB options that run past their block are a
 //! framing error, and so is an `if_tsresol` too fine to count in 64 bits.
+//!
+//! # Going back to a record
+//!
+//! [`CaptureReader::record_at`] reads the classic pcap record at a saved
+//! offset directly (memory sources), and [`CaptureReader::bytes`] gives the
+//! whole mapped file.
 //!
 //! # Writing
 //!
