@@ -5,8 +5,8 @@
 //!   (the order files were indexed), then offset; a packet in two given
 //!   sessions is written once.
 //! * Classic pcap sources: each record is read at its stored offset (the
-//!   file header, then just that record's header and bytes of the memory
-//!   map) and copied byte for byte (`Record::raw`). The output has the link
+//!   file header, then just that record, from the memory map, with
+//!   `CaptureReader::record_at`) and copied byte for byte (`Record::raw`). The output has the link
 //!   type, snaplen, byte order and timestamp precision of the first file;
 //!   a record from a file of another encoding is re-encoded (same
 //!   timestamp, lengths and bytes).
@@ -29,12 +29,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use pcap_core::Endian;
 use pcap_core::capture::{
-    CaptureReader, Format, LinkType, PCAP_FILE_HEADER_LEN, PcapEncoding, PcapWriter, Precision,
-    Record, WriterConfig, caplen_limit,
+    CaptureReader, Format, LinkType, PcapEncoding, PcapWriter, Precision, Record, WriterConfig,
 };
 use pcap_core::flow::{Locations, TcpStreamPair};
 
@@ -221,6 +220,7 @@ pub fn run(args: Args) -> crate::CliResult {
         .collect();
 
     let mut written = 0u64;
+    let dissector = crate::index::minimal_dissector();
     for (fid, offsets) in &wanted {
         let info = &files[fid];
         let path = locate(info, &args.search_path)?;
@@ -252,12 +252,12 @@ pub fn run(args: Args) -> crate::CliResult {
                     .into());
                 }
                 if let Some(pair) = streams[i].as_mut() {
-                    let (summary, payload) = crate::index::summarize(pkt.linktype.0, &pkt.data);
+                    let (summary, bytes) =
+                        crate::index::summarize(&dissector, pkt.linktype.0, &pkt.data);
                     if summary.protocol == 6 && summary.has_l4 {
                         let from_client = summary.ip.is_some_and(|ip| {
                             pcap_core::filter::ip_to_blob(ip.src)[..] == s.src_ip[..]
                         }) && summary.sport == s.sport;
-                        let bytes = payload.and_then(|r| pkt.data.get(r)).unwrap_or(&[]);
                         pair.segment(from_client, summary.tcp_seq, bytes, summary.tcp_flags);
                     }
                 }
@@ -286,20 +286,16 @@ pub fn run(args: Args) -> crate::CliResult {
             Ok(())
         };
         if info.format == "pcap" {
-            let map = open_map(&path)?;
             let reader = CaptureReader::open(&path)?;
             let Format::Pcap(header) = reader.format() else {
                 return Err(format!("{}: not a classic pcap file any more", path.display()).into());
             };
-            drop(reader);
+            let encoding = (!header.modified).then_some(header.encoding);
             for &offset in offsets.keys() {
-                let pkt = record_at(&map, &header, offset).map_err(|e| {
-                    format!(
-                        "{}: offset {offset}: {e}; the file does not match the index",
-                        path.display()
-                    )
-                })?;
-                each(offset, pkt)?;
+                let rec = reader
+                    .record_at(offset)
+                    .map_err(|e| format!("{e}; {} does not match the index", path.display()))?;
+                each(offset, owned(&rec, encoding))?;
             }
         } else {
             let mut reader = CaptureReader::open(&path)?;
@@ -410,76 +406,4 @@ fn locate(info: &FileInfo, search: &[PathBuf]) -> Result<PathBuf, Error> {
     } else {
         Err(format!("refusing to carve: {}", problems.join("; ")).into())
     }
-}
-
-fn open_map(path: &Path) -> Result<memmap::Map, Error> {
-    memmap::Map::open(path).map_err(|e| format!("{}: {e}", path.display()).into())
-}
-
-/// The file's bytes; a memory map would be nicer, but pcapdig has no
-/// direct `memmap2` dependency, so [`CaptureReader::bytes`] of a reader
-/// opened with [`CaptureReader::open`] (which maps the file) is used.
-mod memmap {
-    use pcap_core::capture::CaptureReader;
-
-    /// A mapped capture file.
-    pub struct Map(CaptureReader);
-
-    impl Map {
-        /// Maps the file at `path`.
-        pub fn open(path: &std::path::Path) -> Result<Map, pcap_core::Error> {
-            CaptureReader::open(path).map(Map)
-        }
-
-        /// The whole file.
-        pub fn bytes(&self) -> &[u8] {
-            self.0.bytes().unwrap_or(&[])
-        }
-    }
-}
-
-/// Parses the classic pcap record at `offset` of `map`: the file header
-/// and that record only go through `CaptureReader::from_bytes`.
-fn record_at(
-    map: &memmap::Map,
-    header: &pcap_core::capture::PcapHeader,
-    offset: u64,
-) -> Result<Packet, String> {
-    let bytes = map.bytes();
-    let hlen = header.record_header_len();
-    let start = usize::try_from(offset).map_err(|_| "offset out of range".to_string())?;
-    if start < PCAP_FILE_HEADER_LEN {
-        return Err("offset inside the file header".into());
-    }
-    let rh = bytes
-        .get(start..start.saturating_add(hlen))
-        .ok_or_else(|| {
-            format!(
-                "the file is shorter ({} bytes) than the record header",
-                bytes.len()
-            )
-        })?;
-    let caplen_bytes = [rh[8], rh[9], rh[10], rh[11]];
-    let caplen = match header.encoding.endian {
-        Endian::Big => u32::from_be_bytes(caplen_bytes),
-        Endian::Little => u32::from_le_bytes(caplen_bytes),
-    };
-    if caplen > caplen_limit(header.snaplen) {
-        return Err(format!("implausible captured length {caplen}"));
-    }
-    let end = start + hlen + caplen as usize;
-    let record = bytes
-        .get(start..end)
-        .ok_or_else(|| format!("the record ({caplen} bytes) runs past the end of the file"))?;
-    let file_header = bytes.get(..PCAP_FILE_HEADER_LEN).ok_or("no file header")?;
-    let mut one = Vec::with_capacity(PCAP_FILE_HEADER_LEN + record.len());
-    one.extend_from_slice(file_header);
-    one.extend_from_slice(record);
-    let mut reader = CaptureReader::from_bytes(one, "record").map_err(|e| e.to_string())?;
-    let rec = reader
-        .next_record()
-        .map_err(|e| e.to_string())?
-        .ok_or("no record at this offset")?;
-    let encoding = (!header.modified).then_some(header.encoding);
-    Ok(owned(&rec, encoding))
 }

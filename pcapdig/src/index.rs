@@ -22,21 +22,20 @@
 //!
 //! # Dissection
 //!
-//! The `protocols` dissector is not yet exported by its crate, so layers
-//! 2–4 are read by the small extractor [`summarize`] here (Ethernet, VLAN /
-//! QinQ, Linux SLL/SLL2, BSD loopback, raw IP; IPv4, IPv6 with extension
-//! headers; TCP, UDP, SCTP, ICMP, ICMPv6). NOTE: switch to
-//! `protocols::dissect::Dissector::new(Config::minimal())` once it is public.
+//! Layers 2–4 are read by the `protocols` dissector with
+//! `Config::minimal()` (addresses, ports, protocol, VLAN IDs, TCP flags and
+//! sequence numbers), which stops after the transport header. The filter
+//! (`--filter`, `--filter-file`) is applied to each packet's summary before
+//! it reaches the flow table: sessions then hold only matching packets.
 
 use std::io::IsTerminal;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::ops::Range;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use pcap_core::capture::{CaptureReader, Format};
 use pcap_core::filter::{Filter, ip_to_blob};
-use pcap_core::flow::{self, EndReason, FlowTable, Location, PacketSummary, Session, ip_proto};
+use pcap_core::flow::{self, EndReason, FlowTable, Location, PacketSummary, Session};
+use protocols::{Config, Dissector};
 use rusqlite::{Transaction, params};
 
 use crate::db;
@@ -287,6 +286,7 @@ fn index_file(
     let mut last_ts: Option<i64> = None;
     let mut linktype: Option<u16> = None;
     let mut pcapng_fine = false;
+    let dissector = minimal_dissector();
     loop {
         let rec = match reader.next_record() {
             Ok(Some(r)) => r,
@@ -314,7 +314,7 @@ fn index_file(
         if format == "pcapng" && rec.ts.nanos % 1000 != 0 {
             pcapng_fine = true;
         }
-        let (mut summary, _) = summarize(rec.linktype.0, rec.data);
+        let mut summary = dissector.dissect(rec.linktype.0, rec.data).summary;
         summary.wire_len = rec.origlen;
         if let Some(f) = filter
             && !f.matches(&summary)
@@ -414,217 +414,19 @@ fn write_sessions(
     Ok(())
 }
 
-/// Reads layers 2–4 of a packet captured with `linktype` into a
-/// [`PacketSummary`] (without `wire_len`), and returns with it the byte
-/// range of the transport payload (TCP/UDP data as far as captured and as
-/// far as the IP length allows), if any. Never panics; stops where the
-/// bytes end.
-pub fn summarize(linktype: u16, data: &[u8]) -> (PacketSummary, Option<Range<usize>>) {
-    let mut s = PacketSummary::new();
-    let be16 =
-        |o: usize| -> Option<u16> { Some(u16::from_be_bytes([*data.get(o)?, *data.get(o + 1)?])) };
-    // Find the network layer: (ethertype-like value, offset).
-    let (mut ethertype, mut off) = match linktype {
-        1 => match be16(12) {
-            Some(t) => (t, 14),
-            None => return (s, None),
-        },
-        // Raw IP: the version nibble decides.
-        101 | 228 | 229 | 12 | 14 => match data.first().map(|b| b >> 4) {
-            Some(4) => (0x0800, 0),
-            Some(6) => (0x86dd, 0),
-            _ => return (s, None),
-        },
-        113 => match be16(14) {
-            Some(t) => (t, 16),
-            None => return (s, None),
-        },
-        276 => match be16(0) {
-            Some(t) => (t, 20),
-            None => return (s, None),
-        },
-        0 | 108 => {
-            let Some(raw) = data.get(..4) else {
-                return (s, None);
-            };
-            let le = u32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]);
-            let be = u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]);
-            let fam = if linktype == 108 {
-                be
-            } else if le < 256 {
-                le
-            } else {
-                be
-            };
-            match fam {
-                2 => (0x0800, 4),
-                24 | 28 | 30 => (0x86dd, 4),
-                _ => return (s, None),
-            }
-        }
-        _ => return (s, None),
-    };
-    // VLAN tags.
-    while matches!(ethertype, 0x8100 | 0x88a8 | 0x9100) {
-        let Some(tci) = be16(off) else {
-            return (s, None);
-        };
-        let Some(next) = be16(off + 2) else {
-            return (s, None);
-        };
-        if s.vlan_count == 0 && ethertype == 0x88a8 {
-            s.s_tag = true;
-        }
-        if usize::from(s.vlan_count) < flow::MAX_VLANS {
-            s.vlan_ids[usize::from(s.vlan_count)] = tci & 0x0fff;
-        }
-        s.vlan_count = s.vlan_count.saturating_add(1);
-        ethertype = next;
-        off += 4;
-    }
-    let (l4_off, l4_end) = match ethertype {
-        0x0800 => {
-            let Some(ip) = data.get(off..off + 20) else {
-                return (s, None);
-            };
-            if ip[0] >> 4 != 4 {
-                return (s, None);
-            }
-            let ihl = usize::from(ip[0] & 0x0f) * 4;
-            if ihl < 20 {
-                return (s, None);
-            }
-            let total = usize::from(u16::from_be_bytes([ip[2], ip[3]]));
-            let frag = u16::from_be_bytes([ip[6], ip[7]]);
-            let src = Ipv4Addr::new(ip[12], ip[13], ip[14], ip[15]);
-            let dst = Ipv4Addr::new(ip[16], ip[17], ip[18], ip[19]);
-            s.ip = Some(flow::IpPair {
-                src: IpAddr::V4(src),
-                dst: IpAddr::V4(dst),
-            });
-            s.protocol = ip[9];
-            s.is_fragment = frag & 0x3fff != 0;
-            if frag & 0x1fff != 0 {
-                return (s, None);
-            }
-            // A zero total length (TSO) means "up to the end of the frame".
-            let end = if total >= ihl {
-                off + total
-            } else {
-                data.len()
-            };
-            (off + ihl, end.min(data.len()))
-        }
-        0x86dd => {
-            let Some(ip) = data.get(off..off + 40) else {
-                return (s, None);
-            };
-            if ip[0] >> 4 != 6 {
-                return (s, None);
-            }
-            let plen = usize::from(u16::from_be_bytes([ip[4], ip[5]]));
-            let mut src = [0u8; 16];
-            let mut dst = [0u8; 16];
-            src.copy_from_slice(&ip[8..24]);
-            dst.copy_from_slice(&ip[24..40]);
-            s.ip = Some(flow::IpPair {
-                src: IpAddr::V6(Ipv6Addr::from(src)),
-                dst: IpAddr::V6(Ipv6Addr::from(dst)),
-            });
-            let end = if plen == 0 {
-                data.len()
-            } else {
-                (off + 40 + plen).min(data.len())
-            };
-            let mut next = ip[6];
-            let mut p = off + 40;
-            let mut hops = 0;
-            loop {
-                match next {
-                    0 | 43 | 60 => {
-                        let (Some(&nh), Some(&len)) = (data.get(p), data.get(p + 1)) else {
-                            s.protocol = next;
-                            return (s, None);
-                        };
-                        next = nh;
-                        p += (usize::from(len) + 1) * 8;
-                    }
-                    44 => {
-                        let Some(fh) = data.get(p..p + 8) else {
-                            s.protocol = next;
-                            return (s, None);
-                        };
-                        s.is_fragment = true;
-                        next = fh[0];
-                        let frag_off = u16::from_be_bytes([fh[2], fh[3]]) >> 3;
-                        p += 8;
-                        if frag_off != 0 {
-                            s.protocol = next;
-                            return (s, None);
-                        }
-                    }
-                    _ => break,
-                }
-                hops += 1;
-                if hops > 16 {
-                    break;
-                }
-            }
-            s.protocol = next;
-            (p, end)
-        }
-        _ => return (s, None),
-    };
-    let l4 = match data.get(l4_off..l4_end.max(l4_off)) {
-        Some(b) => b,
-        None => return (s, None),
-    };
-    match s.protocol {
-        ip_proto::TCP => {
-            let Some(h) = l4.get(..20) else {
-                return (s, None);
-            };
-            s.has_l4 = true;
-            s.sport = u16::from_be_bytes([h[0], h[1]]);
-            s.dport = u16::from_be_bytes([h[2], h[3]]);
-            s.tcp_seq = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
-            s.tcp_ack = u32::from_be_bytes([h[8], h[9], h[10], h[11]]);
-            s.tcp_flags = h[13];
-            let hl = usize::from(h[12] >> 4) * 4;
-            if hl < 20 || hl > l4.len() {
-                return (s, None);
-            }
-            s.payload_len = (l4.len() - hl) as u32;
-            (s, Some(l4_off + hl..l4_off + l4.len()))
-        }
-        ip_proto::UDP => {
-            let Some(h) = l4.get(..8) else {
-                return (s, None);
-            };
-            s.has_l4 = true;
-            s.sport = u16::from_be_bytes([h[0], h[1]]);
-            s.dport = u16::from_be_bytes([h[2], h[3]]);
-            s.payload_len = (l4.len() - 8) as u32;
-            (s, Some(l4_off + 8..l4_off + l4.len()))
-        }
-        ip_proto::SCTP => {
-            let Some(h) = l4.get(..4) else {
-                return (s, None);
-            };
-            s.has_l4 = true;
-            s.sport = u16::from_be_bytes([h[0], h[1]]);
-            s.dport = u16::from_be_bytes([h[2], h[3]]);
-            (s, None)
-        }
-        ip_proto::ICMP | ip_proto::ICMPV6 => {
-            let Some(h) = l4.get(..2) else {
-                return (s, None);
-            };
-            s.has_l4 = true;
-            s.icmp_type = h[0];
-            s.icmp_code = h[1];
-            (s, None)
-        }
-        _ => (s, None),
-    }
+/// Reads layers 2–4 of a packet captured with `linktype` with the
+/// `protocols` dissector: its summary (without `wire_len`) and its
+/// transport payload (TCP/UDP data as far as captured).
+pub fn summarize<'a>(
+    dissector: &Dissector,
+    linktype: u16,
+    data: &'a [u8],
+) -> (PacketSummary, &'a [u8]) {
+    let d = dissector.dissect(linktype, data);
+    (d.summary, d.payload)
+}
+
+/// A dissector reading just what flows and filters need.
+pub fn minimal_dissector() -> Dissector {
+    Dissector::new(Config::minimal())
 }
