@@ -10,13 +10,15 @@
 //!   type, snaplen, byte order and timestamp precision of the first file;
 //!   a record from a file of another encoding is re-encoded (same
 //!   timestamp, lengths and bytes).
-//! * pcapng sources: written as classic pcap records with the file's
-//!   precision (nanoseconds if any timestamp in the file had sub-microsecond
-//!   digits, else microseconds) and the record's own byte order-independent
-//!   content. pcap_core has no random access into pcapng (the interface of
-//!   a block is known only from the blocks before it), so pcapng files are
-//!   walked block by block through the memory map without dissecting
-//!   anything, keeping just the blocks at the stored offsets.
+//! * pcapng sources: written as classic pcap records (in the byte order
+//!   of the file's first section), with the link type of the first packet
+//!   written and the file's precision (nanoseconds if any timestamp in the
+//!   file had sub-microsecond digits, else microseconds): same timestamp,
+//!   lengths and packet bytes, not the pcapng block. pcap_core has no
+//!   random access into pcapng (a block's interface is known only from the
+//!   blocks before it), so pcapng files are walked block by block through
+//!   the memory map, without dissecting anything, keeping just the blocks
+//!   at the stored offsets.
 //! * Checks: before reading a file, its size and content hash must match
 //!   the index (else carve refuses, naming the file); each record at a
 //!   stored offset must parse, have the file's link type, and a timestamp
@@ -207,12 +209,9 @@ pub fn run(args: Args) -> crate::CliResult {
             },
             None => config,
         };
-        let file = File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
-        writer = Some((
-            PcapWriter::new(BufWriter::new(file), config)?,
-            config,
-            false,
-        ));
+        // A pcapng source: the link type of the first packet written.
+        let lazy_linktype = first.is_some_and(|f| f.format != "pcap");
+        writer = Some((None, config, lazy_linktype, out.clone()));
     }
     let mut streams: Vec<Option<TcpStreamPair>> = sessions
         .iter()
@@ -241,7 +240,8 @@ pub fn run(args: Args) -> crate::CliResult {
                     )
                     .into());
                 }
-                if let Some(lt) = info.linktype
+                if info.format == "pcap"
+                    && let Some(lt) = info.linktype
                     && i64::from(pkt.linktype.0) != lt
                 {
                     return Err(format!(
@@ -262,7 +262,15 @@ pub fn run(args: Args) -> crate::CliResult {
                     }
                 }
             }
-            if let Some((w, config, _)) = writer.as_mut() {
+            if let Some((w, config, lazy, out)) = writer.as_mut() {
+                if *lazy {
+                    config.linktype = pkt.linktype;
+                    *lazy = false;
+                }
+                let w = match w {
+                    Some(w) => w,
+                    None => w.insert(create(out, *config)?),
+                };
                 if pkt.linktype != config.linktype {
                     return Err(format!(
                         "{}: link type {} differs from the output's {}; carve these sessions separately",
@@ -332,7 +340,11 @@ pub fn run(args: Args) -> crate::CliResult {
             }
         }
     }
-    if let Some((w, _, _)) = writer {
+    if let Some((w, config, _, out)) = writer {
+        let w = match w {
+            Some(w) => w,
+            None => create(&out, config)?,
+        };
         w.into_inner()?.flush()?;
     }
     if let Some(dir) = &args.payload {
@@ -360,6 +372,15 @@ pub fn run(args: Args) -> crate::CliResult {
         sessions.len()
     );
     Ok(())
+}
+
+/// Creates the output file and writes its header.
+fn create(
+    out: &std::path::Path,
+    config: WriterConfig,
+) -> Result<PcapWriter<BufWriter<File>>, Error> {
+    let file = File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    Ok(PcapWriter::new(BufWriter::new(file), config)?)
 }
 
 fn owned(rec: &Record<'_>, encoding: Option<PcapEncoding>) -> Packet {
