@@ -41,7 +41,12 @@ enum Command {
     Fields(fields::Args),
     /// Print packets human-readably, layer by layer.
     ///
-    /// Example: pcapdig show capture.pcap -c 10
+    /// One `PACKET( number=.., offset=.., ts=.., caplen=.., len=.. )` line per
+    /// packet, then one indented `Layer( field=value, ... )` line per layer
+    /// (`quoted` marks headers inside an ICMP error). `--layers` keeps only
+    /// the named layers (tshark names: eth,vlan,ip,ipv6,tcp,udp,icmp,dns,http...).
+    ///
+    /// Example: pcapdig show capture.pcap -c 10 --layers ip,tcp --filter 'port 80'
     Show(show::Args),
     /// Index sessions of one or more consecutive capture files into SQLite.
     ///

@@ -128,6 +128,30 @@ fn skip(b: &[u8], n: usize) -> &[u8] {
     b.get(n..).unwrap_or(&[])
 }
 
+/// What tshark's `frame.protocols` lists after `http` for this segment:
+/// `data` for a segment that does not start an HTTP message, the body's
+/// media dissector when the head is followed by a body, nothing otherwise.
+fn http_body_proto(payload: &[u8]) -> Option<&'static str> {
+    if super::format::http_start(payload).is_none() {
+        return Some("data");
+    }
+    let end = payload.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    if end >= payload.len() {
+        return None;
+    }
+    let head = &payload[..end];
+    let ctype = head
+        .split(|&c| c == b'\n')
+        .find(|l| l.len() > 13 && l[..13].eq_ignore_ascii_case(b"content-type:"))
+        .map(|l| l[13..].trim_ascii());
+    Some(match ctype {
+        Some(t) if t.len() >= 5 && t[..5].eq_ignore_ascii_case(b"text/") => "data-text-lines",
+        Some(t) if t.starts_with(b"image/png") => "png",
+        Some(t) if t.starts_with(b"application/x-www-form-urlencoded") => "urlencoded-form",
+        _ => "media",
+    })
+}
+
 /// The last address of a loose or strict source route option, if any.
 fn source_route_dst(mut opts: &[u8]) -> Option<[u8; 4]> {
     while let Some(&kind) = opts.first() {
@@ -501,6 +525,9 @@ impl<'a> Walker<'a> {
         if HTTP_PORTS.contains(&sport) || HTTP_PORTS.contains(&dport) {
             self.proto("http");
             self.p.http = Some(payload);
+            if let Some(body) = http_body_proto(payload) {
+                self.proto(body);
+            }
         } else if sport == 53 || dport == 53 {
             self.proto("dns");
             if payload.len() >= 2 {
@@ -615,7 +642,7 @@ impl<'a> Walker<'a> {
             } else {
                 self.ipv4(&b[8..], true);
             }
-        } else if b.len() > 8 && !v6 {
+        } else if b.len() > 8 && (!v6 || matches!(ty, 128 | 129)) {
             self.proto("data");
         }
     }
