@@ -290,3 +290,42 @@ fn unknown_field_lists_the_supported_ones() {
         "{err}"
     );
 }
+
+/// Asking one field alone walks less (see `Depth`), but must print exactly
+/// that column of the all-fields output (tunnels and ICMP quotes included).
+#[test]
+fn each_field_alone_prints_the_same_column() {
+    let Some(dir) = corpus() else {
+        eprintln!("corpus not found (set PCAP_CORPUS): skipping");
+        return;
+    };
+    let all: Vec<&str> = ASSERTED
+        .iter()
+        .copied()
+        .chain(["frame.protocols"])
+        .collect();
+    for name in [
+        "ipv6-gtp6.pcap",
+        "icmp-destunreach-udp.pcap",
+        "vlan-qinqinq.pcap",
+        "dot1ad.pcap",
+        "ipv6_ext_headers.pcap",
+        "dns_icmp.pcap",
+        "http.pcap",
+        "fragmented-4.pcap",
+    ] {
+        let pcap = dir.join("pcap").join(name);
+        if !pcap.exists() {
+            continue;
+        }
+        let (full, _, _) = run(&pcap, &all);
+        for (i, field) in all.iter().enumerate() {
+            let (one, _, _) = run(&pcap, &[field]);
+            let column: Vec<&str> = full
+                .lines()
+                .map(|l| l.split('\t').nth(i).unwrap_or(""))
+                .collect();
+            assert_eq!(one.lines().collect::<Vec<_>>(), column, "{name} {field}");
+        }
+    }
+}

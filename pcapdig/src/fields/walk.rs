@@ -559,15 +559,21 @@ impl<'a> Walker<'a> {
             s.dport = dport;
             s.payload_len = ulen.saturating_sub(8) as u32;
         }
-        if self.depth < Depth::Application {
-            return;
-        }
         let end = if ulen >= 8 {
             ulen.min(b.len())
         } else {
             b.len()
         };
         let payload = &b[8..end];
+        // A GTP-U tunnel is walked at transport depth: its inner IP, TCP
+        // and UDP headers are further occurrences of those fields.
+        if (sport == 2152 || dport == 2152) && !quoted {
+            self.gtp(payload);
+            return;
+        }
+        if self.depth < Depth::Application {
+            return;
+        }
         let dns = |p: u16| match p {
             53 => Some("dns"),
             5353 => Some("mdns"),
@@ -577,8 +583,6 @@ impl<'a> Walker<'a> {
         if let Some(name) = dns(sport).or(dns(dport)) {
             self.proto(name);
             self.p.dns.push(payload);
-        } else if (sport == 2152 || dport == 2152) && !quoted {
-            self.gtp(payload);
         } else if !payload.is_empty() {
             self.proto("data");
         }
