@@ -329,3 +329,43 @@ fn each_field_alone_prints_the_same_column() {
         }
     }
 }
+
+#[test]
+fn stdin_gives_the_same_output_as_the_file() {
+    let Some(dir) = corpus() else {
+        eprintln!("corpus not found (set PCAP_CORPUS): skipping");
+        return;
+    };
+    let pcap = dir.join("pcap/http.pcap");
+    let Ok(bytes) = std::fs::read(&pcap) else {
+        return;
+    };
+    let fields = [
+        "frame.number",
+        "frame.time_epoch",
+        "ip.src",
+        "tcp.dstport",
+        "http.host",
+    ];
+    let (from_file, _, ok) = run(&pcap, &fields);
+    assert!(ok);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pcapdig"));
+    cmd.args(["fields", "-"]);
+    for f in fields {
+        cmd.args(["-e", f]);
+    }
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(&bytes);
+    });
+    let out = child.wait_with_output().expect("wait");
+    let _ = writer.join();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), from_file);
+}
