@@ -445,6 +445,9 @@ pub const MAX_LAYERS: usize = 32;
 pub const MAX_VLAN_TAGS: usize = 4;
 /// Capacity for IP and transport occurrences (tunnels, ICMP quotes).
 pub const MAX_OCCURRENCES: usize = 4;
+/// Capacity for layers that rarely repeat (ICMP, SCTP, GTP-U, DNS, user
+/// layers): an ICMP error inside a tunnel is two.
+pub const MAX_RARE: usize = 2;
 
 /// Everything the dissector found in one packet.
 #[derive(Debug)]
@@ -474,19 +477,19 @@ pub struct Dissection<'a> {
     /// UDP headers.
     pub udp: Stack<Hit<Udp<'a>>, MAX_OCCURRENCES>,
     /// ICMP headers.
-    pub icmp: Stack<Hit<Icmp<'a>>, MAX_OCCURRENCES>,
+    pub icmp: Stack<Hit<Icmp<'a>>, MAX_RARE>,
     /// ICMPv6 headers.
-    pub icmpv6: Stack<Hit<Icmp<'a>>, MAX_OCCURRENCES>,
+    pub icmpv6: Stack<Hit<Icmp<'a>>, MAX_RARE>,
     /// SCTP common headers.
-    pub sctp: Stack<Hit<Sctp<'a>>, MAX_OCCURRENCES>,
+    pub sctp: Stack<Hit<Sctp<'a>>, MAX_RARE>,
     /// GTP-U headers.
-    pub gtp: Stack<Hit<GtpU<'a>>, MAX_OCCURRENCES>,
+    pub gtp: Stack<Hit<GtpU<'a>>, MAX_RARE>,
     /// DNS messages (over UDP, or TCP without the length prefix).
-    pub dns: Stack<Hit<DnsMessage<'a>>, MAX_OCCURRENCES>,
+    pub dns: Stack<Hit<DnsMessage<'a>>, MAX_RARE>,
     /// An HTTP/1.x request or response head.
     pub http: Option<Hit<HttpMessage<'a>>>,
     /// User layers, outermost first.
-    pub user: Stack<UserHit<'a>, MAX_OCCURRENCES>,
+    pub user: Stack<UserHit<'a>, MAX_RARE>,
     /// The bytes after the last layer walked (application data).
     pub payload: &'a [u8],
     /// Layers 2–4 in brief, for flows and filters (`wire_len` is left for
@@ -523,6 +526,34 @@ impl<'a> Dissection<'a> {
             summary: PacketSummary::new(),
             error: None,
         }
+    }
+
+    /// Empties this dissection for another packet of the same lifetime
+    /// (e.g. of one memory-mapped file), without rebuilding it: cheaper
+    /// than [`Dissection::new`] for a struct of this size.
+    pub fn reset(&mut self, link_type: u16, data: &'a [u8]) {
+        self.data = data;
+        self.link_type = link_type;
+        self.layers.clear();
+        self.eth = None;
+        self.sll = None;
+        self.sll2 = None;
+        self.loopback = None;
+        self.vlans.clear();
+        self.ipv4.clear();
+        self.ipv6.clear();
+        self.tcp.clear();
+        self.udp.clear();
+        self.icmp.clear();
+        self.icmpv6.clear();
+        self.sctp.clear();
+        self.gtp.clear();
+        self.dns.clear();
+        self.http = None;
+        self.user.clear();
+        self.payload = &[];
+        self.summary = PacketSummary::new();
+        self.error = None;
     }
 
     /// Whether the walk went through a layer of this kind.
@@ -635,8 +666,8 @@ impl Dissector {
         d
     }
 
-    /// Dissects `d.data` into `d` (which should be fresh from
-    /// [`Dissection::new`]).
+    /// Dissects `d.data` into `d` (fresh from [`Dissection::new`] or
+    /// [`Dissection::reset`]; set `d.summary.wire_len` before if known).
     pub fn dissect_into<'a>(&self, d: &mut Dissection<'a>) {
         let mut w = Walk {
             bytes: d.data,

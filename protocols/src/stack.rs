@@ -63,7 +63,19 @@ impl<T, const N: usize> Stack<T, N> {
 
     /// The `i`-th item, outermost first.
     pub fn get(&self, i: usize) -> Option<&T> {
+        if i >= self.len {
+            return None;
+        }
         self.items.get(i).and_then(Option::as_ref)
+    }
+
+    /// Empties the stack (for reuse).
+    pub fn clear(&mut self) {
+        for slot in self.items.iter_mut().take(self.len) {
+            *slot = None;
+        }
+        self.len = 0;
+        self.dropped = 0;
     }
 
     /// The outermost item.
@@ -78,7 +90,7 @@ impl<T, const N: usize> Stack<T, N> {
 
     /// The items, outermost first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
-        self.items.iter().filter_map(Option::as_ref)
+        self.items.iter().take(self.len).filter_map(Option::as_ref)
     }
 }
 
@@ -107,5 +119,9 @@ mod tests {
         assert_eq!(s.iter().copied().collect::<Vec<_>>(), [1, 2]);
         assert_eq!((s.first(), s.last()), (Some(&1), Some(&2)));
         assert_eq!((&s).into_iter().count(), 2);
+        s.clear();
+        assert!(s.is_empty() && s.get(0).is_none() && s.iter().next().is_none());
+        assert!(s.push(7));
+        assert_eq!(s.iter().copied().collect::<Vec<_>>(), [7]);
     }
 }
