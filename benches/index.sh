@@ -15,8 +15,10 @@ t0=$(date +%s.%N)
 "$BIN" index --db "$DIR/big.db" "$DIR/big.pcap"
 t1=$(date +%s.%N)
 echo "index: $PACKETS packets in $(echo "$t1 - $t0" | bc) s: $(echo "$PACKETS / ($t1 - $t0)" | bc) packets/s"
-ID=$("$BIN" sessions --db "$DIR/big.db" --json tcp | sort -t, -k12 | head -1 | sed 's/{"id":\([0-9]*\),.*/\1/')
-N=$("$BIN" sessions --db "$DIR/big.db" --json tcp | grep "\"id\":$ID," | sed 's/.*"packets":\([0-9]*\),.*/\1/')
+# The largest TCP session.
+BEST=$("$BIN" sessions --db "$DIR/big.db" --json tcp | sed 's/{"id":\([0-9]*\),.*"packets":\([0-9]*\),.*/\2 \1/' | sort -n | tail -1)
+N=${BEST% *}
+ID=${BEST#* }
 t0=$(date +%s.%N)
 "$BIN" carve --db "$DIR/big.db" "$ID" -o "$DIR/one.pcap"
 t1=$(date +%s.%N)

@@ -115,6 +115,9 @@ pub fn open(
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // 64 MiB of page cache: index b-trees on addresses and Community IDs
+    // are written in random order.
+    conn.pragma_update(None, "cache_size", -65_536)?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     match version {
         0 => {

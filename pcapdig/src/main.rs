@@ -52,15 +52,27 @@ enum Command {
     ///
     /// Files given together are one capture cut into pieces: a session that
     /// starts in one file and ends in the next is one session. Re-indexing
-    /// the same files changes nothing.
+    /// the same files changes nothing: a file already indexed with the same
+    /// path and fingerprint (size and a hash of its first and last 64 KiB)
+    /// is skipped; one that changed since is refused. An interrupted run is
+    /// cleaned up and redone by the next one.
     ///
     /// Example: pcapdig index day1-00.pcap day1-01.pcap --db day1.db
     Index(index::Args),
     /// List indexed sessions matching a tcpdump-style expression.
     ///
+    /// `src`/`sport` are the initiator (for TCP, the SYN sender). `--json`
+    /// prints one object per line (id, community_id, proto, src, sport, dst,
+    /// dport, first_ts, last_ts, packets, bytes, per-direction counts, files).
+    ///
     /// Example: pcapdig sessions --db day1.db 'tcp and port 80 and net 10.0.0.0/8'
     Sessions(sessions::Args),
     /// Write sessions' packets back out as pcap, reading only their records.
+    ///
+    /// Packets are merged in capture order and copied byte for byte (pcapng
+    /// sources become classic pcap records). Refuses if a file changed since
+    /// it was indexed; --search-path finds moved files by name. --payload
+    /// DIR writes the reassembled TCP streams (ID.client, ID.server).
     ///
     /// Example: pcapdig carve --db day1.db 42 -o session42.pcap
     Carve(carve::Args),
