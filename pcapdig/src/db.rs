@@ -205,3 +205,49 @@ pub fn fingerprint(path: &Path) -> std::io::Result<Fingerprint> {
         content_hash: format!("{hash:016x}"),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nanosecond_times() {
+        assert_eq!(ts_to_ns(1, 5), 1_000_000_005);
+        assert_eq!(
+            ns_to_string(1_700_000_000_123_456_789),
+            "1700000000.123456789"
+        );
+        assert_eq!(ns_to_string(-1), "-1.999999999");
+        assert_eq!(ts_to_ns(i64::MAX, 0), i64::MAX);
+    }
+
+    #[test]
+    fn fingerprints_see_head_and_tail() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        let mut bytes = vec![7u8; 300 << 10];
+        std::fs::write(&p, &bytes).unwrap();
+        let a = fingerprint(&p).unwrap();
+        assert_eq!(a.size, 300 << 10);
+        let last = bytes.len() - 1;
+        bytes[last] = 8;
+        std::fs::write(&p, &bytes).unwrap();
+        assert_ne!(fingerprint(&p).unwrap().content_hash, a.content_hash);
+        bytes[last] = 7;
+        bytes[0] = 9;
+        std::fs::write(&p, &bytes).unwrap();
+        assert_ne!(fingerprint(&p).unwrap().content_hash, a.content_hash);
+    }
+
+    #[test]
+    fn schema_is_created_once_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.db");
+        assert!(open(&p, false).is_err());
+        drop(open(&p, true).unwrap());
+        let conn = open(&p, true).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        assert!(open(&p, true).is_err());
+    }
+}

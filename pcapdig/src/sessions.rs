@@ -293,3 +293,44 @@ pub fn run(args: Args) -> crate::CliResult {
     out.flush()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_parse() {
+        assert_eq!(parse_time("1700000000"), Ok(1_700_000_000_000_000_000));
+        assert_eq!(parse_time("1700000000.5"), Ok(1_700_000_000_500_000_000));
+        assert_eq!(
+            parse_time("2023-11-14T22:13:20Z"),
+            Ok(1_700_000_000_000_000_000)
+        );
+        assert_eq!(
+            parse_time("2023-11-14 22:13:20.25"),
+            Ok(1_700_000_000_250_000_000)
+        );
+        assert_eq!(parse_time("1970-01-02"), Ok(86_400_000_000_000));
+        for bad in [
+            "",
+            "x",
+            "2023-13-01",
+            "1.1234567891",
+            "2023-11-14T25:00:00",
+            "99999999999999999999",
+        ] {
+            assert!(parse_time(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn addresses_from_blobs() {
+        let v4 = pcap_core::filter::ip_to_blob("192.0.2.1".parse().unwrap());
+        assert_eq!(blob_to_ip(&v4, 4), "192.0.2.1");
+        let v6 = pcap_core::filter::ip_to_blob("2001:db8::1".parse().unwrap());
+        assert_eq!(blob_to_ip(&v6, 6), "2001:db8::1");
+        assert_eq!(blob_to_ip(&[1, 2], 4), "?");
+        assert_eq!(proto_name(6), "tcp");
+        assert_eq!(proto_name(47), "47");
+    }
+}
