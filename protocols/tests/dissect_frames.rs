@@ -365,3 +365,50 @@ fn every_truncation_and_corruption_is_an_error_not_a_panic() {
         }
     }
 }
+
+#[test]
+fn display_lists_layers_and_error() {
+    let d = all(linktype::ETHERNET, ICMP_UNREACH);
+    let text = d.to_string();
+    let lines: Vec<_> = text.lines().collect();
+    assert_eq!(lines.len(), 6, "{text}");
+    assert!(
+        lines[0].starts_with("Ethernet src=00:0b:db:63:58:a6"),
+        "{text}"
+    );
+    assert_eq!(lines[2], "ICMP type=3 code=3");
+    assert!(
+        lines[3].starts_with("  (quoted) IPv4 192.168.1.1 > 192.168.1.102"),
+        "{text}"
+    );
+    assert!(
+        lines[5].starts_with("  (quoted) DNS id=0x98a4 response"),
+        "{text}"
+    );
+
+    let d = all(linktype::ETHERNET, IP4_TRUNC);
+    let text = d.to_string();
+    assert!(
+        text.ends_with("\n") && text.contains("error: ip at byte 14: Ipv4: truncated"),
+        "{text}"
+    );
+
+    let d = all(linktype::ETHERNET, IPV6_EXT);
+    assert!(d.to_string().contains("ipv6.hopopts (8 bytes)"), "{d}");
+}
+
+#[test]
+fn config_for_needs_stops_early_and_parses_nothing() {
+    use pcap_core::filter::Needs;
+    let vlan_only =
+        Dissector::new(Config::for_needs(Needs::VLAN)).dissect(linktype::ETHERNET, QINQINQ);
+    assert_eq!(vlan_only.summary.vlans(), &[30, 20, 10]);
+    assert!(vlan_only.summary.ip.is_none() && vlan_only.vlans.is_empty());
+    let addrs = Dissector::new(Config::for_needs(Needs::IP_ADDRS | Needs::IP_PROTO))
+        .dissect(linktype::ETHERNET, IPV6_EXT);
+    assert_eq!(addrs.summary.protocol, 17);
+    assert!(!addrs.summary.has_l4 && addrs.ipv6.is_empty());
+    let flow = Dissector::new(Config::for_needs(Needs::FLOW)).dissect(linktype::ETHERNET, HTTP_GET);
+    assert_eq!(cid(&flow), "1:D0Hb5PnRilB52ktTszXCb9PSY8M=");
+    assert!(flow.tcp.is_empty() && flow.http.is_none());
+}

@@ -1,572 +1,31 @@
-//! The dissector: walks a record's bytes from its link type through the
-//! layers, parsing each with its own flags, and fills a [`Dissection`]
-//! (the parsed layers, outermost first) and a
-//! [`PacketSummary`](pcap_core::flow::PacketSummary) (for flows and filters).
-//!
-//! * One [`Config`] field per layer holds that layer's flags. A layer whose
-//!   flags are `NONE` is not parsed: the walk reads only what it needs to go
-//!   on (its length and next-protocol field, through the layer's lazy view).
-//! * [`Config::stop_after`] ends the walk once the asked-for depth is reached.
-//! * Dispatch by EtherType, IP protocol and UDP/TCP port can be extended with
-//!   user layers ([`Dissector::register_udp_port`] and friends).
-//! * Nothing is allocated per packet: repeated layers go to fixed-capacity
-//!   [`Stack`]s.
-//! * A truncated or malformed layer stops the walk there: the error, its
-//!   layer and its offset are in [`Dissection::error`], and the layers
-//!   before it are kept.
-//!
-//! Panic contract: no input bytes can make [`Dissector::dissect`] panic (a
-//! fuzz target checks it); every offset into the packet is checked.
+//! The walk itself: one method per layer, each parsing its header with the
+//! layer's flags (or only viewing it when they are `NONE`), filling the
+//! summary, and saying what comes next.
 
-use std::fmt;
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use pcap_core::flow::{IpPair, PacketSummary, ip_proto};
 use pcap_core::{Error, Field, HeaderView};
 
-use crate::dns::{DnsHeader, DnsHeaderFields, DnsMessage};
-use crate::eth::{Ethernet, EthernetFields, ethertype};
-use crate::gtp::{GtpU, GtpUFields};
+use super::user::Key;
+use super::{
+    Depth, DissectError, Dissection, Dissector, Hit, Ipv6Layer, LayerKind, LayerRecord, Next,
+    UserHit, UserLayer, Vlan, linktype,
+};
+use crate::dns::{DnsHeader, DnsMessage};
+use crate::eth::{Ethernet, ethertype};
+use crate::gtp::GtpU;
 use crate::http::HttpMessage;
-use crate::icmp::{Icmp, IcmpFields, icmp_type, icmpv6_type};
-use crate::ipv4::{Ipv4, Ipv4Fields};
-use crate::ipv6::{ExtWalk, Ipv6, Ipv6Fields};
-use crate::loopback::{Loopback, LoopbackFields, family, normalize_family};
-use crate::sctp::{Sctp, SctpFields};
-use crate::sll::{LinuxSll, LinuxSll2, LinuxSll2Fields, LinuxSllFields};
-use crate::stack::Stack;
+use crate::icmp::{Icmp, icmp_type, icmpv6_type};
+use crate::ipv4::Ipv4;
+use crate::ipv6::{ExtWalk, Ipv6};
+use crate::loopback::{Loopback, family, normalize_family};
+use crate::sctp::Sctp;
+use crate::sll::{LinuxSll, LinuxSll2};
 use crate::tcp::{Tcp, TcpFields};
-use crate::udp::{Udp, UdpFields};
-use crate::vlan::{VlanTag, VlanTagFields};
-
-/// `LINKTYPE_*` values the dissector decodes.
-pub mod linktype {
-    /// BSD loopback (family in host byte order).
-    pub const NULL: u16 = 0;
-    /// Ethernet.
-    pub const ETHERNET: u16 = 1;
-    /// Raw IP (version nibble decides).
-    pub const RAW: u16 = 101;
-    /// OpenBSD loopback (family in network byte order).
-    pub const LOOP: u16 = 108;
-    /// Linux cooked v1.
-    pub const LINUX_SLL: u16 = 113;
-    /// Raw IPv4.
-    pub const IPV4: u16 = 228;
-    /// Raw IPv6.
-    pub const IPV6: u16 = 229;
-    /// Linux cooked v2.
-    pub const LINUX_SLL2: u16 = 276;
-}
-
-/// How deep the walk goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Depth {
-    /// Link layer only (Ethernet, VLAN tags, cooked headers).
-    Link,
-    /// Up to the IP layer (and its extension headers).
-    Network,
-    /// Up to TCP, UDP, ICMP (and headers quoted by ICMP errors).
-    Transport,
-    /// Everything: DNS, HTTP, tunnels, user layers.
-    Application,
-}
-
-/// Per-layer flags and walk settings.
-#[derive(Debug, Clone, Copy)]
-pub struct Config {
-    /// Ethernet II fields.
-    pub eth: EthernetFields,
-    /// 802.1Q/802.1ad tag fields.
-    pub vlan: VlanTagFields,
-    /// Linux cooked v1 fields.
-    pub sll: LinuxSllFields,
-    /// Linux cooked v2 fields.
-    pub sll2: LinuxSll2Fields,
-    /// BSD loopback fields.
-    pub loopback: LoopbackFields,
-    /// IPv4 fields.
-    pub ipv4: Ipv4Fields,
-    /// IPv6 fixed-header fields (extension headers are always walked).
-    pub ipv6: Ipv6Fields,
-    /// TCP fields.
-    pub tcp: TcpFields,
-    /// UDP fields.
-    pub udp: UdpFields,
-    /// ICMP fields.
-    pub icmp: IcmpFields,
-    /// ICMPv6 fields.
-    pub icmpv6: IcmpFields,
-    /// SCTP common-header fields.
-    pub sctp: SctpFields,
-    /// GTP-U fields (UDP port 2152; the tunnelled IP packet is dissected).
-    pub gtp: GtpUFields,
-    /// DNS header fields. Any flag set also validates the whole message
-    /// (questions and records), so [`DnsMessage`] iterators are then known
-    /// good; `NONE` skips DNS.
-    pub dns: DnsHeaderFields,
-    /// Parse HTTP/1.x start lines and headers on TCP ports 80, 8080, 8000,
-    /// 3128 and 8088 (when the payload starts like HTTP).
-    pub http: bool,
-    /// Dissect the IP header and transport ports quoted by ICMP errors.
-    pub icmp_quotes: bool,
-    /// Where to stop.
-    pub stop_after: Depth,
-}
-
-impl Config {
-    /// Addresses, ports, protocol, VLAN IDs and TCP header length: what
-    /// flows and filters need. Stops after the transport layer.
-    pub fn minimal() -> Config {
-        Config {
-            eth: Ethernet::NONE,
-            vlan: VlanTag::DEFAULT,
-            sll: LinuxSll::NONE,
-            sll2: LinuxSll2::NONE,
-            loopback: Loopback::NONE,
-            ipv4: Ipv4::DEFAULT,
-            ipv6: Ipv6::DEFAULT,
-            tcp: Tcp::DEFAULT,
-            udp: Udp::DEFAULT,
-            icmp: Icmp::DEFAULT,
-            icmpv6: Icmp::DEFAULT,
-            sctp: Sctp::DEFAULT,
-            gtp: GtpU::NONE,
-            dns: DnsHeader::NONE,
-            http: false,
-            icmp_quotes: false,
-            stop_after: Depth::Transport,
-        }
-    }
-
-    /// Every field of every layer unpacked, all the way down.
-    pub fn all() -> Config {
-        Config {
-            eth: Ethernet::ALL,
-            vlan: VlanTag::ALL,
-            sll: LinuxSll::ALL,
-            sll2: LinuxSll2::ALL,
-            loopback: Loopback::ALL,
-            ipv4: Ipv4::ALL,
-            ipv6: Ipv6::ALL,
-            tcp: Tcp::ALL,
-            udp: Udp::ALL,
-            icmp: Icmp::ALL,
-            icmpv6: Icmp::ALL,
-            sctp: Sctp::ALL,
-            gtp: GtpU::ALL,
-            dns: DnsHeader::ALL,
-            http: true,
-            icmp_quotes: true,
-            stop_after: Depth::Application,
-        }
-    }
-
-    /// No layer parsed (only the walk and the summary).
-    pub fn none() -> Config {
-        Config {
-            eth: Ethernet::NONE,
-            vlan: VlanTag::NONE,
-            sll: LinuxSll::NONE,
-            sll2: LinuxSll2::NONE,
-            loopback: Loopback::NONE,
-            ipv4: Ipv4::NONE,
-            ipv6: Ipv6::NONE,
-            tcp: Tcp::NONE,
-            udp: Udp::NONE,
-            icmp: Icmp::NONE,
-            icmpv6: Icmp::NONE,
-            sctp: Sctp::NONE,
-            gtp: GtpU::NONE,
-            dns: DnsHeader::NONE,
-            http: false,
-            icmp_quotes: false,
-            stop_after: Depth::Transport,
-        }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config::minimal()
-    }
-}
-
-/// What comes after a layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Next {
-    /// An Ethernet II header (e.g. after VXLAN).
-    Ethernet,
-    /// Whatever this EtherType says.
-    EtherType(u16),
-    /// IPv4 or IPv6, by the version nibble.
-    Ip,
-    /// IPv4.
-    Ipv4,
-    /// IPv6.
-    Ipv6,
-    /// Whatever this IP protocol number says (TCP, UDP, ICMP...).
-    IpProto(u8),
-    /// Nothing the dissector should decode: the rest is payload.
-    Done,
-}
-
-/// What a user layer found: its length and what follows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct UserStep {
-    /// Length of the user's header in bytes (the next layer starts there).
-    pub header_len: usize,
-    /// What follows.
-    pub next: Next,
-}
-
-/// A layer users add to the dispatch tables.
-///
-/// Parse with your own `#[derive(Header)]` struct and say what follows; the
-/// dissector records the layer's bytes in [`Dissection::user`] (re-view
-/// them with your header's `view` to read fields) and goes on.
-pub trait UserLayer: Send + Sync {
-    /// A short name, used in [`LayerKind::User`] and errors.
-    fn name(&self) -> &'static str;
-    /// Checks the header at the start of `bytes`; its length and what follows.
-    fn dissect(&self, bytes: &[u8]) -> Result<UserStep, Error>;
-}
-
-/// A [`UserLayer`] made of a name and a function.
-#[derive(Clone, Copy)]
-pub struct FnLayer {
-    /// The layer's name.
-    pub name: &'static str,
-    /// The parse function.
-    pub dissect: fn(&[u8]) -> Result<UserStep, Error>,
-}
-
-impl fmt::Debug for FnLayer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FnLayer").field("name", &self.name).finish()
-    }
-}
-
-impl UserLayer for FnLayer {
-    fn name(&self) -> &'static str {
-        self.name
-    }
-    fn dissect(&self, bytes: &[u8]) -> Result<UserStep, Error> {
-        (self.dissect)(bytes)
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Key {
-    EtherType(u16),
-    IpProto(u8),
-    UdpPort(u16),
-    TcpPort(u16),
-}
-
-/// Which layer a [`LayerRecord`] or an error is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LayerKind {
-    /// Ethernet II.
-    Ethernet,
-    /// An 802.1Q C-tag (TPID 0x8100).
-    Vlan,
-    /// An 802.1ad S-tag (TPID 0x88a8 or 0x9100).
-    QinQ,
-    /// Linux cooked v1.
-    Sll,
-    /// Linux cooked v2.
-    Sll2,
-    /// BSD loopback.
-    Loopback,
-    /// IPv4.
-    Ipv4,
-    /// IPv6 fixed header.
-    Ipv6,
-    /// An IPv6 extension header, by its Next Header value.
-    Ipv6Ext(u8),
-    /// TCP.
-    Tcp,
-    /// UDP.
-    Udp,
-    /// ICMP.
-    Icmp,
-    /// ICMPv6.
-    Icmpv6,
-    /// SCTP.
-    Sctp,
-    /// GTP-U.
-    Gtp,
-    /// DNS.
-    Dns,
-    /// HTTP/1.x.
-    Http,
-    /// A registered user layer.
-    User(&'static str),
-    /// The record's link type, which the dissector does not decode.
-    Link(u16),
-}
-
-impl LayerKind {
-    /// The name tshark's `frame.protocols` uses for the layer.
-    pub fn name(&self) -> &'static str {
-        match self {
-            LayerKind::Ethernet => "eth",
-            LayerKind::Vlan => "vlan",
-            LayerKind::QinQ => "ieee8021ad",
-            LayerKind::Sll => "sll",
-            LayerKind::Sll2 => "sll",
-            LayerKind::Loopback => "null",
-            LayerKind::Ipv4 => "ip",
-            LayerKind::Ipv6 => "ipv6",
-            LayerKind::Ipv6Ext(0) => "ipv6.hopopts",
-            LayerKind::Ipv6Ext(43) => "ipv6.routing",
-            LayerKind::Ipv6Ext(44) => "ipv6.fraghdr",
-            LayerKind::Ipv6Ext(60) => "ipv6.dstopts",
-            LayerKind::Ipv6Ext(51) => "ah",
-            LayerKind::Ipv6Ext(_) => "ipv6.ext",
-            LayerKind::Tcp => "tcp",
-            LayerKind::Udp => "udp",
-            LayerKind::Icmp => "icmp",
-            LayerKind::Icmpv6 => "icmpv6",
-            LayerKind::Sctp => "sctp",
-            LayerKind::Gtp => "gtp",
-            LayerKind::Dns => "dns",
-            LayerKind::Http => "http",
-            LayerKind::User(name) => name,
-            LayerKind::Link(_) => "frame",
-        }
-    }
-}
-
-impl fmt::Display for LayerKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// One layer the walk went through, parsed or skipped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LayerRecord {
-    /// Which layer.
-    pub kind: LayerKind,
-    /// Offset of its first byte in the packet.
-    pub offset: usize,
-    /// Its header length.
-    pub len: usize,
-    /// Whether it is inside an ICMP error's quote.
-    pub quoted: bool,
-}
-
-/// A parsed header and where it was.
-#[derive(Debug, Clone)]
-pub struct Hit<T> {
-    /// The header, parsed with the layer's flags.
-    pub header: T,
-    /// Offset of its first byte in the packet.
-    pub offset: usize,
-    /// Whether it is inside an ICMP error's quote (tshark lists those as
-    /// further occurrences of the layer's fields).
-    pub quoted: bool,
-    /// Length of the layer's payload as the length fields declare it,
-    /// whether or not it was all captured: for TCP, the IP payload length
-    /// minus the TCP header (tshark's `tcp.len`); for IPv4 and IPv6, the IP
-    /// payload length after extension headers; for UDP, Length minus 8.
-    /// `None` inside ICMP quotes and where no length field says.
-    pub payload_len: Option<usize>,
-}
-
-/// A VLAN tag and the TPID that introduced it.
-#[derive(Debug, Clone)]
-pub struct Vlan<'a> {
-    /// 0x8100 (C-tag), 0x88a8 or 0x9100 (S-tag).
-    pub tpid: u16,
-    /// The tag.
-    pub tag: VlanTag<'a>,
-}
-
-impl Vlan<'_> {
-    /// Whether this is an 802.1ad service tag (tshark's `ieee8021ad.id`
-    /// rather than `vlan.id`).
-    pub fn is_s_tag(&self) -> bool {
-        self.tpid != ethertype::VLAN
-    }
-}
-
-/// An IPv6 header and its extension-header chain.
-#[derive(Debug, Clone)]
-pub struct Ipv6Layer<'a> {
-    /// The fixed header, parsed with the layer's flags.
-    pub fixed: Ipv6<'a>,
-    /// The extension headers walked to the upper-layer protocol.
-    pub ext: ExtWalk,
-}
-
-/// A user layer's bytes.
-#[derive(Debug, Clone, Copy)]
-pub struct UserHit<'a> {
-    /// The layer's name.
-    pub name: &'static str,
-    /// Offset in the packet.
-    pub offset: usize,
-    /// The header bytes (`header_len` of them): view them with your schema.
-    pub header: &'a [u8],
-    /// Everything after the header.
-    pub payload: &'a [u8],
-}
-
-/// A layer that could not be parsed.
-#[derive(Debug)]
-pub struct DissectError {
-    /// The layer.
-    pub layer: LayerKind,
-    /// Offset of the layer's first byte in the packet.
-    pub offset: usize,
-    /// What went wrong (offsets inside relative to the layer's start).
-    pub error: Error,
-}
-
-impl fmt::Display for DissectError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {}: {}", self.layer, self.offset, self.error)
-    }
-}
-
-impl std::error::Error for DissectError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.error)
-    }
-}
-
-/// How many layers [`Dissection::layers`] records.
-pub const MAX_LAYERS: usize = 32;
-/// Capacity for VLAN tags.
-pub const MAX_VLAN_TAGS: usize = 4;
-/// Capacity for IP and transport occurrences (tunnels, ICMP quotes).
-pub const MAX_OCCURRENCES: usize = 4;
-/// Capacity for layers that rarely repeat (ICMP, SCTP, GTP-U, DNS, user
-/// layers): an ICMP error inside a tunnel is two.
-pub const MAX_RARE: usize = 2;
-
-/// Everything the dissector found in one packet.
-#[derive(Debug)]
-pub struct Dissection<'a> {
-    /// The packet bytes.
-    pub data: &'a [u8],
-    /// The link type it was decoded as.
-    pub link_type: u16,
-    /// Every layer walked, outermost first (parsed or skipped).
-    pub layers: Stack<LayerRecord, MAX_LAYERS>,
-    /// Ethernet II.
-    pub eth: Option<Ethernet<'a>>,
-    /// Linux cooked v1.
-    pub sll: Option<LinuxSll<'a>>,
-    /// Linux cooked v2.
-    pub sll2: Option<LinuxSll2<'a>>,
-    /// BSD loopback.
-    pub loopback: Option<Loopback<'a>>,
-    /// VLAN tags, outermost first (S-tag first in QinQ).
-    pub vlans: Stack<Vlan<'a>, MAX_VLAN_TAGS>,
-    /// IPv4 headers, outermost first (tunnels and ICMP quotes add more).
-    pub ipv4: Stack<Hit<Ipv4<'a>>, MAX_OCCURRENCES>,
-    /// IPv6 headers, outermost first.
-    pub ipv6: Stack<Hit<Ipv6Layer<'a>>, MAX_OCCURRENCES>,
-    /// TCP headers.
-    pub tcp: Stack<Hit<Tcp<'a>>, MAX_OCCURRENCES>,
-    /// UDP headers.
-    pub udp: Stack<Hit<Udp<'a>>, MAX_OCCURRENCES>,
-    /// ICMP headers.
-    pub icmp: Stack<Hit<Icmp<'a>>, MAX_RARE>,
-    /// ICMPv6 headers.
-    pub icmpv6: Stack<Hit<Icmp<'a>>, MAX_RARE>,
-    /// SCTP common headers.
-    pub sctp: Stack<Hit<Sctp<'a>>, MAX_RARE>,
-    /// GTP-U headers.
-    pub gtp: Stack<Hit<GtpU<'a>>, MAX_RARE>,
-    /// DNS messages (over UDP, or TCP without the length prefix).
-    pub dns: Stack<Hit<DnsMessage<'a>>, MAX_RARE>,
-    /// An HTTP/1.x request or response head.
-    pub http: Option<Hit<HttpMessage<'a>>>,
-    /// User layers, outermost first.
-    pub user: Stack<UserHit<'a>, MAX_RARE>,
-    /// The bytes after the last layer walked (application data).
-    pub payload: &'a [u8],
-    /// Layers 2–4 in brief, for flows and filters (`wire_len` is left for
-    /// the caller, who knows the record's original length).
-    pub summary: PacketSummary,
-    /// The layer that stopped the walk with an error, if any.
-    pub error: Option<DissectError>,
-}
-
-impl<'a> Dissection<'a> {
-    /// An empty dissection of `data`.
-    pub fn new(link_type: u16, data: &'a [u8]) -> Self {
-        Dissection {
-            data,
-            link_type,
-            layers: Stack::new(),
-            eth: None,
-            sll: None,
-            sll2: None,
-            loopback: None,
-            vlans: Stack::new(),
-            ipv4: Stack::new(),
-            ipv6: Stack::new(),
-            tcp: Stack::new(),
-            udp: Stack::new(),
-            icmp: Stack::new(),
-            icmpv6: Stack::new(),
-            sctp: Stack::new(),
-            gtp: Stack::new(),
-            dns: Stack::new(),
-            http: None,
-            user: Stack::new(),
-            payload: &[],
-            summary: PacketSummary::new(),
-            error: None,
-        }
-    }
-
-    /// Empties this dissection for another packet of the same lifetime
-    /// (e.g. of one memory-mapped file), without rebuilding it: cheaper
-    /// than [`Dissection::new`] for a struct of this size.
-    pub fn reset(&mut self, link_type: u16, data: &'a [u8]) {
-        self.data = data;
-        self.link_type = link_type;
-        self.layers.clear();
-        self.eth = None;
-        self.sll = None;
-        self.sll2 = None;
-        self.loopback = None;
-        self.vlans.clear();
-        self.ipv4.clear();
-        self.ipv6.clear();
-        self.tcp.clear();
-        self.udp.clear();
-        self.icmp.clear();
-        self.icmpv6.clear();
-        self.sctp.clear();
-        self.gtp.clear();
-        self.dns.clear();
-        self.http = None;
-        self.user.clear();
-        self.payload = &[];
-        self.summary = PacketSummary::new();
-        self.error = None;
-    }
-
-    /// Whether the walk went through a layer of this kind.
-    pub fn has(&self, kind: LayerKind) -> bool {
-        self.layers.iter().any(|l| l.kind == kind)
-    }
-
-    /// The layer names, colon-separated, as tshark's `frame.protocols`
-    /// would start (without tshark's `ethertype`/`data` pseudo-layers).
-    pub fn protocols(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.layers.iter().map(|l| l.kind.name())
-    }
-}
+use crate::udp::Udp;
+use crate::vlan::VlanTag;
+use crate::{gtp, http, icmp, ipv6, sctp, udp};
 
 /// The walk's state between layers.
 struct Walk<'a> {
@@ -585,24 +44,6 @@ struct Walk<'a> {
     fragment: bool,
 }
 
-/// The dissector: a [`Config`] and the dispatch tables.
-#[derive(Clone, Default)]
-pub struct Dissector {
-    /// The per-layer configuration.
-    pub config: Config,
-    user: Vec<(Key, Arc<dyn UserLayer>)>,
-}
-
-impl fmt::Debug for Dissector {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<_> = self.user.iter().map(|(k, l)| (*k, l.name())).collect();
-        f.debug_struct("Dissector")
-            .field("config", &self.config)
-            .field("user", &names)
-            .finish()
-    }
-}
-
 /// The most layers one packet may have before the walk gives up (a guard
 /// against user layers that do not advance, and against endless tunnels).
 const MAX_STEPS: usize = 64;
@@ -614,61 +55,8 @@ const DNS_UDP_PORTS: [u16; 3] = [53, 5353, 5355];
 const HTTP_PORTS: [u16; 5] = [80, 8080, 8000, 3128, 8088];
 
 impl Dissector {
-    /// A dissector with this configuration and the built-in tables.
-    pub fn new(config: Config) -> Self {
-        Dissector {
-            config,
-            user: Vec::new(),
-        }
-    }
-
-    /// Decodes frames of this EtherType with `layer` (before the built-ins).
-    pub fn register_ethertype(&mut self, ethertype: u16, layer: impl UserLayer + 'static) {
-        self.user.push((Key::EtherType(ethertype), Arc::new(layer)));
-    }
-
-    /// Decodes IP payloads of this protocol with `layer`.
-    pub fn register_ip_proto(&mut self, proto: u8, layer: impl UserLayer + 'static) {
-        self.user.push((Key::IpProto(proto), Arc::new(layer)));
-    }
-
-    /// Decodes UDP datagrams to or from this port with `layer`.
-    pub fn register_udp_port(&mut self, port: u16, layer: impl UserLayer + 'static) {
-        self.user.push((Key::UdpPort(port), Arc::new(layer)));
-    }
-
-    /// Decodes TCP segment data to or from this port with `layer`.
-    pub fn register_tcp_port(&mut self, port: u16, layer: impl UserLayer + 'static) {
-        self.user.push((Key::TcpPort(port), Arc::new(layer)));
-    }
-
-    fn lookup(&self, key: Key) -> Option<&Arc<dyn UserLayer>> {
-        if self.user.is_empty() {
-            return None;
-        }
-        self.user.iter().find(|(k, _)| *k == key).map(|(_, l)| l)
-    }
-
-    /// Dissects one packet captured with `link_type` (a `LINKTYPE_*` value,
-    /// see [`linktype`]).
-    pub fn dissect<'a>(&self, link_type: u16, data: &'a [u8]) -> Dissection<'a> {
-        let mut d = Dissection::new(link_type, data);
-        self.dissect_into(&mut d);
-        d
-    }
-
-    /// Dissects a capture record: its link type, its bytes, and its
-    /// original length (into [`PacketSummary::wire_len`]).
-    pub fn dissect_record<'a>(&self, record: &pcap_core::capture::Record<'a>) -> Dissection<'a> {
-        let mut d = Dissection::new(record.linktype.0, record.data);
-        d.summary.wire_len = record.origlen;
-        self.dissect_into(&mut d);
-        d
-    }
-
-    /// Dissects `d.data` into `d` (fresh from [`Dissection::new`] or
-    /// [`Dissection::reset`]; set `d.summary.wire_len` before if known).
-    pub fn dissect_into<'a>(&self, d: &mut Dissection<'a>) {
+    /// Runs the walk over `d.data` into `d`.
+    pub(super) fn run<'a>(&self, d: &mut Dissection<'a>) {
         let mut w = Walk {
             bytes: d.data,
             offset: 0,
@@ -928,12 +316,18 @@ impl Dissector {
         }
         let ext_start = start + ipv6::HEADER_LEN;
         let (walk, failure) = ExtWalk::walk(v.next_header(), payload);
-        for &(nh, off) in walk.recorded() {
+        let recorded = walk.recorded();
+        for (i, &(nh, off)) in recorded.iter().enumerate() {
+            // Each header ends where the next begins (or the walk ends).
+            let end = recorded
+                .get(i + 1)
+                .map_or(walk.len, |&(_, next)| usize::from(next));
+            let off = usize::from(off);
             record(
                 d,
                 LayerKind::Ipv6Ext(nh),
-                ext_start + usize::from(off),
-                0,
+                ext_start + off,
+                end.saturating_sub(off),
                 w.quoted,
             );
         }
@@ -1298,8 +692,6 @@ impl Dissector {
         Ok(step.next)
     }
 }
-
-use crate::{gtp, http, icmp, ipv6, sctp, udp};
 
 /// The summary with everything from layer 3 down cleared (for a new IP
 /// layer: an inner tunnelled packet replaces the outer one).

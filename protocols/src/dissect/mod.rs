@@ -1,0 +1,133 @@
+//! The dissector: walks a record's bytes from its link type through the
+//! layers, parsing each with its own flags, and fills a [`Dissection`]
+//! (the parsed layers, outermost first) and a
+//! [`PacketSummary`](pcap_core::flow::PacketSummary) (for flows and filters).
+//!
+//! * One [`Config`] field per layer holds that layer's flags. A layer whose
+//!   flags are `NONE` is not parsed: the walk reads only what it needs to go
+//!   on (its length and next-protocol field, through the layer's lazy view).
+//! * [`Config::stop_after`] ends the walk once the asked-for depth is reached.
+//! * Dispatch by EtherType, IP protocol and UDP/TCP port can be extended with
+//!   user layers ([`Dissector::register_udp_port`] and friends).
+//! * Nothing is allocated per packet: repeated layers go to fixed-capacity
+//!   [`Stack`](crate::Stack)s.
+//! * A truncated or malformed layer stops the walk there: the error, its
+//!   layer and its offset are in [`Dissection::error`], and the layers
+//!   before it are kept.
+//!
+//! Panic contract: no input bytes can make [`Dissector::dissect`] panic (a
+//! fuzz target checks it); every offset into the packet is checked.
+
+mod config;
+mod result;
+mod user;
+mod walk;
+
+use std::fmt;
+use std::sync::Arc;
+
+pub use config::{Config, Depth};
+pub use result::{
+    DissectError, Dissection, Hit, Ipv6Layer, LayerKind, LayerRecord, MAX_LAYERS, MAX_OCCURRENCES,
+    MAX_RARE, MAX_VLAN_TAGS, UserHit, Vlan,
+};
+use user::Key;
+pub use user::{FnLayer, Next, UserLayer, UserStep};
+
+/// `LINKTYPE_*` values the dissector decodes.
+pub mod linktype {
+    /// BSD loopback (family in host byte order).
+    pub const NULL: u16 = 0;
+    /// Ethernet.
+    pub const ETHERNET: u16 = 1;
+    /// Raw IP (version nibble decides).
+    pub const RAW: u16 = 101;
+    /// OpenBSD loopback (family in network byte order).
+    pub const LOOP: u16 = 108;
+    /// Linux cooked v1.
+    pub const LINUX_SLL: u16 = 113;
+    /// Raw IPv4.
+    pub const IPV4: u16 = 228;
+    /// Raw IPv6.
+    pub const IPV6: u16 = 229;
+    /// Linux cooked v2.
+    pub const LINUX_SLL2: u16 = 276;
+}
+
+/// The dissector: a [`Config`] and the dispatch tables.
+#[derive(Clone, Default)]
+pub struct Dissector {
+    /// The per-layer configuration.
+    pub config: Config,
+    user: Vec<(Key, Arc<dyn UserLayer>)>,
+}
+
+impl fmt::Debug for Dissector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<_> = self.user.iter().map(|(k, l)| (*k, l.name())).collect();
+        f.debug_struct("Dissector")
+            .field("config", &self.config)
+            .field("user", &names)
+            .finish()
+    }
+}
+
+impl Dissector {
+    /// A dissector with this configuration and the built-in tables.
+    pub fn new(config: Config) -> Self {
+        Dissector {
+            config,
+            user: Vec::new(),
+        }
+    }
+
+    /// Decodes frames of this EtherType with `layer` (before the built-ins).
+    pub fn register_ethertype(&mut self, ethertype: u16, layer: impl UserLayer + 'static) {
+        self.user.push((Key::EtherType(ethertype), Arc::new(layer)));
+    }
+
+    /// Decodes IP payloads of this protocol with `layer`.
+    pub fn register_ip_proto(&mut self, proto: u8, layer: impl UserLayer + 'static) {
+        self.user.push((Key::IpProto(proto), Arc::new(layer)));
+    }
+
+    /// Decodes UDP datagrams to or from this port with `layer`.
+    pub fn register_udp_port(&mut self, port: u16, layer: impl UserLayer + 'static) {
+        self.user.push((Key::UdpPort(port), Arc::new(layer)));
+    }
+
+    /// Decodes TCP segment data to or from this port with `layer`.
+    pub fn register_tcp_port(&mut self, port: u16, layer: impl UserLayer + 'static) {
+        self.user.push((Key::TcpPort(port), Arc::new(layer)));
+    }
+
+    fn lookup(&self, key: Key) -> Option<&Arc<dyn UserLayer>> {
+        if self.user.is_empty() {
+            return None;
+        }
+        self.user.iter().find(|(k, _)| *k == key).map(|(_, l)| l)
+    }
+
+    /// Dissects one packet captured with `link_type` (a `LINKTYPE_*` value,
+    /// see [`linktype`]).
+    pub fn dissect<'a>(&self, link_type: u16, data: &'a [u8]) -> Dissection<'a> {
+        let mut d = Dissection::new(link_type, data);
+        self.dissect_into(&mut d);
+        d
+    }
+
+    /// Dissects a capture record: its link type, its bytes, and its
+    /// original length (into [`PacketSummary::wire_len`](pcap_core::flow::PacketSummary::wire_len)).
+    pub fn dissect_record<'a>(&self, record: &pcap_core::capture::Record<'a>) -> Dissection<'a> {
+        let mut d = Dissection::new(record.linktype.0, record.data);
+        d.summary.wire_len = record.origlen;
+        self.dissect_into(&mut d);
+        d
+    }
+
+    /// Dissects `d.data` into `d` (fresh from [`Dissection::new`] or
+    /// [`Dissection::reset`]; set `d.summary.wire_len` before if known).
+    pub fn dissect_into<'a>(&self, d: &mut Dissection<'a>) {
+        self.run(d);
+    }
+}
