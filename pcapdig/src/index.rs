@@ -19,6 +19,10 @@
 //!   complete at the end; a run left incomplete (interrupted) is removed
 //!   and its files indexed again by the next `pcapdig index`. Meanwhile the
 //!   database stays usable (WAL) with the sessions finished so far.
+//! * A file that cannot be read as a capture at all is reported and
+//!   skipped (not recorded; the exit status is then 1); a damaged record is
+//!   reported (file, offset, what) and reading goes on unless the framing
+//!   is lost, in which case the rest of that file is skipped.
 //!
 //! # Dissection
 //!
@@ -177,13 +181,24 @@ pub fn run(args: Args) -> crate::CliResult {
     let mut totals = Totals::default();
     let mut done_bytes = 0u64;
     let mut file_ids = Vec::new();
+    let mut unreadable = 0usize;
     for (seq, (path, fp)) in todo.iter().enumerate() {
+        let reader = match CaptureReader::open(path) {
+            Ok(r) => r,
+            Err(e) => {
+                bar.suspend(|| eprintln!("pcapdig: {e}; file skipped"));
+                unreadable += 1;
+                done_bytes += fp.size;
+                continue;
+            }
+        };
         let tx = conn.transaction()?;
         let file_id = index_file(
             &tx,
             run_id,
             seq,
             path,
+            reader,
             fp,
             filter.as_ref(),
             &mut table,
@@ -209,7 +224,7 @@ pub fn run(args: Args) -> crate::CliResult {
     let elapsed = started.elapsed().as_secs_f64();
     eprintln!(
         "pcapdig: indexed {} file(s) ({} skipped) into {}: {} packets ({} indexed, {} filtered out, {} non-IP), {} sessions, {} damaged records, {:.2}s, {:.0} packets/s",
-        todo.len(),
+        todo.len() - unreadable,
         skipped,
         args.db.display(),
         totals.packets,
@@ -221,6 +236,11 @@ pub fn run(args: Args) -> crate::CliResult {
         elapsed,
         totals.packets as f64 / elapsed.max(1e-9),
     );
+    if unreadable > 0 {
+        return Err(
+            format!("{unreadable} file(s) could not be read as captures (see above)").into(),
+        );
+    }
     Ok(())
 }
 
@@ -238,6 +258,7 @@ fn index_file(
     run_id: i64,
     seq: usize,
     path: &std::path::Path,
+    mut reader: CaptureReader,
     fp: &db::Fingerprint,
     filter: Option<&Filter>,
     table: &mut FlowTable,
@@ -245,7 +266,6 @@ fn index_file(
     bar: &indicatif::ProgressBar,
     base: u64,
 ) -> Result<u32, Box<dyn std::error::Error + Send + Sync>> {
-    let mut reader = CaptureReader::open(path)?;
     let (format, precision, endian) = match reader.format() {
         Format::Pcap(h) => (
             "pcap",
