@@ -6,6 +6,23 @@
 //! contract: after the single length check of `parse`/`view`, no accessor
 //! can panic.
 //!
+//! | module | layer |
+//! | --- | --- |
+//! | [`eth`], [`vlan`] | Ethernet II, 802.1Q / 802.1ad tags |
+//! | [`sll`], [`loopback`] | Linux cooked v1/v2, BSD loopback |
+//! | [`ipv4`], [`ipv6`] | IPv4 with options, IPv6 with extension headers |
+//! | [`tcp`], [`udp`], [`sctp`], [`icmp`] | transport (TCP options, SCTP ports, ICMP/ICMPv6) |
+//! | [`gtp`] | GTP-U tunnels (UDP 2152) |
+//! | [`dns`], [`http`] | DNS messages (UDP, TCP), HTTP/1.x heads |
+//! | [`dissect`] | [`Dissector`], [`Config`], [`Dissection`] |
+//!
+//! The dissector walks a packet from its link type with one flag set per
+//! layer, stops at the asked-for [`Depth`], and fills a [`Dissection`] (the
+//! parsed layers, several occurrences outermost first) and a
+//! [`PacketSummary`](pcap_core::flow::PacketSummary). Users add layers to
+//! its dispatch tables ([`Dissector::register_udp_port`], ...): see
+//! `examples/vxlan.rs`.
+//!
 //! ```
 //! use protocols::{Config, Dissector, dissect::linktype};
 //!

@@ -26,9 +26,10 @@ use crate::vlan::VlanTag;
 pub enum LayerKind {
     /// Ethernet II.
     Ethernet,
-    /// An 802.1Q C-tag (TPID 0x8100).
+    /// An 802.1Q tag (TPID 0x8100, or the pre-standard 0x9100 that tshark
+    /// also dissects as `vlan`).
     Vlan,
-    /// An 802.1ad S-tag (TPID 0x88a8 or 0x9100).
+    /// An 802.1ad S-tag (TPID 0x88a8).
     QinQ,
     /// Linux cooked v1.
     Sll,
@@ -136,17 +137,17 @@ pub struct Hit<T> {
 /// A VLAN tag and the TPID that introduced it.
 #[derive(Debug, Clone)]
 pub struct Vlan<'a> {
-    /// 0x8100 (C-tag), 0x88a8 or 0x9100 (S-tag).
+    /// 0x8100 (C-tag), 0x88a8 (S-tag) or 0x9100 (pre-standard QinQ).
     pub tpid: u16,
     /// The tag.
     pub tag: VlanTag<'a>,
 }
 
 impl Vlan<'_> {
-    /// Whether this is an 802.1ad service tag (tshark's `ieee8021ad.id`
-    /// rather than `vlan.id`).
+    /// Whether this is an 802.1ad service tag, TPID 0x88a8 (tshark's
+    /// `ieee8021ad.id` rather than `vlan.id`).
     pub fn is_s_tag(&self) -> bool {
-        self.tpid != ethertype::VLAN
+        self.tpid == ethertype::QINQ
     }
 }
 

@@ -220,10 +220,10 @@ impl Dissector {
         w: &mut Walk<'a>,
         tpid: u16,
     ) -> Result<Next, DissectError> {
-        let kind = if tpid == ethertype::VLAN {
-            LayerKind::Vlan
-        } else {
+        let kind = if tpid == ethertype::QINQ {
             LayerKind::QinQ
+        } else {
+            LayerKind::Vlan
         };
         let v = VlanTag::view(w.bytes).map_err(|e| err(kind, w.offset, e))?;
         if self.config.vlan != VlanTag::NONE
