@@ -133,6 +133,7 @@ mod hand {
 
     /// Every field decoded, as `ALL` does.
     #[derive(Debug, Clone)]
+    #[allow(dead_code)] // read through `black_box` only
     pub struct Repr<'a> {
         pub version: u8,
         pub ihl: u8,

@@ -2,9 +2,11 @@
 //! file and record headers and of the pcapng blocks this crate reads or
 //! writes is decoded (or encoded) here and nowhere else.
 //!
-//! Keeping the layout in one file is deliberate: these headers are meant to
-//! be re-declared with `#[derive(Header)]` once the derive is ready, and then
-//! only this file changes.
+//! The hot headers (classic record, pcapng block header, Enhanced Packet
+//! Block) are declared with our own `#[derive(Header)]` in
+//! [`schema`](super::schema) and decoded here through it, compiled for the
+//! file's byte order; the cold ones (file header magic, SHB, IDB, options)
+//! are still read by hand below.
 //!
 //! Decoders take fixed-size arrays (`&[u8; N]`), so they cannot index out of
 //! bounds: the caller proves the length once, with `first_chunk`, when it
@@ -19,6 +21,7 @@
 use crate::endian::{ByteOrder, Endian};
 
 use super::linktype::LinkType;
+use super::schema;
 use super::timestamp::Precision;
 
 // ---------------------------------------------------------------------------
@@ -266,16 +269,35 @@ pub(crate) struct PcapRecordHeader {
     pub origlen: u32,
 }
 
+/// Decodes a record header with the derive-declared
+/// [`schema::PcapRecordHeader`], compiled for the file's byte order.
 #[inline(always)]
 pub(crate) fn decode_pcap_record<E: ByteOrder>(
     b: &[u8; PCAP_RECORD_HEADER_LEN],
 ) -> PcapRecordHeader {
+    use schema::PcapRecordHeader as H;
+    // A 16-byte array always holds the four fields: the error arm is dead
+    // (and folded away); it returns zeros rather than panicking.
+    let Ok((h, _)) = H::parse_as::<E>(b, H::ALL) else {
+        return PcapRecordHeader {
+            ts_sec: 0,
+            ts_frac: 0,
+            caplen: 0,
+            origlen: 0,
+        };
+    };
     PcapRecordHeader {
-        ts_sec: u32_of::<E>(take(b, 0)),
-        ts_frac: u32_of::<E>(take(b, 4)),
-        caplen: u32_of::<E>(take(b, 8)),
-        origlen: u32_of::<E>(take(b, 12)),
+        ts_sec: value(h.ts_sec),
+        ts_frac: value(h.ts_usec),
+        caplen: value(h.incl_len),
+        origlen: value(h.orig_len),
     }
+}
+
+/// An unpacked field's value (fields parsed with `ALL` always have one).
+#[inline(always)]
+fn value<T: Default>(field: crate::Field<'_, T>) -> T {
+    field.into_value().unwrap_or_default()
 }
 
 /// Encodes a classic record header.
@@ -354,11 +376,19 @@ pub(crate) struct BlockHeader {
     pub total_len: u32,
 }
 
+/// Decodes a block header with the derive-declared [`schema::PcapngBlockHeader`].
 #[inline(always)]
 pub(crate) fn decode_block_header<E: ByteOrder>(b: &[u8; BLOCK_HEADER_LEN]) -> BlockHeader {
+    use schema::PcapngBlockHeader as H;
+    let Ok((h, _)) = H::parse_as::<E>(b, H::ALL) else {
+        return BlockHeader {
+            block_type: 0,
+            total_len: 0,
+        };
+    };
     BlockHeader {
-        block_type: u32_of::<E>(take(b, 0)),
-        total_len: u32_of::<E>(take(b, 4)),
+        block_type: value(h.block_type),
+        total_len: value(h.block_total_len),
     }
 }
 
@@ -410,14 +440,24 @@ pub(crate) struct PacketFields {
     pub origlen: u32,
 }
 
-/// EPB body: interface id (u32), timestamp high, low, caplen, origlen.
+/// EPB body: interface id (u32), timestamp high, low, caplen, origlen,
+/// decoded with the derive-declared [`schema::EnhancedPacketBlock`].
 #[inline(always)]
 pub(crate) fn decode_epb<E: ByteOrder>(b: &[u8; EPB_FIXED_LEN]) -> PacketFields {
+    use schema::EnhancedPacketBlock as H;
+    let Ok((h, _)) = H::parse_as::<E>(b, H::ALL) else {
+        return PacketFields {
+            interface: 0,
+            ts_units: 0,
+            caplen: 0,
+            origlen: 0,
+        };
+    };
     PacketFields {
-        interface: u32_of::<E>(take(b, 0)),
-        ts_units: u64::from(u32_of::<E>(take(b, 4))) << 32 | u64::from(u32_of::<E>(take(b, 8))),
-        caplen: u32_of::<E>(take(b, 12)),
-        origlen: u32_of::<E>(take(b, 16)),
+        interface: value(h.interface_id),
+        ts_units: u64::from(value(h.ts_high)) << 32 | u64::from(value(h.ts_low)),
+        caplen: value(h.captured_len),
+        origlen: value(h.original_len),
     }
 }
 
