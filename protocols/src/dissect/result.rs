@@ -99,7 +99,10 @@ impl LayerKind {
 
 impl fmt::Display for LayerKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        match self {
+            LayerKind::Link(n) => write!(f, "link type {n}"),
+            other => f.write_str(other.name()),
+        }
     }
 }
 

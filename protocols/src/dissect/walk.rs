@@ -132,7 +132,9 @@ impl Dissector {
             other => {
                 let e = Error::Unsupported {
                     layer: "link",
-                    detail: format!("link type {other}").into(),
+                    // Static text: no allocation per packet of an
+                    // unsupported capture; the number is in the LayerKind.
+                    detail: "link type not decoded by the dissector".into(),
                 };
                 Err(err(LayerKind::Link(other), 0, e))
             }
@@ -166,8 +168,8 @@ impl Dissector {
                 Next::Ip => match w.bytes.first().map(|b| b >> 4) {
                     Some(4) => Next::Ipv4,
                     Some(6) => Next::Ipv6,
-                    Some(v) => {
-                        let e = Error::malformed("IP", "version", 0, format!("IP version {v}"));
+                    Some(_) => {
+                        let e = Error::malformed("IP", "version", 0, "version is neither 4 nor 6");
                         return Err(err(LayerKind::Ipv4, w.offset, e));
                     }
                     None => {
