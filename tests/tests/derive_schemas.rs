@@ -532,8 +532,8 @@ pub struct Zoo<'a> {
 }
 
 fn zoo_bytes(v6: bool) -> Vec<u8> {
-    let mut b = vec![0b101_1_1110]; // prio 5, has_v6, delta -2
-    b[0] = if v6 { 0b1011_1110 } else { 0b1010_1110 };
+    // prio 5 (101), has_v6, delta -2 (1110)
+    let mut b = vec![if v6 { 0b1011_1110 } else { 0b1010_1110 }];
     b.extend_from_slice(&80u16.to_be_bytes());
     b.extend_from_slice(&u64::MAX.to_be_bytes());
     b.extend_from_slice(&(1u128 << 100).to_be_bytes());
