@@ -224,11 +224,13 @@ fn carved_streams_match_tshark() {
     assert!(checked > 0);
 }
 
-/// Every capture of the corpus with a streams file; reports differences
-/// without failing (run with `--ignored --nocapture` to see them).
+/// Every capture of the corpus with a streams file. 201 of tshark's 216
+/// streams are carved exactly; the 15 others differ for documented reasons
+/// (our 60 s UDP idle timeout, ICMP errors kept as their own sessions,
+/// non-first fragments without ports, GTP outer vs inner, 802.11 not
+/// dissected). Run with `--nocapture` to see them.
 #[test]
-#[ignore]
-fn survey_whole_corpus() {
+fn whole_corpus_streams_carve_as_tshark_groups_them() {
     let Some(dir) = corpus() else {
         eprintln!("corpus not found (set PCAP_CORPUS); skipping");
         return;
@@ -258,4 +260,9 @@ fn survey_whole_corpus() {
         }
     }
     eprintln!("{ok} streams match, {bad} differ");
+    assert!(ok >= 201, "only {ok} streams carved exactly (201 expected)");
+    assert!(
+        bad <= 15,
+        "{bad} streams differ (at most 15 known differences)"
+    );
 }
