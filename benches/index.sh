@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 PACKETS=${1:-1000000}
 FLOWS=${2:-1000}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-idx}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
 cargo build --release -q -p pcapdig --bin pcapdig --example synth_capture
 BIN=$CARGO_TARGET_DIR/release/pcapdig
 DIR=$(mktemp -d)
@@ -14,7 +14,7 @@ trap 'rm -rf "$DIR"' EXIT
 t0=$(date +%s.%N)
 "$BIN" index --db "$DIR/big.db" "$DIR/big.pcap"
 t1=$(date +%s.%N)
-echo "index: $PACKETS packets in $(echo "$t1 - $t0" | bc) s: $(echo "$PACKETS / ($t1 - $t0)" | bc) packets/s"
+awk -v p="$PACKETS" -v a="$t0" -v b="$t1" 'BEGIN { printf "index: %d packets in %.3f s: %.0f packets/s\n", p, b - a, p / (b - a) }'
 # The largest TCP session.
 BEST=$("$BIN" sessions --db "$DIR/big.db" --json tcp | sed 's/{"id":\([0-9]*\),.*"packets":\([0-9]*\),.*/\2 \1/' | sort -n | tail -1)
 N=${BEST% *}
@@ -22,5 +22,5 @@ ID=${BEST#* }
 t0=$(date +%s.%N)
 "$BIN" carve --db "$DIR/big.db" "$ID" -o "$DIR/one.pcap"
 t1=$(date +%s.%N)
-echo "carve: session $ID ($N packets) in $(echo "$t1 - $t0" | bc) s"
+awk -v n="$N" -v id="$ID" -v a="$t0" -v b="$t1" 'BEGIN { printf "carve: session %s (%d packets) in %.1f ms\n", id, n, (b - a) * 1000 }'
 ls -l "$DIR/big.pcap" "$DIR/big.db" "$DIR/one.pcap"
