@@ -294,6 +294,13 @@ pub const fn wire_bytes<'a, T: crate::Unpack<'a>>() -> usize {
     }
 }
 
+/// Offset of `part` inside `whole` (both views of one buffer), for locating
+/// errors found by view accessors. Pointer arithmetic only: no unsafe.
+#[inline]
+pub fn offset_in(whole: &[u8], part: &[u8]) -> usize {
+    (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize)
+}
+
 /// Whether `bits` fits a user type's declared wire width.
 pub const fn fits<'a, T: crate::Unpack<'a>>(bits: usize) -> bool {
     match T::WIRE_BITS {

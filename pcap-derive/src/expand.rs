@@ -493,12 +493,13 @@ impl<'i, 'a> Gen<'i, 'a> {
             let off = &place.off;
             let name = self.name_str();
             let fname = f.name();
-            let call = quote! {
-                match #with(&__pcap_prefix[#off..#off + #n]) {
-                    ::core::result::Result::Ok((v, _)) => v,
-                    ::core::result::Result::Err(e) => return ::core::result::Result::Err(::pcap_core::__private::in_field(e, #name, #fname, #off)),
-                }
-            };
+            let call = decoded_or_return(
+                with,
+                quote!(&__pcap_prefix[#off..#off + #n]),
+                &name,
+                &fname,
+                off.clone(),
+            );
             if needed {
                 out.extend(quote!(let #vident: #ty = #call;));
             }
@@ -658,15 +659,9 @@ impl<'i, 'a> Gen<'i, 'a> {
         let (value, raw) = if is_variable {
             let endian = fsel.endian_value();
             let raw = quote!(::pcap_core::Raw::new(#var_slice, #endian));
-            let value = if f.with().is_some() {
+            let value = if let Some(with) = f.with() {
                 if f.attrs.len.is_some() {
-                    let with = f.with().unwrap_or_else(|| unreachable!());
-                    quote! {
-                        match #with(#var_slice) {
-                            ::core::result::Result::Ok((v, _)) => v,
-                            ::core::result::Result::Err(e) => return ::core::result::Result::Err(::pcap_core::__private::in_field(e, #name, #fname, __pcap_pos)),
-                        }
-                    }
+                    decoded_or_return(with, quote!(#var_slice), &name, &fname, quote!(__pcap_pos))
                 } else {
                     quote!(#with_value)
                 }
@@ -683,12 +678,13 @@ impl<'i, 'a> Gen<'i, 'a> {
             };
             let value = if let Some(with) = f.with() {
                 let n = self.width_bytes(i);
-                quote! {
-                    match #with(&#chunk[..#n]) {
-                        ::core::result::Result::Ok((v, _)) => v,
-                        ::core::result::Result::Err(e) => return ::core::result::Result::Err(::pcap_core::__private::in_field(e, #name, #fname, __pcap_pos)),
-                    }
-                }
+                decoded_or_return(
+                    with,
+                    quote!(&#chunk[..#n]),
+                    &name,
+                    &fname,
+                    quote!(__pcap_pos),
+                )
             } else {
                 self.decode_fixed(i, &place, None, &fsel)
             };
@@ -938,14 +934,18 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
                 let n = g.width_bytes(i);
                 let off = &place.off;
                 let fname = f.name();
+                let call = decoded_result(
+                    with,
+                    quote!(&self.__pcap_prefix[#off..#off + #n]),
+                    &name,
+                    &fname,
+                    off.clone(),
+                );
                 accessors.push(quote! {
                     #[doc = #doc]
                     #[inline]
                     pub fn #fident(&self) -> ::core::result::Result<#ty, ::pcap_core::Error> {
-                        match #with(&self.__pcap_prefix[#off..#off + #n]) {
-                            ::core::result::Result::Ok((v, _)) => ::core::result::Result::Ok(v),
-                            ::core::result::Result::Err(e) => ::core::result::Result::Err(::pcap_core::__private::in_field(e, #name, #fname, #off)),
-                        }
+                        #call
                     }
                 });
             } else {
@@ -991,13 +991,9 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
         let body = if is_var {
             let endian = fsel.endian_value();
             if let Some(with) = f.with() {
-                let fname = f.name();
-                quote! {
-                    match #with(#chunk_expr) {
-                        ::core::result::Result::Ok((v, _)) => ::core::result::Result::Ok(v),
-                        ::core::result::Result::Err(e) => ::core::result::Result::Err(::pcap_core::__private::in_field(e, #name, #fname, 0)),
-                    }
-                }
+                let off =
+                    quote!(::pcap_core::__private::offset_in(self.__pcap_header, #chunk_expr));
+                decoded_result(with, quote!(#chunk_expr), &name, &f.name(), off)
             } else if f.kind == Kind::Slice {
                 quote!(#chunk_expr)
             } else {
@@ -1009,13 +1005,9 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
                 off: quote!(0usize),
             };
             if let Some(with) = f.with() {
-                let fname = f.name();
-                quote! {
-                    match #with(&#chunk_expr[..]) {
-                        ::core::result::Result::Ok((v, _)) => ::core::result::Result::Ok(v),
-                        ::core::result::Result::Err(e) => ::core::result::Result::Err(::pcap_core::__private::in_field(e, #name, #fname, 0)),
-                    }
-                }
+                let off =
+                    quote!(::pcap_core::__private::offset_in(self.__pcap_header, &#chunk_expr[..]));
+                decoded_result(with, quote!(&#chunk_expr[..]), &name, &f.name(), off)
             } else {
                 g.decode_fixed(i, &place, None, &fsel)
             }
@@ -1269,4 +1261,39 @@ fn static_lifetime(ty: &syn::Type, lt: &syn::Lifetime) -> syn::Type {
     let mut ty = ty.clone();
     syn::visit_mut::VisitMut::visit_type_mut(&mut Replace(lt), &mut ty);
     ty
+}
+
+/// `with(bytes)`'s value; a decoder error returns from the parser, located
+/// in the field (`off` is the field's offset from the header start).
+fn decoded_or_return(
+    with: &syn::Path,
+    bytes: TokenStream,
+    layer: &str,
+    field: &str,
+    off: TokenStream,
+) -> TokenStream {
+    quote! {
+        match #with(#bytes) {
+            ::core::result::Result::Ok((v, _)) => v,
+            ::core::result::Result::Err(e) => {
+                return ::core::result::Result::Err(::pcap_core::__private::in_field(e, #layer, #field, #off));
+            }
+        }
+    }
+}
+
+/// `with(bytes)` as a `Result` of the value, for view accessors.
+fn decoded_result(
+    with: &syn::Path,
+    bytes: TokenStream,
+    layer: &str,
+    field: &str,
+    off: TokenStream,
+) -> TokenStream {
+    quote! {
+        match #with(#bytes) {
+            ::core::result::Result::Ok((v, _)) => ::core::result::Result::Ok(v),
+            ::core::result::Result::Err(e) => ::core::result::Result::Err(::pcap_core::__private::in_field(e, #layer, #field, #off)),
+        }
+    }
 }

@@ -723,7 +723,15 @@ impl<'a> MessageView<'a> {
             ::core::result::Result::Ok((v, _)) => ::core::result::Result::Ok(v),
             ::core::result::Result::Err(e) => {
                 ::core::result::Result::Err(
-                    ::pcap_core::__private::in_field(e, "Message", "name", 0),
+                    ::pcap_core::__private::in_field(
+                        e,
+                        "Message",
+                        "name",
+                        ::pcap_core::__private::offset_in(
+                            self.__pcap_header,
+                            self.__pcap_d_name,
+                        ),
+                    ),
                 )
             }
         }
