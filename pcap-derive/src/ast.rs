@@ -66,8 +66,9 @@ pub struct FieldDef<'a> {
 }
 
 impl FieldDef<'_> {
+    /// The field's name as written, without `r#`.
     pub fn name(&self) -> String {
-        self.ident.to_string()
+        syn::ext::IdentExt::unraw(self.ident).to_string()
     }
 
     pub fn span(&self) -> Span {

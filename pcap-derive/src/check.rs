@@ -216,7 +216,7 @@ fn expressions_name_earlier_fields(cx: &Ctxt, input: &Input) {
         .collect();
     let check_expr = |expr: &syn::Expr, at: Option<usize>, what: &str, owner: &str| {
         for ident in referenced_idents(expr) {
-            let name = ident.to_string();
+            let name = syn::ext::IdentExt::unraw(&ident).to_string();
             // Constants (`MAX_OPTIONS`) and other non-field names are plain Rust.
             if name.chars().next().is_some_and(|c| c.is_uppercase()) {
                 continue;

@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
+use syn::ext::IdentExt;
 
 use crate::ast::{FieldDef, Input, Kind};
 use crate::attr::EndianAttr;
@@ -124,14 +125,14 @@ pub struct Gen<'i, 'a> {
 
 impl<'i, 'a> Gen<'i, 'a> {
     pub fn new(input: &'i Input<'a>, layout: &'i Layout) -> Self {
-        let index = |name: &str| input.fields.iter().position(|f| f.ident == name);
+        let index = |name: &str| input.fields.iter().position(|f| f.name() == name);
         let mut needed = BTreeSet::new();
         for f in &input.fields {
             for e in [&f.attrs.len, &f.attrs.when].into_iter().flatten() {
                 needed.extend(
                     referenced_idents(e)
                         .iter()
-                        .filter_map(|i| index(&i.to_string())),
+                        .filter_map(|i| index(&i.unraw().to_string())),
                 );
             }
         }
@@ -139,7 +140,7 @@ impl<'i, 'a> Gen<'i, 'a> {
         if let Some(len) = &input.len {
             for i in referenced_idents(len)
                 .iter()
-                .filter_map(|i| index(&i.to_string()))
+                .filter_map(|i| index(&i.unraw().to_string()))
             {
                 needed.insert(i);
                 early_len &= i < layout.first_dynamic;
@@ -341,7 +342,7 @@ impl<'i, 'a> Gen<'i, 'a> {
     }
 
     fn local(f: &FieldDef) -> Ident {
-        format_ident!("__pcap_f_{}", f.ident)
+        format_ident!("__pcap_f_{}", f.ident.unraw())
     }
 
     fn value_ident(f: &FieldDef) -> Ident {
@@ -539,7 +540,7 @@ impl<'i, 'a> Gen<'i, 'a> {
             Some((r, _)) => self.layout.runs[r].first,
             None => i,
         };
-        format_ident!("__pcap_d_{}", self.input.fields[first].ident)
+        format_ident!("__pcap_d_{}", self.input.fields[first].ident.unraw())
     }
 
     fn dynamic_field(&self, i: usize, mode: Mode, sel: &Sel) -> TokenStream {
@@ -577,8 +578,8 @@ impl<'i, 'a> Gen<'i, 'a> {
             None => lay.width.bytes_expr(),
         };
         let is_variable = fixed_width.is_none();
-        let var_slice = format_ident!("__pcap_s_{}", f.ident);
-        let with_value = format_ident!("__pcap_w_{}", f.ident);
+        let var_slice = format_ident!("__pcap_s_{}", f.ident.unraw());
+        let with_value = format_ident!("__pcap_w_{}", f.ident.unraw());
 
         if let Some(n) = &fixed_width {
             if starts_chunk {

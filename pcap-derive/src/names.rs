@@ -16,5 +16,5 @@ pub fn view_type(ident: &Ident) -> Ident {
 
 /// `hop_limit` → `HOP_LIMIT` (raw identifiers lose their `r#`).
 pub fn upper(ident: &Ident) -> String {
-    ident.to_string().trim_start_matches("r#").to_uppercase()
+    syn::ext::IdentExt::unraw(ident).to_string().to_uppercase()
 }

@@ -739,3 +739,22 @@ fn length_arithmetic_never_wraps_or_panics() {
     assert_eq!(r.data.value().map(|d| d.len()), Some(970));
     assert!(rest.is_empty());
 }
+
+/// Raw identifiers (`r#type`) name fields like any other.
+#[derive(Header, Debug, Clone)]
+pub struct RawIdent<'a> {
+    pub r#type: Field<'a, u8>,
+    #[field(when = r#type == 1)]
+    pub r#match: Field<'a, u16>,
+}
+
+#[test]
+fn raw_identifiers_are_fields_too() {
+    let (h, rest) = RawIdent::parse(&[1, 0, 7, 9], RawIdent::ALL).unwrap();
+    assert_eq!(h.r#type.value(), Some(&1));
+    assert_eq!(h.r#match.value(), Some(&7));
+    assert_eq!(rest, &[9]);
+    assert_eq!(RawIdent::TYPE.name, "type");
+    assert!(RawIdent::PARSE_MATCH.contains(RawIdent::PARSE_MATCH));
+    assert_eq!(RawIdent::view(&[2, 9]).unwrap().r#match(), None);
+}
