@@ -291,8 +291,9 @@ fn unknown_field_lists_the_supported_ones() {
     );
 }
 
-/// Asking one field alone walks less (see `Depth`), but must print exactly
-/// that column of the all-fields output (tunnels and ICMP quotes included).
+/// Asking one field alone configures the dissector with that field's flags
+/// and depth only (`fields::config`), but must print exactly that column of
+/// the all-fields output (tunnels and ICMP quotes included).
 #[test]
 fn each_field_alone_prints_the_same_column() {
     let Some(dir) = corpus() else {

@@ -1,15 +1,18 @@
 //! Field names and their tshark 4.0 text, written into a reused buffer.
 
 use std::fmt::Write as _;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::Ipv4Addr;
 
 use pcap_core::capture::Timestamp;
 use pcap_core::flow::community_id;
+use protocols::Dissection;
+use protocols::eth::ethertype;
+use protocols::ipv4::{Ipv4, source_route_final_dst};
 
-use super::walk::{Depth, Hit, Packet};
+use super::packet::Packet;
 
 macro_rules! fields {
-    ($($var:ident = $name:literal, $depth:ident;)*) => {
+    ($($var:ident = $name:literal;)*) => {
         /// A field `pcapdig fields` can print.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum Field {
@@ -37,59 +40,52 @@ macro_rules! fields {
                     $(Field::$var => $name,)*
                 }
             }
-
-            /// How deep the walk must go for this field.
-            pub fn depth(self) -> Depth {
-                match self {
-                    $(Field::$var => Depth::$depth,)*
-                }
-            }
         }
     };
 }
 
 fields! {
-    FrameNumber = "frame.number", Frame;
-    FrameTimeEpoch = "frame.time_epoch", Frame;
-    FrameLen = "frame.len", Frame;
-    FrameCapLen = "frame.cap_len", Frame;
-    EthSrc = "eth.src", Link;
-    EthDst = "eth.dst", Link;
-    EthType = "eth.type", Link;
-    VlanId = "vlan.id", Link;
-    IpSrc = "ip.src", Transport;
-    IpDst = "ip.dst", Transport;
-    IpProto = "ip.proto", Transport;
-    IpHdrLen = "ip.hdr_len", Transport;
-    IpTtl = "ip.ttl", Transport;
-    IpFlagsMf = "ip.flags.mf", Transport;
-    IpFragOffset = "ip.frag_offset", Transport;
-    Ipv6Src = "ipv6.src", Transport;
-    Ipv6Dst = "ipv6.dst", Transport;
-    Ipv6Nxt = "ipv6.nxt", Transport;
-    TcpSrcPort = "tcp.srcport", Transport;
-    TcpDstPort = "tcp.dstport", Transport;
-    TcpSeqRaw = "tcp.seq_raw", Transport;
-    TcpAckRaw = "tcp.ack_raw", Transport;
-    TcpFlags = "tcp.flags", Transport;
-    TcpHdrLen = "tcp.hdr_len", Transport;
-    TcpLen = "tcp.len", Transport;
-    UdpSrcPort = "udp.srcport", Transport;
-    UdpDstPort = "udp.dstport", Transport;
-    UdpLength = "udp.length", Transport;
-    DnsId = "dns.id", Application;
-    DnsFlagsResponse = "dns.flags.response", Application;
-    DnsQryName = "dns.qry.name", Application;
-    DnsQryType = "dns.qry.type", Application;
-    DnsA = "dns.a", Application;
-    DnsCountAnswers = "dns.count.answers", Application;
-    HttpRequestMethod = "http.request.method", Application;
-    HttpRequestUri = "http.request.uri", Application;
-    HttpHost = "http.host", Application;
-    HttpResponseCode = "http.response.code", Application;
-    CommunityId = "communityid", Application;
-    Ieee8021adId = "ieee8021ad.id", Link;
-    FrameProtocols = "frame.protocols", Application;
+    FrameNumber = "frame.number";
+    FrameTimeEpoch = "frame.time_epoch";
+    FrameLen = "frame.len";
+    FrameCapLen = "frame.cap_len";
+    EthSrc = "eth.src";
+    EthDst = "eth.dst";
+    EthType = "eth.type";
+    VlanId = "vlan.id";
+    IpSrc = "ip.src";
+    IpDst = "ip.dst";
+    IpProto = "ip.proto";
+    IpHdrLen = "ip.hdr_len";
+    IpTtl = "ip.ttl";
+    IpFlagsMf = "ip.flags.mf";
+    IpFragOffset = "ip.frag_offset";
+    Ipv6Src = "ipv6.src";
+    Ipv6Dst = "ipv6.dst";
+    Ipv6Nxt = "ipv6.nxt";
+    TcpSrcPort = "tcp.srcport";
+    TcpDstPort = "tcp.dstport";
+    TcpSeqRaw = "tcp.seq_raw";
+    TcpAckRaw = "tcp.ack_raw";
+    TcpFlags = "tcp.flags";
+    TcpHdrLen = "tcp.hdr_len";
+    TcpLen = "tcp.len";
+    UdpSrcPort = "udp.srcport";
+    UdpDstPort = "udp.dstport";
+    UdpLength = "udp.length";
+    DnsId = "dns.id";
+    DnsFlagsResponse = "dns.flags.response";
+    DnsQryName = "dns.qry.name";
+    DnsQryType = "dns.qry.type";
+    DnsA = "dns.a";
+    DnsCountAnswers = "dns.count.answers";
+    HttpRequestMethod = "http.request.method";
+    HttpRequestUri = "http.request.uri";
+    HttpHost = "http.host";
+    HttpResponseCode = "http.response.code";
+    CommunityId = "communityid";
+    Ieee8021adId = "ieee8021ad.id";
+    FrameProtocols = "frame.protocols";
 }
 
 /// Record-level values (`frame.*`).
@@ -107,11 +103,6 @@ pub struct Frame {
 
 fn be16(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
-}
-
-fn be32(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at + 4)?;
-    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
 }
 
 /// Writes each occurrence's value (`f` returns false when absent), commas
@@ -135,31 +126,10 @@ fn each<'a, T: 'a>(
     }
 }
 
-fn mac(out: &mut String, b: &[u8]) {
-    for (i, v) in b.iter().enumerate() {
-        if i > 0 {
-            out.push(':');
-        }
-        let _ = write!(out, "{v:02x}");
-    }
-}
-
 fn v4(out: &mut String, b: &[u8], at: usize) -> bool {
     match b.get(at..at + 4) {
         Some(s) => {
             let _ = write!(out, "{}", Ipv4Addr::new(s[0], s[1], s[2], s[3]));
-            true
-        }
-        None => false,
-    }
-}
-
-fn v6(out: &mut String, b: &[u8], at: usize) -> bool {
-    match b.get(at..at + 16) {
-        Some(s) => {
-            let mut a = [0u8; 16];
-            a.copy_from_slice(s);
-            let _ = write!(out, "{}", Ipv6Addr::from(a));
             true
         }
         None => false,
@@ -176,134 +146,207 @@ fn num(out: &mut String, v: Option<impl std::fmt::Display>) -> bool {
     }
 }
 
-/// Writes the value(s) of `field` for one packet (nothing when absent).
-pub fn write_field(out: &mut String, field: Field, frame: &Frame, p: &Packet<'_>) {
-    let byte = |h: &Hit<'_>, at: usize| h.raw.get(at).copied();
+/// One occurrence of IPv4: a parsed header, or the bytes of one the
+/// dissector found cut short (tshark shows the fields that fit).
+#[derive(Clone, Copy)]
+enum V4<'h, 'a> {
+    Parsed(&'h Ipv4<'a>),
+    Cut(&'a [u8]),
+}
+
+/// Writes one value per IPv4 occurrence: `parsed` reads a parsed header,
+/// `cut` the bytes of a cut one.
+fn ipv4_each(
+    out: &mut String,
+    p: &Packet<'_, '_>,
+    mut parsed: impl FnMut(&mut String, &Ipv4<'_>) -> bool,
+    mut cut: impl FnMut(&mut String, &[u8]) -> bool,
+) {
+    let hits = p.d.ipv4.iter().map(|h| V4::Parsed(&h.header));
+    let items = hits.chain(p.cut_ipv4.map(V4::Cut));
+    let mut first = true;
+    for item in items {
+        let mark = out.len();
+        if !first {
+            out.push(',');
+        }
+        let ok = match item {
+            V4::Parsed(h) => parsed(out, h),
+            V4::Cut(b) => cut(out, b),
+        };
+        if ok {
+            first = false;
+        } else {
+            out.truncate(mark);
+        }
+    }
+}
+
+/// Writes the value(s) of `field` for one packet (nothing when absent;
+/// `p` is `None` when nothing was dissected).
+pub fn write_field(out: &mut String, field: Field, frame: &Frame, p: Option<&Packet<'_, '_>>) {
     match field {
         Field::FrameNumber => {
             let _ = write!(out, "{}", frame.number);
+            return;
         }
         Field::FrameTimeEpoch => {
             if let Some(ts) = frame.ts {
                 let _ = write!(out, "{ts}");
             }
+            return;
         }
         Field::FrameLen => {
             let _ = write!(out, "{}", frame.len);
+            return;
         }
         Field::FrameCapLen => {
             let _ = write!(out, "{}", frame.caplen);
+            return;
         }
+        _ => {}
+    }
+    let Some(p) = p else { return };
+    let d: &Dissection<'_> = p.d;
+    match field {
+        Field::FrameNumber | Field::FrameTimeEpoch | Field::FrameLen | Field::FrameCapLen => {}
         Field::EthSrc => {
-            if let Some(e) = p.eth {
-                mac(out, &e[6..12]);
-            }
+            num(out, d.eth.as_ref().and_then(|e| e.src.value()));
         }
         Field::EthDst => {
-            if let Some(e) = p.eth {
-                mac(out, &e[0..6]);
-            }
+            num(out, d.eth.as_ref().and_then(|e| e.dst.value()));
         }
         Field::EthType => {
-            if let Some(t) = p.eth.and_then(|e| be16(e, 12)).filter(|t| *t > 1500) {
+            // An 802.3 length is not an EtherType: tshark prints none.
+            if let Some(t) = d
+                .eth
+                .as_ref()
+                .and_then(|e| e.ethertype.value())
+                .filter(|t| !ethertype::is_length(**t))
+            {
                 let _ = write!(out, "0x{t:04x}");
             }
         }
-        Field::VlanId => each(out, p.tags.as_slice(), |o, t| {
-            t.tpid != 0x88a8 && num(o, Some(t.tci & 0x0fff))
+        Field::VlanId => each(out, &d.vlans, |o, v| {
+            !v.is_s_tag() && num(o, v.tag.vid.value())
         }),
-        Field::Ieee8021adId => each(out, p.tags.as_slice(), |o, t| {
-            t.tpid == 0x88a8 && num(o, Some(t.tci & 0x0fff))
+        Field::Ieee8021adId => each(out, &d.vlans, |o, v| {
+            v.is_s_tag() && num(o, v.tag.vid.value())
         }),
-        Field::IpSrc => each(out, p.ipv4.as_slice(), |o, h| v4(o, h.raw, 12)),
-        Field::IpDst => each(out, p.ipv4.as_slice(), |o, h| match h.final_dst {
-            Some(d) => v4(o, &d, 0),
-            None => v4(o, h.raw, 16),
+        Field::IpSrc => ipv4_each(
+            out,
+            p,
+            |o, h| num(o, h.src_addr.value()),
+            |o, b| v4(o, b, 12),
+        ),
+        // tshark's ip.dst is a source route's final destination.
+        Field::IpDst => ipv4_each(
+            out,
+            p,
+            |o, h| {
+                let opts = h.options.value().copied().unwrap_or_default();
+                let dst = h.dst_addr.value().copied();
+                num(o, source_route_final_dst(opts).or(dst))
+            },
+            |o, b| v4(o, b, 16),
+        ),
+        Field::IpProto => ipv4_each(
+            out,
+            p,
+            |o, h| num(o, h.protocol.value()),
+            |o, b| num(o, b.get(9)),
+        ),
+        Field::IpHdrLen => ipv4_each(
+            out,
+            p,
+            |o, h| num(o, h.ihl.value().map(|v| u16::from(*v) * 4)),
+            |o, b| num(o, b.first().map(|v| (v & 0x0f) * 4)),
+        ),
+        Field::IpTtl => ipv4_each(
+            out,
+            p,
+            |o, h| num(o, h.ttl.value()),
+            |o, b| num(o, b.get(8)),
+        ),
+        Field::IpFlagsMf => ipv4_each(
+            out,
+            p,
+            |o, h| num(o, h.more_frags.value().map(|v| u8::from(*v))),
+            |o, b| num(o, b.get(6).map(|v| (v >> 5) & 1)),
+        ),
+        Field::IpFragOffset => ipv4_each(
+            out,
+            p,
+            |o, h| num(o, h.frag_offset.value()),
+            |o, b| num(o, be16(b, 6).map(|v| v & 0x1fff)),
+        ),
+        Field::Ipv6Src => each(out, &d.ipv6, |o, h| num(o, h.header.fixed.src_addr.value())),
+        Field::Ipv6Dst => each(out, &d.ipv6, |o, h| num(o, h.header.fixed.dst_addr.value())),
+        Field::Ipv6Nxt => each(out, &d.ipv6, |o, h| {
+            num(o, h.header.fixed.next_header.value())
         }),
-        Field::IpProto => each(out, p.ipv4.as_slice(), |o, h| num(o, byte(h, 9))),
-        Field::IpHdrLen => each(out, p.ipv4.as_slice(), |o, h| {
-            num(o, byte(h, 0).map(|b| (b & 0x0f) * 4))
-        }),
-        Field::IpTtl => each(out, p.ipv4.as_slice(), |o, h| num(o, byte(h, 8))),
-        Field::IpFlagsMf => each(out, p.ipv4.as_slice(), |o, h| {
-            num(o, byte(h, 6).map(|b| (b >> 5) & 1))
-        }),
-        Field::IpFragOffset => each(out, p.ipv4.as_slice(), |o, h| {
-            num(o, be16(h.raw, 6).map(|v| v & 0x1fff))
-        }),
-        Field::Ipv6Src => each(out, p.ipv6.as_slice(), |o, h| v6(o, h.raw, 8)),
-        Field::Ipv6Dst => each(out, p.ipv6.as_slice(), |o, h| v6(o, h.raw, 24)),
-        Field::Ipv6Nxt => each(out, p.ipv6.as_slice(), |o, h| num(o, byte(h, 6))),
-        Field::TcpSrcPort => each(out, p.tcp.as_slice(), |o, h| num(o, be16(h.raw, 0))),
-        Field::TcpDstPort => each(out, p.tcp.as_slice(), |o, h| num(o, be16(h.raw, 2))),
-        Field::TcpSeqRaw => each(out, p.tcp.as_slice(), |o, h| num(o, be32(h.raw, 4))),
-        Field::TcpAckRaw => each(out, p.tcp.as_slice(), |o, h| num(o, be32(h.raw, 8))),
-        Field::TcpFlags => each(out, p.tcp.as_slice(), |o, h| match be16(h.raw, 12) {
-            Some(v) => {
-                let _ = write!(o, "0x{:04x}", v & 0x0fff);
-                true
-            }
-            None => false,
-        }),
-        Field::TcpHdrLen => each(out, p.tcp.as_slice(), |o, h| {
-            num(o, byte(h, 12).map(|b| u16::from(b >> 4) * 4))
-        }),
-        Field::TcpLen => each(out, p.tcp.as_slice(), |o, h| num(o, h.len)),
-        Field::UdpSrcPort => each(out, p.udp.as_slice(), |o, h| num(o, be16(h.raw, 0))),
-        Field::UdpDstPort => each(out, p.udp.as_slice(), |o, h| num(o, be16(h.raw, 2))),
-        Field::UdpLength => each(out, p.udp.as_slice(), |o, h| num(o, be16(h.raw, 4))),
-        Field::DnsId => each(out, p.dns.as_slice(), |o, m| match be16(m, 0) {
+        Field::TcpSrcPort => each(out, &d.tcp, |o, h| num(o, h.header.src_port.value())),
+        Field::TcpDstPort => each(out, &d.tcp, |o, h| num(o, h.header.dst_port.value())),
+        Field::TcpSeqRaw => each(out, &d.tcp, |o, h| num(o, h.header.seq_num.value())),
+        Field::TcpAckRaw => each(out, &d.tcp, |o, h| num(o, h.header.ack_num.value())),
+        Field::TcpFlags => each(out, &d.tcp, |o, h| match h.header.flags.value() {
             Some(v) => {
                 let _ = write!(o, "0x{v:04x}");
                 true
             }
             None => false,
         }),
-        Field::DnsFlagsResponse => each(out, p.dns.as_slice(), |o, m| {
-            num(o, m.get(2).map(|b| b >> 7))
+        Field::TcpHdrLen => each(out, &d.tcp, |o, h| {
+            num(o, h.header.data_offset.value().map(|v| u16::from(*v) * 4))
         }),
-        Field::DnsCountAnswers => each(out, p.dns.as_slice(), |o, m| num(o, be16(m, 6))),
-        Field::DnsQryName => each(out, p.dns.as_slice(), |o, m| dns_questions(o, m, true)),
-        Field::DnsQryType => each(out, p.dns.as_slice(), |o, m| dns_questions(o, m, false)),
-        Field::DnsA => each(out, p.dns.as_slice(), |o, m| dns_a(o, m)),
+        Field::TcpLen => each(out, &d.tcp, |o, h| num(o, h.payload_len)),
+        Field::UdpSrcPort => each(out, &d.udp, |o, h| num(o, h.header.src_port.value())),
+        Field::UdpDstPort => each(out, &d.udp, |o, h| num(o, h.header.dst_port.value())),
+        Field::UdpLength => each(out, &d.udp, |o, h| num(o, h.header.length.value())),
+        Field::DnsId => each(out, &d.dns, |o, h| match h.header.header.id.value() {
+            Some(v) => {
+                let _ = write!(o, "0x{v:04x}");
+                true
+            }
+            None => false,
+        }),
+        Field::DnsFlagsResponse => each(out, &d.dns, |o, h| {
+            num(o, h.header.header.response.value().map(|v| u8::from(*v)))
+        }),
+        Field::DnsCountAnswers => each(out, &d.dns, |o, h| num(o, h.header.header.ancount.value())),
+        Field::DnsQryName => each(out, &d.dns, |o, h| dns_questions(o, h.header.msg, true)),
+        Field::DnsQryType => each(out, &d.dns, |o, h| dns_questions(o, h.header.msg, false)),
+        Field::DnsA => each(out, &d.dns, |o, h| dns_a(o, h.header.msg)),
         Field::HttpRequestMethod => {
-            if let Some(Http::Request { method, .. }) = p.http.and_then(http_start) {
-                push_bytes(out, method);
+            if let Some(m) = d.http.as_ref().and_then(|h| h.header.method()) {
+                push_bytes(out, m);
             }
         }
         Field::HttpRequestUri => {
-            if let Some(Http::Request { uri, .. }) = p.http.and_then(http_start)
-                && !uri.is_empty()
-            {
+            if let Some(uri) = d.http.as_ref().and_then(|h| h.header.uri()) {
                 push_bytes(out, uri);
             }
         }
         Field::HttpResponseCode => {
-            if let Some(Http::Response { code }) = p.http.and_then(http_start) {
-                push_bytes(out, code);
-            }
+            num(out, d.http.as_ref().and_then(|h| h.header.status_code()));
         }
         Field::HttpHost => {
-            if let Some(head) = p.http
-                && let Some(Http::Request { .. }) = http_start(head)
-                && let Some(h) = http_host(head)
+            if let Some(h) = &d.http
+                && h.header.method().is_some()
+                && let Some(head) = d.data.get(h.offset..h.offset + h.header.head_len())
+                && let Some(host) = http_host(head)
             {
-                push_bytes(out, h);
+                push_bytes(out, host);
             }
         }
         Field::CommunityId => {
-            if let Some(id) = community_id(&p.summary) {
+            if p.community_id
+                && let Some(id) = community_id(&d.summary)
+            {
                 out.push_str(id.as_str());
             }
         }
-        Field::FrameProtocols => {
-            for (i, name) in p.protos.as_slice().iter().enumerate() {
-                if i > 0 {
-                    out.push(':');
-                }
-                out.push_str(name);
-            }
-        }
+        Field::FrameProtocols => super::packet::write_protocols(out, p),
     }
 }
 

@@ -4,11 +4,18 @@
 //! ip.defragment:FALSE -o ipv6.defragment:FALSE --enable-protocol
 //! communityid -T fields -E header=y -E separator=/t -E occurrence=a -E
 //! aggregator=, -E quote=n -e ...` prints, for the fields in [`FIELD_NAMES`].
-//! Only the layers the asked fields (and the filter) need are walked, and
-//! nothing is allocated per packet: one output buffer is reused.
+//!
+//! Packets are read by the `protocols` [`Dissector`], configured by
+//! [`config::config_for`] with just the per-layer flags and the depth the
+//! asked fields (and the filter) need; with only `frame.*` fields nothing
+//! is dissected. [`format`] prints tshark's text from the [`Dissection`],
+//! and [`packet`] holds the few tshark behaviours that are about printing
+//! rather than dissecting. Nothing is allocated per packet: one output
+//! buffer is reused.
 
+pub mod config;
 pub mod format;
-pub mod walk;
+pub mod packet;
 
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -17,7 +24,7 @@ use pcap_core::capture::CaptureReader;
 use pcap_core::filter::Filter;
 
 pub use format::{FIELD_NAMES, Field};
-use walk::Depth;
+use protocols::{DissectError, Dissection, Dissector, LayerKind};
 
 /// Arguments of `pcapdig fields`.
 #[derive(clap::Args, Debug)]
@@ -70,19 +77,6 @@ pub fn parse_fields(names: &[String]) -> Result<Vec<Field>, String> {
         .collect()
 }
 
-/// The walk depth the fields and the filter need.
-pub fn depth_for(fields: &[Field], filter: bool) -> Depth {
-    let mut d = fields
-        .iter()
-        .map(|f| f.depth())
-        .max()
-        .unwrap_or(Depth::Frame);
-    if filter {
-        d = d.max(Depth::Transport);
-    }
-    d
-}
-
 /// Writes the header line and one line per (matching) record of `reader`.
 ///
 /// Records before a damaged part of the file are all written; the first
@@ -94,7 +88,7 @@ pub fn write_fields<W: Write>(
     filter: Option<&Filter>,
     mut out: W,
 ) -> crate::CliResult {
-    let depth = depth_for(fields, filter.is_some());
+    let dissector = config::config_for(fields, filter.map(Filter::needs)).map(Dissector::new);
     let mut line = String::with_capacity(4096);
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
@@ -125,23 +119,29 @@ pub fn write_fields<W: Write>(
             }
         };
         number += 1;
-        let lt = rec.linktype.0;
-        if !walk::linktype_supported(lt) && depth > Depth::Frame && !warned_linktype {
+        let d = dissector.as_ref().map(|ds| ds.dissect_record(&rec));
+        if let Some(Dissection {
+            error:
+                Some(DissectError {
+                    layer: LayerKind::Link(lt),
+                    ..
+                }),
+            ..
+        }) = &d
+            && !warned_linktype
+        {
             warned_linktype = true;
             eprintln!(
-                "pcapdig: {}: link type {} is not supported: only frame.* fields are printed for its records",
-                name, lt
+                "pcapdig: {name}: link type {lt} is not supported: only frame.* fields are printed for its records"
             );
         }
-        let pkt = walk::walk(lt, rec.data, depth);
-        if let Some(f) = filter {
-            let mut s = pkt.summary;
-            s.wire_len = rec.origlen;
-            if !f.matches(&s) {
-                continue;
-            }
+        if let (Some(f), Some(d)) = (filter, &d)
+            && !f.matches(&d.summary)
+        {
+            continue;
         }
         line.clear();
+        let pkt = d.as_ref().map(packet::Packet::new);
         let frame = format::Frame {
             number,
             ts: rec.timestamp(),
@@ -152,7 +152,7 @@ pub fn write_fields<W: Write>(
             if i > 0 {
                 line.push('\t');
             }
-            format::write_field(&mut line, *f, &frame, &pkt);
+            format::write_field(&mut line, *f, &frame, pkt.as_ref());
         }
         line.push('\n');
         out.write_all(line.as_bytes())?;

@@ -279,16 +279,22 @@ fn truncated_ip_keeps_what_was_captured() {
 
 #[test]
 fn frame_only_fields_walk_nothing() {
-    assert_eq!(
-        depth_for(&[Field::FrameNumber, Field::FrameLen], false),
-        Depth::Frame
-    );
-    assert_eq!(depth_for(&[Field::FrameNumber], true), Depth::Transport);
-    assert_eq!(
-        depth_for(&[Field::EthSrc, Field::VlanId], false),
-        Depth::Link
-    );
-    assert_eq!(depth_for(&[Field::DnsA], false), Depth::Application);
+    use pcap_core::filter::Needs;
+    use protocols::Depth;
+    use protocols::eth::Ethernet;
+    use protocols::ipv4::Ipv4;
+    assert!(config::config_for(&[Field::FrameNumber, Field::FrameLen], None).is_none());
+    let c = config::config_for(&[Field::FrameNumber], Some(Needs::PORTS)).expect("filter");
+    assert_eq!(c.stop_after, Depth::Transport);
+    let c = config::config_for(&[Field::EthSrc, Field::VlanId], None).expect("link");
+    assert_eq!(c.stop_after, Depth::Link);
+    assert_eq!(c.eth, Ethernet::UNPACK_SRC);
+    assert_eq!(c.ipv4, Ipv4::NONE);
+    let c = config::config_for(&[Field::IpTtl], None).expect("ip");
+    assert_eq!(c.ipv4, Ipv4::UNPACK_TTL);
+    assert!(c.icmp_quotes && !c.http);
+    let c = config::config_for(&[Field::DnsA], None).expect("dns");
+    assert_eq!(c.stop_after, Depth::Application);
     // With no walk, a frame of garbage is still listed.
     let out = fields_of(&[vec![0xff; 3]], &["frame.number", "frame.cap_len"]);
     assert_eq!(out, "frame.number\tframe.cap_len\n1\t3\n");
@@ -331,9 +337,25 @@ fn arbitrary_bytes_do_not_panic() {
     let all: Vec<&str> = FIELD_NAMES.to_vec();
     let out = fields_of(&frames, &all);
     assert_eq!(out.lines().count(), 301);
+    let fields: Vec<Field> = FIELD_NAMES
+        .iter()
+        .filter_map(|n| Field::from_name(n))
+        .collect();
+    let dissector = protocols::Dissector::new(config::config_for(&fields, None).expect("config"));
+    let frame = format::Frame {
+        number: 1,
+        ts: None,
+        len: 0,
+        caplen: 0,
+    };
+    let mut line = String::new();
     for lt in [0u16, 101, 108, 113, 228, 229, 276] {
         for f in &frames {
-            let _ = walk::walk(lt, f, Depth::Application);
+            let d = dissector.dissect(lt, f);
+            let p = packet::Packet::new(&d);
+            for field in &fields {
+                format::write_field(&mut line, *field, &frame, Some(&p));
+            }
         }
     }
 }

@@ -1,0 +1,260 @@
+//! One dissected packet as `pcapdig fields` reads it: the
+//! [`Dissection`] and the few tshark behaviours that are about printing
+//! rather than dissecting: the fields of an IPv4 header cut short, the
+//! packets tshark gives no Community ID, and the `frame.protocols` list.
+
+use protocols::dissect::linktype;
+use protocols::eth::ethertype;
+use protocols::{Dissection, LayerKind};
+
+/// A dissected packet and what the fields read besides it.
+#[derive(Debug)]
+pub struct Packet<'d, 'a> {
+    /// The dissection.
+    pub d: &'d Dissection<'a>,
+    /// An IPv4 header the dissector stopped at (cut short by the capture,
+    /// or with a header length below 20): its captured bytes, up to its
+    /// header length (only the first byte when that length is impossible).
+    /// tshark still shows the fields that fit.
+    pub cut_ipv4: Option<&'a [u8]>,
+    /// Whether tshark computes a Community ID for the packet: not for an
+    /// IPv6 packet whose extension chain is cut or ends in a non-first
+    /// fragment (no transport header).
+    pub community_id: bool,
+}
+
+impl<'d, 'a> Packet<'d, 'a> {
+    /// Reads `d`.
+    pub fn new(d: &'d Dissection<'a>) -> Self {
+        Packet {
+            d,
+            cut_ipv4: cut_ipv4(d),
+            community_id: has_community_id(d),
+        }
+    }
+}
+
+fn be16(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
+}
+
+fn cut_ipv4<'a>(d: &Dissection<'a>) -> Option<&'a [u8]> {
+    let e = d.error.as_ref().filter(|e| e.layer == LayerKind::Ipv4)?;
+    let b = d.data.get(e.offset..)?;
+    let &b0 = b.first()?;
+    // A raw-IP record whose version is neither 4 nor 6 is not IPv4.
+    if b0 >> 4 != 4 {
+        return None;
+    }
+    let ihl = usize::from(b0 & 0x0f) * 4;
+    let keep = if ihl < 20 { 1 } else { ihl.min(b.len()) };
+    b.get(..keep)
+}
+
+fn has_community_id(d: &Dissection<'_>) -> bool {
+    // The innermost IP layer outside ICMP quotes is the flow's.
+    let Some(ip) = d
+        .layers
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.quoted && matches!(l.kind, LayerKind::Ipv4 | LayerKind::Ipv6))
+        .map(|(i, _)| i)
+        .last()
+    else {
+        return true;
+    };
+    if d.layers.get(ip).map(|l| l.kind) != Some(LayerKind::Ipv6) {
+        return true;
+    }
+    let inner_ip = d
+        .layers
+        .iter()
+        .skip(ip + 1)
+        .any(|l| matches!(l.kind, LayerKind::Ipv4 | LayerKind::Ipv6));
+    if inner_ip {
+        return true;
+    }
+    if matches!(&d.error, Some(e) if matches!(e.layer, LayerKind::Ipv6Ext(_))) {
+        return false;
+    }
+    // A Fragment header with a non-zero offset: no transport header follows.
+    !d.layers.iter().skip(ip + 1).any(|l| {
+        !l.quoted
+            && l.kind == LayerKind::Ipv6Ext(44)
+            && d.data
+                .get(l.offset..)
+                .and_then(|b| be16(b, 2))
+                .is_some_and(|v| v >> 3 != 0)
+    })
+}
+
+/// TCP ports tshark 4.0 gives to HTTP by default.
+const HTTP_PORTS: [u16; 10] = [80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710];
+
+/// What tshark's `frame.protocols` lists after `http` for this segment:
+/// `data` for a segment that does not start an HTTP message, the body's
+/// media dissector when the head is followed by a body, nothing otherwise.
+fn http_body_proto(payload: &[u8]) -> Option<&'static str> {
+    if super::format::http_start(payload).is_none() {
+        return Some("data");
+    }
+    let end = payload.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    if end >= payload.len() {
+        return None;
+    }
+    let head = payload.get(..end)?;
+    let ctype = head
+        .split(|&c| c == b'\n')
+        .find(|l| l.len() > 13 && l[..13].eq_ignore_ascii_case(b"content-type:"))
+        .map(|l| l[13..].trim_ascii());
+    Some(match ctype {
+        Some(t) if t.len() >= 5 && t[..5].eq_ignore_ascii_case(b"text/") => "data-text-lines",
+        Some(t) if t.starts_with(b"image/png") => "png",
+        Some(t) if t.starts_with(b"application/x-www-form-urlencoded") => "urlencoded-form",
+        _ => "media",
+    })
+}
+
+/// Writes tshark's `frame.protocols` for the packet: the layers walked,
+/// with tshark's `ethertype`, `llc`, `raw`, `arp` and `data` pseudo-layers
+/// where it would name them (best effort: tshark names every application
+/// protocol it knows).
+pub fn write_protocols(out: &mut String, p: &Packet<'_, '_>) {
+    let d = p.d;
+    let mut first = true;
+    let mut push = |out: &mut String, name: &str| {
+        if !first {
+            out.push(':');
+        }
+        first = false;
+        out.push_str(name);
+    };
+    if d.link_type == linktype::RAW {
+        push(out, "raw");
+    }
+    let n = d.layers.len();
+    for (i, l) in d.layers.iter().enumerate() {
+        let bytes = d.data.get(l.offset..).unwrap_or(&[]);
+        let last = i + 1 == n;
+        match l.kind {
+            LayerKind::Ethernet
+            | LayerKind::Vlan
+            | LayerKind::QinQ
+            | LayerKind::Sll
+            | LayerKind::Sll2 => {
+                push(out, l.kind.name());
+                let at = match l.kind {
+                    LayerKind::Ethernet => 12,
+                    LayerKind::Sll => 14,
+                    LayerKind::Sll2 => 0,
+                    _ => 2,
+                };
+                let t = be16(bytes, at);
+                match t {
+                    Some(t) if ethertype::is_length(t) => push(out, "llc"),
+                    Some(t) => {
+                        push(out, "ethertype");
+                        if last && t == 0x0806 {
+                            push(out, "arp");
+                        }
+                    }
+                    None => {}
+                }
+            }
+            LayerKind::Dns => {
+                // mDNS and LLMNR are DNS on other UDP ports.
+                let ports = i
+                    .checked_sub(1)
+                    .and_then(|j| d.layers.get(j))
+                    .filter(|u| u.kind == LayerKind::Udp)
+                    .and_then(|u| {
+                        let b = d.data.get(u.offset..)?;
+                        Some([be16(b, 0)?, be16(b, 2)?])
+                    });
+                let name = match ports {
+                    Some(p) if p.contains(&5353) => "mdns",
+                    Some(p) if p.contains(&5355) => "llmnr",
+                    _ => "dns",
+                };
+                push(out, name);
+            }
+            LayerKind::Http => {
+                push(out, "http");
+                // The walk leaves the segment's data as the payload.
+                if let Some(body) = http_body_proto(d.payload) {
+                    push(out, body);
+                }
+            }
+            LayerKind::User(_) | LayerKind::Link(_) => push(out, l.kind.name()),
+            kind => {
+                push(out, kind.name());
+                if last {
+                    after_last(out, &mut push, d, l.kind, l.quoted, bytes);
+                }
+            }
+        }
+    }
+    // tshark names a layer cut short; the dissector stopped there.
+    if let Some(e) = &d.error {
+        let named = match e.layer {
+            LayerKind::Ipv4 => p.cut_ipv4.is_some(),
+            LayerKind::Link(_) => false,
+            layer => d.layers.last().is_none_or(|l| l.kind != layer),
+        };
+        if named {
+            push(out, e.layer.name());
+        }
+    }
+}
+
+/// Writes the pseudo-layers tshark names after the last layer walked.
+fn after_last(
+    out: &mut String,
+    push: &mut impl FnMut(&mut String, &str),
+    d: &Dissection<'_>,
+    kind: LayerKind,
+    quoted: bool,
+    bytes: &[u8],
+) {
+    let data = !d.payload.is_empty();
+    let name = match kind {
+        LayerKind::Ipv4 => {
+            let (Some(frag), Some(&proto)) = (be16(bytes, 6), bytes.get(9)) else {
+                return;
+            };
+            if frag & 0x1fff != 0 {
+                Some("data")
+            } else {
+                match proto {
+                    2 => Some("igmp"),
+                    6 | 17 | 1 | 132 | 4 | 41 | 59 => None,
+                    _ => data.then_some("data"),
+                }
+            }
+        }
+        // A non-first fragment: what follows is not a header.
+        LayerKind::Ipv6Ext(44) => be16(bytes, 2).filter(|v| v >> 3 != 0).map(|_| "data"),
+        LayerKind::Tcp if quoted || d.error.is_some() || !data => None,
+        LayerKind::Tcp => {
+            let (Some(sport), Some(dport)) = (be16(bytes, 0), be16(bytes, 2)) else {
+                return;
+            };
+            if HTTP_PORTS.contains(&sport) || HTTP_PORTS.contains(&dport) {
+                push(out, "http");
+                http_body_proto(d.payload)
+            } else {
+                Some("data")
+            }
+        }
+        LayerKind::Udp => data.then_some("data"),
+        LayerKind::Icmp => (d.payload.len() > 4).then_some("data"),
+        LayerKind::Icmpv6 => {
+            let ty = bytes.first().copied().unwrap_or(0);
+            (matches!(ty, 128 | 129) && d.payload.len() > 4).then_some("data")
+        }
+        _ => None,
+    };
+    if let Some(name) = name {
+        push(out, name);
+    }
+}
