@@ -7,15 +7,15 @@ use crate::error::{Error, Limit};
 use std::borrow::Cow;
 
 /// Integer arithmetic that cannot overflow or panic, for `len`/`when`
-/// expressions: every value is an `i128` or "invalid", and an invalid
+/// expressions: every value is an `i64` or "invalid", and an invalid
 /// intermediate poisons the result (reported as a parse error).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Checked(pub Option<i128>);
+pub struct Checked(pub Option<i64>);
 
 impl Checked {
     /// A literal.
     #[inline]
-    pub const fn lit(v: i128) -> Checked {
+    pub const fn lit(v: i64) -> Checked {
         Checked(Some(v))
     }
 
@@ -50,13 +50,13 @@ macro_rules! into_checked {
         impl IntoChecked for $t {
             #[inline]
             fn into_checked(self) -> Checked {
-                Checked(i128::try_from(self).ok())
+                Checked(i64::try_from(self).ok())
             }
         }
         impl IntoChecked for &$t {
             #[inline]
             fn into_checked(self) -> Checked {
-                Checked(i128::try_from(*self).ok())
+                Checked(i64::try_from(*self).ok())
             }
         }
     )*};
@@ -68,7 +68,7 @@ into_checked!(
 impl IntoChecked for bool {
     #[inline]
     fn into_checked(self) -> Checked {
-        Checked(Some(i128::from(self)))
+        Checked(Some(i64::from(self)))
     }
 }
 
@@ -113,7 +113,7 @@ impl core::ops::Shl for Checked {
     #[inline]
     fn shl(self, rhs: Checked) -> Checked {
         Checked(match (self.0, rhs.0) {
-            (Some(a), Some(b)) if (0..64).contains(&b) && a >= 0 => a.checked_mul(1i128 << b),
+            (Some(a), Some(b)) if (0..63).contains(&b) && a >= 0 => a.checked_mul(1i64 << b),
             _ => None,
         })
     }
@@ -124,7 +124,7 @@ impl core::ops::Shr for Checked {
     #[inline]
     fn shr(self, rhs: Checked) -> Checked {
         Checked(match (self.0, rhs.0) {
-            (Some(a), Some(b)) if (0..128).contains(&b) => Some(a >> b),
+            (Some(a), Some(b)) if (0..64).contains(&b) => Some(a >> b),
             _ => None,
         })
     }
@@ -152,7 +152,7 @@ impl core::ops::Neg for Checked {
     type Output = Checked;
     #[inline]
     fn neg(self) -> Checked {
-        Checked(self.0.and_then(i128::checked_neg))
+        Checked(self.0.and_then(i64::checked_neg))
     }
 }
 

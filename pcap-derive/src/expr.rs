@@ -3,7 +3,7 @@
 //!
 //! An expression is plain Rust over earlier fields' unpacked values. The
 //! integer parts are rewritten so each operand becomes a
-//! `pcap_core::__private::Checked` (an `i128` or "invalid"): `hlen * 4 - 12`
+//! `pcap_core::__private::Checked` (an `i64` or "invalid"): `hlen * 4 - 12`
 //! with `hlen = 2` is then an invalid length (a parse error), never a wrapped
 //! `u8` or a debug-build panic. Sub-expressions the rewrite does not know
 //! (method calls, `if`, blocks) are evaluated as written and then wrapped.
@@ -86,7 +86,7 @@ pub fn checked_int(expr: &Expr) -> TokenStream {
         Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Int(lit),
             ..
-        }) => match lit.base10_parse::<i128>() {
+        }) => match lit.base10_parse::<i64>() {
             Ok(v) => quote_spanned!(lit.span()=> #private::Checked::lit(#v)),
             Err(_) => quote_spanned!(lit.span()=> #private::Checked(::core::option::Option::None)),
         },
@@ -176,8 +176,8 @@ mod tests {
         let e: Expr = syn::parse_quote!((hlen * 4) - 12);
         let code = checked_int(&e).to_string();
         assert!(code.contains("checked (hlen)"), "{code}");
-        assert!(code.contains("Checked :: lit (4i128)"), "{code}");
-        assert!(code.contains("Checked :: lit (12i128)"), "{code}");
+        assert!(code.contains("Checked :: lit (4i64)"), "{code}");
+        assert!(code.contains("Checked :: lit (12i64)"), "{code}");
     }
 
     #[test]

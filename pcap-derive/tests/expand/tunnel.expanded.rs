@@ -345,7 +345,7 @@ impl<'a> Tunnel<'a> {
             ::pcap_core::Field::Skipped
         };
         let __pcap_end: usize = match ((::pcap_core::__private::checked(hlen)
-            * ::pcap_core::__private::Checked::lit(4i128)))
+            * ::pcap_core::__private::Checked::lit(4i64)))
             .to_len()
         {
             ::core::option::Option::Some(n) => n,
@@ -387,8 +387,8 @@ impl<'a> Tunnel<'a> {
         };
         let mut __pcap_pos: usize = (12usize);
         let __pcap_len: usize = match (((::pcap_core::__private::checked(hlen)
-            * ::pcap_core::__private::Checked::lit(4i128))
-            - ::pcap_core::__private::Checked::lit(12i128)))
+            * ::pcap_core::__private::Checked::lit(4i64))
+            - ::pcap_core::__private::Checked::lit(12i64)))
             .to_len()
         {
             ::core::option::Option::Some(n) => n,
@@ -473,7 +473,7 @@ impl<'a> Tunnel<'a> {
         let __pcap_run0: u8 = u8::from_be_bytes([__pcap_prefix[(0usize) + 0usize]]);
         let hlen: u8 = (((__pcap_run0 >> 0usize) & (15 as u8)) as u8);
         let __pcap_end: usize = match ((::pcap_core::__private::checked(hlen)
-            * ::pcap_core::__private::Checked::lit(4i128)))
+            * ::pcap_core::__private::Checked::lit(4i64)))
             .to_len()
         {
             ::core::option::Option::Some(n) => n,
@@ -515,8 +515,8 @@ impl<'a> Tunnel<'a> {
         };
         let mut __pcap_pos: usize = (12usize);
         let __pcap_len: usize = match (((::pcap_core::__private::checked(hlen)
-            * ::pcap_core::__private::Checked::lit(4i128))
-            - ::pcap_core::__private::Checked::lit(12i128)))
+            * ::pcap_core::__private::Checked::lit(4i64))
+            - ::pcap_core::__private::Checked::lit(12i64)))
             .to_len()
         {
             ::core::option::Option::Some(n) => n,
@@ -576,7 +576,7 @@ impl<'a> Tunnel<'a> {
         let __pcap_run0: u8 = u8::from_be_bytes([__pcap_prefix[(0usize) + 0usize]]);
         let hlen: u8 = (((__pcap_run0 >> 0usize) & (15 as u8)) as u8);
         let __pcap_end: usize = match ((::pcap_core::__private::checked(hlen)
-            * ::pcap_core::__private::Checked::lit(4i128)))
+            * ::pcap_core::__private::Checked::lit(4i64)))
             .to_len()
         {
             ::core::option::Option::Some(n) => n,
@@ -618,8 +618,8 @@ impl<'a> Tunnel<'a> {
         };
         let mut __pcap_pos: usize = (12usize);
         let __pcap_len: usize = match (((::pcap_core::__private::checked(hlen)
-            * ::pcap_core::__private::Checked::lit(4i128))
-            - ::pcap_core::__private::Checked::lit(12i128)))
+            * ::pcap_core::__private::Checked::lit(4i64))
+            - ::pcap_core::__private::Checked::lit(12i64)))
             .to_len()
         {
             ::core::option::Option::Some(n) => n,
