@@ -39,7 +39,7 @@ use std::time::Instant;
 use pcap_core::capture::{CaptureReader, Format};
 use pcap_core::filter::{Filter, ip_to_blob};
 use pcap_core::flow::{self, EndReason, FlowTable, Location, PacketSummary, Session};
-use protocols::{Config, Dissector};
+use protocols::{Config, Dissection, Dissector};
 use rusqlite::{Transaction, params};
 
 use crate::db;
@@ -334,7 +334,11 @@ fn index_file(
         if format == "pcapng" && rec.ts.nanos % 1000 != 0 {
             pcapng_fine = true;
         }
-        let mut summary = dissector.dissect(rec.linktype.0, rec.data).summary;
+        // Built in place and dissected into: returning a `Dissection` by
+        // value copies the whole (large) struct for every packet.
+        let mut d = Dissection::new(rec.linktype.0, rec.data);
+        dissector.dissect_into(&mut d);
+        let mut summary = d.summary;
         summary.wire_len = rec.origlen;
         if let Some(f) = filter
             && !f.matches(&summary)
