@@ -412,3 +412,49 @@ fn config_for_needs_stops_early_and_parses_nothing() {
     assert_eq!(cid(&flow), "1:D0Hb5PnRilB52ktTszXCb9PSY8M=");
     assert!(flow.tcp.is_empty() && flow.http.is_none());
 }
+
+/// Ethernet / IPv6 (2001:db8::1 → 2001:db8::2) / `ext` after a fixed header
+/// whose Next Header is `next`.
+fn ipv6_frame(next: u8, ext: &[u8]) -> Vec<u8> {
+    let mut f = vec![0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x86, 0xdd];
+    let len = u16::try_from(ext.len()).unwrap().to_be_bytes();
+    f.extend_from_slice(&[0x60, 0, 0, 0, len[0], len[1], next, 64]);
+    for last in [1, 2] {
+        f.extend_from_slice(&[0x20, 0x01, 0x0d, 0xb8]);
+        f.extend_from_slice(&[0; 11]);
+        f.push(last);
+    }
+    f.extend_from_slice(ext);
+    f
+}
+
+#[test]
+fn ipv6_without_transport_header_has_no_community_id() {
+    // A non-first fragment (offset 8 × 1, UDP inside): the summary keeps
+    // the addresses for flows, but tshark computes no Community ID.
+    let frag = [17, 0, 0, 0x08, 0, 0, 0, 7, 1, 2, 3, 4, 5, 6, 7, 8];
+    let f = ipv6_frame(44, &frag);
+    let d = all(linktype::ETHERNET, &f);
+    assert!(d.summary.ip.is_some() && d.summary.is_fragment);
+    assert!(!cid(&d).is_empty());
+    assert!(d.community_id().is_none());
+    // The first fragment carries the UDP header: it has one.
+    let first = [17, 0, 0, 0x01, 0, 0, 0, 7, 0, 53, 0, 53, 0, 16, 0, 0];
+    let f = ipv6_frame(44, &first);
+    let d = all(linktype::ETHERNET, &f);
+    assert_eq!(
+        d.community_id().map(|c| c.as_str().to_owned()),
+        Some(cid(&d))
+    );
+    // An extension chain cut short (a Hop-by-Hop header of 16 bytes, 8 there).
+    let f = ipv6_frame(0, &[17, 1, 0, 0, 0, 0, 0, 0]);
+    let d = all(linktype::ETHERNET, &f);
+    assert!(matches!(d.error, Some(ref e) if e.layer == LayerKind::Ipv6Ext(0)));
+    assert!(d.community_id().is_none());
+    // A complete chain keeps it.
+    let d = all(linktype::ETHERNET, IPV6_EXT);
+    assert_eq!(
+        d.community_id().map(|c| c.as_str().to_owned()),
+        Some(cid(&d))
+    );
+}

@@ -15,7 +15,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use pcap_core::capture::CaptureReader;
-use pcap_core::flow::community_id;
 use protocols::eth::ethertype;
 use protocols::ipv4::source_route_final_dst;
 use protocols::{Config, DissectError, Dissection, Dissector, LayerKind};
@@ -84,16 +83,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "ip4-trunc.pcap",
         "ip.",
         "tshark prints the fields of an IPv4 header cut short; we report the layer truncated",
-    ),
-    (
-        "ipv6-fragmented-dns.pcap",
-        "communityid",
-        "tshark gives no Community ID to IPv6 fragments without a transport header",
-    ),
-    (
-        "ip6-ext-trunc.pcap",
-        "communityid",
-        "tshark gives no Community ID when the IPv6 extension chain is cut",
     ),
 ];
 
@@ -304,7 +293,8 @@ fn fields(d: &Dissection<'_>) -> HashMap<&'static str, String> {
     );
     f.insert(
         "communityid",
-        community_id(&d.summary)
+        // Dissection::community_id applies tshark's IPv6 rule to the summary.
+        d.community_id()
             .map(|c| c.as_str().to_owned())
             .unwrap_or_default(),
     );

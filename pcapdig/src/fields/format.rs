@@ -4,7 +4,6 @@ use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 
 use pcap_core::capture::Timestamp;
-use pcap_core::flow::community_id;
 use protocols::Dissection;
 use protocols::eth::ethertype;
 use protocols::ipv4::{Ipv4, source_route_final_dst};
@@ -340,9 +339,8 @@ pub fn write_field(out: &mut String, field: Field, frame: &Frame, p: Option<&Pac
             }
         }
         Field::CommunityId => {
-            if p.community_id
-                && let Some(id) = community_id(&d.summary)
-            {
+            // tshark's rule for IPv6 without a transport header included.
+            if let Some(id) = d.community_id() {
                 out.push_str(id.as_str());
             }
         }

@@ -119,15 +119,19 @@ pub fn write_fields<W: Write>(
             }
         };
         number += 1;
-        let d = dissector.as_ref().map(|ds| ds.dissect_record(&rec));
-        if let Some(Dissection {
-            error:
-                Some(DissectError {
-                    layer: LayerKind::Link(lt),
-                    ..
-                }),
+        // Built in place and filled through `dissect_into`: a Dissection
+        // is large, and moving one per packet (as returning it from
+        // `dissect_record` does) costs more than the walk.
+        let mut d = Dissection::new(rec.linktype.0, rec.data);
+        d.summary.wire_len = rec.origlen;
+        if let Some(dissector) = &dissector {
+            dissector.dissect_into(&mut d);
+        }
+        let dissected = dissector.is_some();
+        if let Some(DissectError {
+            layer: LayerKind::Link(lt),
             ..
-        }) = &d
+        }) = &d.error
             && !warned_linktype
         {
             warned_linktype = true;
@@ -135,13 +139,13 @@ pub fn write_fields<W: Write>(
                 "pcapdig: {name}: link type {lt} is not supported: only frame.* fields are printed for its records"
             );
         }
-        if let (Some(f), Some(d)) = (filter, &d)
+        if let Some(f) = filter
             && !f.matches(&d.summary)
         {
             continue;
         }
         line.clear();
-        let pkt = d.as_ref().map(packet::Packet::new);
+        let pkt = dissected.then(|| packet::Packet::new(&d));
         let frame = format::Frame {
             number,
             ts: rec.timestamp(),

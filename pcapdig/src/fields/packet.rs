@@ -1,7 +1,7 @@
 //! One dissected packet as `pcapdig fields` reads it: the
 //! [`Dissection`] and the few tshark behaviours that are about printing
-//! rather than dissecting: the fields of an IPv4 header cut short, the
-//! packets tshark gives no Community ID, and the `frame.protocols` list.
+//! rather than dissecting: the fields of an IPv4 header cut short and the
+//! `frame.protocols` list.
 
 use protocols::dissect::linktype;
 use protocols::eth::ethertype;
@@ -17,10 +17,6 @@ pub struct Packet<'d, 'a> {
     /// header length (only the first byte when that length is impossible).
     /// tshark still shows the fields that fit.
     pub cut_ipv4: Option<&'a [u8]>,
-    /// Whether tshark computes a Community ID for the packet: not for an
-    /// IPv6 packet whose extension chain is cut or ends in a non-first
-    /// fragment (no transport header).
-    pub community_id: bool,
 }
 
 impl<'d, 'a> Packet<'d, 'a> {
@@ -29,7 +25,6 @@ impl<'d, 'a> Packet<'d, 'a> {
         Packet {
             d,
             cut_ipv4: cut_ipv4(d),
-            community_id: has_community_id(d),
         }
     }
 }
@@ -49,43 +44,6 @@ fn cut_ipv4<'a>(d: &Dissection<'a>) -> Option<&'a [u8]> {
     let ihl = usize::from(b0 & 0x0f) * 4;
     let keep = if ihl < 20 { 1 } else { ihl.min(b.len()) };
     b.get(..keep)
-}
-
-fn has_community_id(d: &Dissection<'_>) -> bool {
-    // The innermost IP layer outside ICMP quotes is the flow's.
-    let Some(ip) = d
-        .layers
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| !l.quoted && matches!(l.kind, LayerKind::Ipv4 | LayerKind::Ipv6))
-        .map(|(i, _)| i)
-        .last()
-    else {
-        return true;
-    };
-    if d.layers.get(ip).map(|l| l.kind) != Some(LayerKind::Ipv6) {
-        return true;
-    }
-    let inner_ip = d
-        .layers
-        .iter()
-        .skip(ip + 1)
-        .any(|l| matches!(l.kind, LayerKind::Ipv4 | LayerKind::Ipv6));
-    if inner_ip {
-        return true;
-    }
-    if matches!(&d.error, Some(e) if matches!(e.layer, LayerKind::Ipv6Ext(_))) {
-        return false;
-    }
-    // A Fragment header with a non-zero offset: no transport header follows.
-    !d.layers.iter().skip(ip + 1).any(|l| {
-        !l.quoted
-            && l.kind == LayerKind::Ipv6Ext(44)
-            && d.data
-                .get(l.offset..)
-                .and_then(|b| be16(b, 2))
-                .is_some_and(|v| v >> 3 != 0)
-    })
 }
 
 /// TCP ports tshark 4.0 gives to HTTP by default.

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use pcap_core::Error;
-use pcap_core::flow::PacketSummary;
+use pcap_core::flow::{CommunityId, PacketSummary, community_id};
 
 use crate::dns::DnsMessage;
 use crate::eth::{Ethernet, ethertype};
@@ -325,6 +325,48 @@ impl<'a> Dissection<'a> {
     /// would start (without tshark's `ethertype`/`data` pseudo-layers).
     pub fn protocols(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.layers.iter().map(|l| l.kind.name())
+    }
+
+    /// The packet's Community ID (seed 0) as tshark 4.0 gives it: the
+    /// [`community_id`] of the summary, except that tshark computes none
+    /// for an IPv6 packet whose extension-header chain is cut, or ends in
+    /// a Fragment header with a non-zero offset (no transport header
+    /// follows), while the summary still names its addresses for flows.
+    pub fn community_id(&self) -> Option<CommunityId> {
+        if self.ipv6_without_transport() {
+            return None;
+        }
+        community_id(&self.summary)
+    }
+
+    /// Whether the flow's IP layer (the innermost outside ICMP quotes) is
+    /// IPv6 with a cut extension chain or a non-first fragment.
+    fn ipv6_without_transport(&self) -> bool {
+        let flow_ip = self
+            .layers
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !l.quoted && matches!(l.kind, LayerKind::Ipv4 | LayerKind::Ipv6))
+            .map(|(i, l)| (i, l.kind))
+            .last();
+        let Some((ip, LayerKind::Ipv6)) = flow_ip else {
+            return false;
+        };
+        let after = || self.layers.iter().skip(ip + 1);
+        if after().any(|l| matches!(l.kind, LayerKind::Ipv4 | LayerKind::Ipv6)) {
+            // An ICMP error's quote: the flow is the outer packet's.
+            return false;
+        }
+        if matches!(&self.error, Some(e) if matches!(e.layer, LayerKind::Ipv6Ext(_))) {
+            return true;
+        }
+        after().any(|l| {
+            l.kind == LayerKind::Ipv6Ext(crate::ipv6::next_header::FRAGMENT)
+                && self
+                    .data
+                    .get(l.offset + 2..l.offset + 4)
+                    .is_some_and(|b| u16::from_be_bytes([b[0], b[1]]) >> 3 != 0)
+        })
     }
 }
 
