@@ -53,9 +53,21 @@ const ASSERTED: &[&str] = &[
     "ieee8021ad.id",
 ];
 
-/// Measured: 99.98% of the non-empty cells (12 HTTP cells of one capture
-/// differ); asserted with a small margin.
-const THRESHOLD: f64 = 0.999;
+/// Measured: 99.980% of the non-empty cells (60948 of 60960: the 12 HTTP
+/// cells of [`KNOWN`]); asserted with a small margin.
+const THRESHOLD: f64 = 0.9997;
+
+/// The only (capture, column prefix) pairs of asserted columns allowed to
+/// differ: every other asserted column matches tshark on every cell.
+const KNOWN: &[(&str, &str, &str)] = &[(
+    "http-post-upload.pcap",
+    "http.",
+    "tshark's TCP analysis does not hand retransmitted segments to HTTP (stateful)",
+)];
+
+/// `frame.protocols` is best effort: measured 80.83% (tshark names every
+/// application protocol it knows; we name the layers we dissect).
+const PROTOCOLS_FLOOR: f64 = 0.80;
 
 /// Captures not compared cell by cell, and why.
 const NOT_COMPARED: &[(&str, &str)] = &[
@@ -130,6 +142,7 @@ fn fields_match_tshark_over_the_corpus() {
         .collect();
     names.sort();
     let mut tally: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut unexpected: Vec<String> = Vec::new();
     let mut files = 0;
     for name in &names {
         let pcap = dir.join("pcap").join(name);
@@ -223,6 +236,15 @@ fn fields_match_tshark_over_the_corpus() {
                 let t = tally.entry(col.to_string()).or_default();
                 t.cells += 1;
                 if want != have {
+                    if ASSERTED.contains(col)
+                        && !KNOWN
+                            .iter()
+                            .any(|(f, c, _)| f == name && col.starts_with(c))
+                    {
+                        unexpected.push(format!(
+                            "{name} frame {number} {col}: tshark `{want}`, ours `{have}`"
+                        ));
+                    }
                     t.bad += 1;
                     if t.examples.len() < 3 {
                         t.examples.push(format!(
@@ -258,6 +280,17 @@ fn fields_match_tshark_over_the_corpus() {
     );
     assert!(files > 50, "only {files} captures compared");
     assert!(rate >= THRESHOLD, "match rate {rate} below {THRESHOLD}");
+    assert!(
+        unexpected.is_empty(),
+        "asserted columns differ outside KNOWN: {unexpected:#?}"
+    );
+    if let Some(t) = tally.get("frame.protocols") {
+        let protocols = (t.cells - t.bad) as f64 / t.cells as f64;
+        assert!(
+            protocols >= PROTOCOLS_FLOOR,
+            "frame.protocols {protocols} below {PROTOCOLS_FLOOR}"
+        );
+    }
 }
 
 #[test]

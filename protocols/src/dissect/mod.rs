@@ -118,6 +118,10 @@ impl Dissector {
 
     /// Dissects a capture record: its link type, its bytes, and its
     /// original length (into [`PacketSummary::wire_len`](pcap_core::flow::PacketSummary::wire_len)).
+    ///
+    /// The [`Dissection`] is returned by value: several KB moved per call.
+    /// In a per-packet loop, build it in place with [`Dissection::new`] and
+    /// fill it with [`Dissector::dissect_into`] instead.
     pub fn dissect_record<'a>(&self, record: &pcap_core::capture::Record<'a>) -> Dissection<'a> {
         let mut d = Dissection::new(record.linktype.0, record.data);
         d.summary.wire_len = record.origlen;
