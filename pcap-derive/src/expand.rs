@@ -248,8 +248,11 @@ impl<'i, 'a> Gen<'i, 'a> {
         };
         match (f.kind, nbytes) {
             (_, _) if f.with().is_some() => {
-                // Decoded by the caller (it can fail); never reached.
-                quote!(::core::unreachable!())
+                // `with` fields are decoded by their callers (the decoder can
+                // fail); reaching this is a bug in the derive itself.
+                quote!(::core::compile_error!(
+                    "pcap-derive: internal error: `with` field decoded as a layout"
+                ))
             }
             (Kind::Unsigned(tw), Some(n)) => {
                 load_uint(a, off, n, &format_ident!("u{}", tw), tw / 8, sel)

@@ -8,7 +8,7 @@
 //! Packets are read by the `protocols` [`Dissector`], configured by
 //! [`config::config_for`] with just the per-layer flags and the depth the
 //! asked fields (and the filter) need; with only `frame.*` fields nothing
-//! is dissected. [`format`] prints tshark's text from the [`Dissection`],
+//! is dissected. [`format`](mod@format) prints tshark's text from the [`Dissection`],
 //! and [`packet`] holds the few tshark behaviours that are about printing
 //! rather than dissecting. Nothing is allocated per packet: one output
 //! buffer is reused.

@@ -328,7 +328,7 @@ impl<'a> Dissection<'a> {
     }
 
     /// The packet's Community ID (seed 0) as tshark 4.0 gives it: the
-    /// [`community_id`] of the summary, except that tshark computes none
+    /// [`community_id()`] of the summary, except that tshark computes none
     /// for an IPv6 packet whose extension-header chain is cut, or ends in
     /// a Fragment header with a non-zero offset (no transport header
     /// follows), while the summary still names its addresses for flows.
