@@ -89,6 +89,13 @@ CREATE TABLE IF NOT EXISTS sessions (
     files TEXT NOT NULL,
     locations BLOB NOT NULL
 );
+";
+
+/// The secondary indexes on `sessions`, created with the schema. `pcapdig
+/// index` drops them while it fills an empty table and creates them again
+/// (sorted, which is much faster than random-order b-tree inserts) at the
+/// end of the run; see [`drop_session_indexes`].
+pub const SESSION_INDEXES: &str = "
 CREATE INDEX IF NOT EXISTS sessions_src_ip ON sessions(src_ip);
 CREATE INDEX IF NOT EXISTS sessions_dst_ip ON sessions(dst_ip);
 CREATE INDEX IF NOT EXISTS sessions_sport ON sessions(sport);
@@ -123,6 +130,7 @@ pub fn open(
         0 => {
             let tx = conn.unchecked_transaction()?;
             tx.execute_batch(SCHEMA)?;
+            tx.execute_batch(SESSION_INDEXES)?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
             tx.commit()?;
         }
@@ -136,6 +144,25 @@ pub fn open(
         }
     }
     Ok(conn)
+}
+
+/// Drops the secondary indexes of `sessions` (for a bulk load into an
+/// empty table); [`create_session_indexes`] puts them back.
+pub fn drop_session_indexes(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "DROP INDEX IF EXISTS sessions_src_ip;
+         DROP INDEX IF EXISTS sessions_dst_ip;
+         DROP INDEX IF EXISTS sessions_sport;
+         DROP INDEX IF EXISTS sessions_dport;
+         DROP INDEX IF EXISTS sessions_first_ts;
+         DROP INDEX IF EXISTS sessions_community_id;
+         DROP INDEX IF EXISTS sessions_proto;",
+    )
+}
+
+/// Creates the secondary indexes of `sessions` that are missing.
+pub fn create_session_indexes(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(SESSION_INDEXES)
 }
 
 /// Nanoseconds since the epoch as an SQLite INTEGER (saturating at the
@@ -237,6 +264,26 @@ mod tests {
         bytes[0] = 9;
         std::fs::write(&p, &bytes).unwrap();
         assert_ne!(fingerprint(&p).unwrap().content_hash, a.content_hash);
+    }
+
+    #[test]
+    fn session_indexes_can_be_dropped_and_recreated() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(&dir.path().join("x.db"), true).unwrap();
+        let count = |c: &Connection| -> i64 {
+            c.query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'sessions_%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(count(&conn), 7);
+        drop_session_indexes(&conn).unwrap();
+        assert_eq!(count(&conn), 0);
+        create_session_indexes(&conn).unwrap();
+        create_session_indexes(&conn).unwrap();
+        assert_eq!(count(&conn), 7);
     }
 
     #[test]

@@ -19,6 +19,10 @@
 //!   complete at the end; a run left incomplete (interrupted) is removed
 //!   and its files indexed again by the next `pcapdig index`. Meanwhile the
 //!   database stays usable (WAL) with the sessions finished so far.
+//! * Into an empty `sessions` table, the secondary indexes of `sessions`
+//!   are dropped during the run and built at its end (much faster than
+//!   inserting into them row by row); a run interrupted meanwhile leaves
+//!   them missing until the next `pcapdig index` creates them.
 //! * A file that cannot be read as a capture at all is reported and
 //!   skipped (not recorded; the exit status is then 1); a damaged record is
 //!   reported (file, offset, what) and reading goes on unless the framing
@@ -165,6 +169,22 @@ pub fn run(args: Args) -> crate::CliResult {
         indicatif::ProgressBar::hidden()
     };
 
+    // Filling an empty table, the secondary indexes are built at the end
+    // (sorted) instead of row by row; otherwise (or after a run that was
+    // interrupted meanwhile) they are made sure to be there.
+    {
+        let tx = conn.transaction()?;
+        let empty: bool = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM sessions)", [], |r| {
+            r.get(0)
+        })?;
+        if empty {
+            db::drop_session_indexes(&tx)?;
+        } else {
+            db::create_session_indexes(&tx)?;
+        }
+        tx.commit()?;
+    }
+
     let run_id: i64 = {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -216,6 +236,7 @@ pub fn run(args: Args) -> crate::CliResult {
     table.finish_all();
     let rest: Vec<Session> = table.drain_finished().collect();
     write_sessions(&tx, run_id, &rest, &mut totals)?;
+    db::create_session_indexes(&tx)?;
     tx.execute("UPDATE runs SET complete = 1 WHERE id = ?1", [run_id])?;
     tx.commit()?;
     bar.finish_and_clear();
@@ -389,9 +410,13 @@ fn write_sessions(
     )?;
     for s in sessions {
         let mut files: Vec<u32> = Vec::new();
-        for loc in s.locations.iter() {
-            if files.last() != Some(&loc.file_index) && !files.contains(&loc.file_index) {
-                files.push(loc.file_index);
+        if let Some(file) = s.locations.single_file() {
+            files.push(file);
+        } else {
+            for loc in s.locations.iter() {
+                if files.last() != Some(&loc.file_index) && !files.contains(&loc.file_index) {
+                    files.push(loc.file_index);
+                }
             }
         }
         let files_text = files

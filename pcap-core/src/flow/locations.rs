@@ -39,6 +39,8 @@ pub struct Locations {
     bytes: Vec<u8>,
     count: u64,
     last: Location,
+    /// Whether the file index changed between two locations.
+    multi_file: bool,
 }
 
 /// Encoded bytes that are not a valid location list.
@@ -91,6 +93,7 @@ impl Locations {
             bytes: Vec::new(),
             count: 0,
             last: Location::new(0, 0),
+            multi_file: false,
         }
     }
 
@@ -100,6 +103,7 @@ impl Locations {
             let delta = loc.offset.wrapping_sub(self.last.offset) as i64;
             put_varint(&mut self.bytes, u128::from(zigzag(delta)) << 1);
         } else {
+            self.multi_file |= self.count > 0;
             let delta = i64::from(loc.file_index) - i64::from(self.last.file_index);
             put_varint(&mut self.bytes, (u128::from(zigzag(delta)) << 1) | 1);
             put_varint(&mut self.bytes, u128::from(loc.offset));
@@ -123,6 +127,12 @@ impl Locations {
         (self.count > 0).then_some(self.last)
     }
 
+    /// The one file all locations are in, if they are all in one file
+    /// (`None` when empty or spread over several): known without decoding.
+    pub fn single_file(&self) -> Option<u32> {
+        (self.count > 0 && !self.multi_file).then_some(self.last.file_index)
+    }
+
     /// The encoded bytes (see the module docs).
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
@@ -138,14 +148,21 @@ impl Locations {
         let mut it = LocationIter::new(&bytes);
         let mut count = 0;
         let mut last = Location::default();
+        let mut multi_file = false;
         for loc in it.by_ref() {
+            multi_file |= count > 0 && loc.file_index != last.file_index;
             count += 1;
             last = loc;
         }
         if let Some(position) = it.error_position() {
             return Err(LocationDecodeError { position });
         }
-        Ok(Locations { bytes, count, last })
+        Ok(Locations {
+            bytes,
+            count,
+            last,
+            multi_file,
+        })
     }
 }
 
@@ -247,6 +264,19 @@ mod tests {
         assert_eq!(v[0], Location::new(0, 24));
         assert_eq!(v[1000], Location::new(1, 24));
         assert_eq!(l.last(), Some(Location::new(1, 5000)));
+    }
+
+    #[test]
+    fn single_file_is_known_without_decoding() {
+        let mut l = Locations::new();
+        assert_eq!(l.single_file(), None);
+        l.push(Location::new(3, 24));
+        l.push(Location::new(3, 100));
+        assert_eq!(l.single_file(), Some(3));
+        assert_eq!(Locations::from_bytes(l.as_bytes().to_vec()).unwrap(), l);
+        l.push(Location::new(4, 24));
+        assert_eq!(l.single_file(), None);
+        assert_eq!(Locations::from_bytes(l.as_bytes().to_vec()).unwrap(), l);
     }
 
     #[test]
