@@ -9,6 +9,7 @@ use protocols::eth::ethertype;
 use protocols::ipv4::{Ipv4, source_route_final_dst};
 
 use super::packet::Packet;
+use super::text::Text;
 
 macro_rules! fields {
     ($($var:ident = $name:literal;)*) => {
@@ -128,17 +129,17 @@ fn each<'a, T: 'a>(
 fn v4(out: &mut String, b: &[u8], at: usize) -> bool {
     match b.get(at..at + 4) {
         Some(s) => {
-            let _ = write!(out, "{}", Ipv4Addr::new(s[0], s[1], s[2], s[3]));
+            Ipv4Addr::new(s[0], s[1], s[2], s[3]).push_to(out);
             true
         }
         None => false,
     }
 }
 
-fn num(out: &mut String, v: Option<impl std::fmt::Display>) -> bool {
+fn num(out: &mut String, v: Option<impl Text>) -> bool {
     match v {
         Some(v) => {
-            let _ = write!(out, "{v}");
+            v.push_to(out);
             true
         }
         None => false,
@@ -186,7 +187,7 @@ fn ipv4_each(
 pub fn write_field(out: &mut String, field: Field, frame: &Frame, p: Option<&Packet<'_, '_>>) {
     match field {
         Field::FrameNumber => {
-            let _ = write!(out, "{}", frame.number);
+            frame.number.push_to(out);
             return;
         }
         Field::FrameTimeEpoch => {
@@ -196,11 +197,11 @@ pub fn write_field(out: &mut String, field: Field, frame: &Frame, p: Option<&Pac
             return;
         }
         Field::FrameLen => {
-            let _ = write!(out, "{}", frame.len);
+            frame.len.push_to(out);
             return;
         }
         Field::FrameCapLen => {
-            let _ = write!(out, "{}", frame.caplen);
+            frame.caplen.push_to(out);
             return;
         }
         _ => {}

@@ -16,6 +16,7 @@
 pub mod config;
 pub mod format;
 pub mod packet;
+pub mod text;
 
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
