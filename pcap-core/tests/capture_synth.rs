@@ -100,13 +100,54 @@ fn read_all(mut r: CaptureReader) -> Reading {
     panic!("reader did not finish");
 }
 
-/// Reads `bytes` from memory, from a chunked stream and from a file
-/// (memory map); all three must agree. Returns the reading, or the
-/// constructor's error.
+/// Reads every record through [`CaptureReader::records`], the iterator
+/// borrowing the file: the records are collected first and looked at after
+/// the walk, which `next_record` cannot do.
+fn read_records(r: CaptureReader) -> Reading {
+    let mut walk = r.records().expect("a reader over bytes walks them");
+    let all: Vec<_> = walk.by_ref().take(100_000).collect();
+    assert!(walk.is_done(), "records() did not finish");
+    assert!(walk.next().is_none(), "None stays None");
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    for item in all {
+        match item {
+            Ok(rec) => {
+                assert_eq!(rec.data.len(), rec.caplen as usize);
+                records.push(Got {
+                    offset: rec.offset,
+                    ts: rec.timestamp(),
+                    caplen: rec.caplen,
+                    origlen: rec.origlen,
+                    interface: rec.interface,
+                    linktype: rec.linktype,
+                    kind: rec.kind,
+                    data: rec.data.to_vec(),
+                })
+            }
+            Err(e) => errors.push((offset_of(&e), e.to_string())),
+        }
+    }
+    Reading { records, errors }
+}
+
+/// Reads `bytes` from memory (with `next_record` and with the `records`
+/// iterator), from a chunked stream and from a file (memory map); all must
+/// agree. Returns the reading, or the constructor's error.
 fn read_everywhere(bytes: &[u8]) -> Result<Reading, Error> {
     let mem = CaptureReader::from_bytes(bytes.to_vec(), "mem.pcap").map(read_all);
+    if let Ok(walked) = CaptureReader::from_bytes(bytes.to_vec(), "mem.pcap").map(read_records) {
+        assert_eq!(
+            mem.as_ref().ok(),
+            Some(&walked),
+            "next_record and records() differ"
+        );
+    }
     let stream =
         CaptureReader::from_reader(Chunky::new(bytes.to_vec(), 7), "mem.pcap").map(read_all);
+    if let Ok(r) = CaptureReader::from_reader(Chunky::new(bytes.to_vec(), 7), "mem.pcap") {
+        assert!(r.records().is_none(), "a stream has no records()");
+    }
     match (&mem, &stream) {
         (Ok(a), Ok(b)) => assert_eq!(a, b, "memory and stream readings differ"),
         (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
@@ -1065,4 +1106,25 @@ fn borrowed_static_bytes_work() {
     );
     assert_eq!(rec.data_offset(), 40);
     assert!(r.next_record().unwrap().is_none());
+}
+
+#[test]
+fn records_start_at_the_reader_position_and_outlive_the_walk() {
+    let (bytes, want) = rich_pcapng(Endian::Big);
+    let mut r = CaptureReader::from_bytes(bytes, "rich.pcapng").unwrap();
+    let first = r.next_record().unwrap().unwrap().offset;
+    assert_eq!(first, want[0].offset);
+    let position = r.position();
+    let rest: Vec<_> = r.records().unwrap().map(Result::unwrap).collect();
+    // The reader itself has not moved.
+    assert_eq!(r.position(), position);
+    let offsets: Vec<u64> = rest.iter().map(|rec| rec.offset).collect();
+    let expected: Vec<u64> = want[1..].iter().map(|g| g.offset).collect();
+    assert_eq!(offsets, expected);
+    let rest: Vec<Vec<u8>> = rest.iter().map(|rec| rec.data.to_vec()).collect();
+    let mut again = Vec::new();
+    while let Some(rec) = r.next_record().unwrap() {
+        again.push(rec.data.to_vec());
+    }
+    assert_eq!(again, rest);
 }

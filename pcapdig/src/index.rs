@@ -40,7 +40,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use pcap_core::capture::{CaptureReader, Format};
+use pcap_core::capture::{CaptureReader, Format, Record};
 use pcap_core::filter::{Filter, ip_to_blob};
 use pcap_core::flow::{self, EndReason, FlowTable, Location, PacketSummary, Session};
 use protocols::{Config, Dissection, Dissector};
@@ -322,64 +322,85 @@ fn index_file(
     let file_id =
         u32::try_from(tx.last_insert_rowid()).map_err(|_| "too many files in the index")?;
 
-    let mut packets = 0u64;
-    let mut first_ts: Option<i64> = None;
-    let mut last_ts: Option<i64> = None;
-    let mut linktype: Option<u16> = None;
-    let mut pcapng_fine = false;
-    let dissector = minimal_dissector();
-    loop {
-        let rec = match reader.next_record() {
-            Ok(Some(r)) => r,
-            Ok(None) => break,
-            Err(e) => {
-                totals.damaged += 1;
-                bar.suspend(|| eprintln!("pcapdig: damaged record: {e}"));
-                if reader.is_done() {
-                    bar.suspend(|| {
-                        eprintln!(
-                            "pcapdig: {}: framing lost, rest of the file skipped",
-                            path.display()
-                        )
-                    });
-                    break;
+    let mut walk = FileWalk {
+        tx,
+        run_id,
+        file_id,
+        pcapng: format == "pcapng",
+        filter,
+        table,
+        totals,
+        dissector: minimal_dissector(),
+        packets: 0,
+        first_ts: None,
+        last_ts: None,
+        linktype: None,
+        pcapng_fine: false,
+    };
+    let framing_lost = || {
+        bar.suspend(|| {
+            eprintln!(
+                "pcapdig: {}: framing lost, rest of the file skipped",
+                path.display()
+            )
+        })
+    };
+    if let Some(mut records) = reader.records() {
+        // A file in memory: its records outlive the loop, so one
+        // `Dissection` is built once and refilled per packet.
+        let mut d = Dissection::new(0, &[]);
+        loop {
+            match records.next_record() {
+                Ok(Some(rec)) => {
+                    d.reset(rec.linktype.0, rec.data);
+                    walk.record(&rec, &mut d)?;
                 }
-                continue;
+                Ok(None) => break,
+                Err(e) => {
+                    walk.damaged(bar, &e);
+                    if records.is_done() {
+                        framing_lost();
+                        break;
+                    }
+                    continue;
+                }
             }
-        };
-        packets += 1;
-        let ts_ns = db::ts_to_ns(rec.ts.secs, rec.ts.nanos);
-        first_ts = Some(first_ts.map_or(ts_ns, |t| t.min(ts_ns)));
-        last_ts = Some(last_ts.map_or(ts_ns, |t| t.max(ts_ns)));
-        linktype.get_or_insert(rec.linktype.0);
-        if format == "pcapng" && rec.ts.nanos % 1000 != 0 {
-            pcapng_fine = true;
+            if walk.packets.is_multiple_of(4096) {
+                bar.set_position(base + records.position());
+            }
         }
-        // Built in place and dissected into: returning a `Dissection` by
-        // value copies the whole (large) struct for every packet.
-        let mut d = Dissection::new(rec.linktype.0, rec.data);
-        dissector.dissect_into(&mut d);
-        let mut summary = d.summary;
-        summary.wire_len = rec.origlen;
-        if let Some(f) = filter
-            && !f.matches(&summary)
-        {
-            totals.filtered += 1;
-            continue;
-        }
-        table.push(
-            &summary,
-            flow::Timestamp::new(rec.ts.secs, rec.ts.nanos),
-            Location::new(file_id, rec.offset),
-        );
-        if table.finished_len() >= FLUSH_EVERY {
-            let done: Vec<Session> = table.drain_finished().collect();
-            write_sessions(tx, run_id, &done, totals)?;
-        }
-        if packets.is_multiple_of(4096) {
-            bar.set_position(base + reader.position());
+    } else {
+        loop {
+            match reader.next_record() {
+                Ok(Some(rec)) => {
+                    // Built in place and dissected into: returning a
+                    // `Dissection` by value copies the whole (large) struct.
+                    let mut d = Dissection::new(rec.linktype.0, rec.data);
+                    walk.record(&rec, &mut d)?;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    walk.damaged(bar, &e);
+                    if reader.is_done() {
+                        framing_lost();
+                        break;
+                    }
+                    continue;
+                }
+            }
+            if walk.packets.is_multiple_of(4096) {
+                bar.set_position(base + reader.position());
+            }
         }
     }
+    let FileWalk {
+        packets,
+        first_ts,
+        last_ts,
+        linktype,
+        pcapng_fine,
+        ..
+    } = walk;
     totals.packets += packets;
     let done: Vec<Session> = table.drain_finished().collect();
     write_sessions(tx, run_id, &done, totals)?;
@@ -392,6 +413,67 @@ fn index_file(
         params![file_id, linktype, first_ts, last_ts, packets as i64, precision],
     )?;
     Ok(file_id)
+}
+
+/// The state of indexing one file, shared by its two record loops.
+struct FileWalk<'w, 't> {
+    tx: &'w Transaction<'t>,
+    run_id: i64,
+    file_id: u32,
+    /// Whether the file is pcapng (its precision is found from the records).
+    pcapng: bool,
+    filter: Option<&'w Filter>,
+    table: &'w mut FlowTable,
+    totals: &'w mut Totals,
+    dissector: Dissector,
+    packets: u64,
+    first_ts: Option<i64>,
+    last_ts: Option<i64>,
+    linktype: Option<u16>,
+    /// A pcapng timestamp finer than microseconds was seen.
+    pcapng_fine: bool,
+}
+
+impl FileWalk<'_, '_> {
+    /// Counts and reports a damaged record.
+    fn damaged(&mut self, bar: &indicatif::ProgressBar, e: &pcap_core::Error) {
+        self.totals.damaged += 1;
+        bar.suspend(|| eprintln!("pcapdig: damaged record: {e}"));
+    }
+
+    /// Dissects `rec` into `d` (empty, of `rec`'s bytes) and hands the
+    /// packet to the flow table unless the filter drops it; writes the
+    /// sessions that finish.
+    #[inline]
+    fn record<'a>(&mut self, rec: &Record<'a>, d: &mut Dissection<'a>) -> rusqlite::Result<()> {
+        self.packets += 1;
+        let ts_ns = db::ts_to_ns(rec.ts.secs, rec.ts.nanos);
+        self.first_ts = Some(self.first_ts.map_or(ts_ns, |t| t.min(ts_ns)));
+        self.last_ts = Some(self.last_ts.map_or(ts_ns, |t| t.max(ts_ns)));
+        self.linktype.get_or_insert(rec.linktype.0);
+        if self.pcapng && !rec.ts.nanos.is_multiple_of(1000) {
+            self.pcapng_fine = true;
+        }
+        self.dissector.dissect_into(d);
+        let mut summary = d.summary;
+        summary.wire_len = rec.origlen;
+        if let Some(f) = self.filter
+            && !f.matches(&summary)
+        {
+            self.totals.filtered += 1;
+            return Ok(());
+        }
+        self.table.push(
+            &summary,
+            flow::Timestamp::new(rec.ts.secs, rec.ts.nanos),
+            Location::new(self.file_id, rec.offset),
+        );
+        if self.table.finished_len() >= FLUSH_EVERY {
+            let done: Vec<Session> = self.table.drain_finished().collect();
+            write_sessions(self.tx, self.run_id, &done, self.totals)?;
+        }
+        Ok(())
+    }
 }
 
 fn write_sessions(

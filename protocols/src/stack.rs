@@ -2,13 +2,32 @@
 //! that occur several times in one packet (stacked VLAN tags, IP-in-IP,
 //! headers quoted by ICMP errors), outermost first.
 
+use std::fmt;
+
 /// Up to `N` items in insertion order; pushes beyond `N` are counted in
 /// [`Stack::dropped`] and otherwise ignored.
-#[derive(Debug, Clone)]
+///
+/// [`Stack::clear`] only forgets the items (it sets the length to zero):
+/// a reused stack keeps its old items in the slots past its length until
+/// pushes overwrite them (or the stack is dropped), so that emptying the
+/// stacks of a large struct for every packet costs a few stores.
+#[derive(Clone)]
 pub struct Stack<T, const N: usize> {
+    /// `items[..len]` are all `Some`, and are the stack; later slots hold
+    /// `None` or forgotten items.
     items: [Option<T>; N],
     len: usize,
     dropped: usize,
+}
+
+/// The stored items only (not the forgotten ones), then the drop count.
+impl<T: fmt::Debug, const N: usize> fmt::Debug for Stack<T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Stack")
+            .field("items", &self.live())
+            .field("dropped", &self.dropped)
+            .finish()
+    }
 }
 
 impl<T, const N: usize> Default for Stack<T, N> {
@@ -63,19 +82,21 @@ impl<T, const N: usize> Stack<T, N> {
 
     /// The `i`-th item, outermost first.
     pub fn get(&self, i: usize) -> Option<&T> {
-        if i >= self.len {
-            return None;
-        }
-        self.items.get(i).and_then(Option::as_ref)
+        self.live().get(i).and_then(Option::as_ref)
     }
 
-    /// Empties the stack (for reuse).
+    /// Empties the stack (for reuse). The items are forgotten, not dropped
+    /// (see the [type docs](Stack)): this costs two stores whatever `N`.
+    #[inline]
     pub fn clear(&mut self) {
-        for slot in self.items.iter_mut().take(self.len) {
-            *slot = None;
-        }
         self.len = 0;
         self.dropped = 0;
+    }
+
+    /// The slots of the stored items.
+    #[inline]
+    fn live(&self) -> &[Option<T>] {
+        self.items.get(..self.len).unwrap_or_default()
     }
 
     /// The outermost item.
@@ -90,7 +111,7 @@ impl<T, const N: usize> Stack<T, N> {
 
     /// The items, outermost first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
-        self.items.iter().take(self.len).filter_map(Option::as_ref)
+        self.live().iter().filter_map(Option::as_ref)
     }
 }
 
@@ -100,7 +121,7 @@ impl<'s, T, const N: usize> IntoIterator for &'s Stack<T, N> {
         std::iter::FilterMap<std::slice::Iter<'s, Option<T>>, fn(&'s Option<T>) -> Option<&'s T>>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.items.iter().filter_map(Option::as_ref)
+        self.live().iter().filter_map(Option::as_ref)
     }
 }
 
@@ -121,7 +142,14 @@ mod tests {
         assert_eq!((&s).into_iter().count(), 2);
         s.clear();
         assert!(s.is_empty() && s.get(0).is_none() && s.iter().next().is_none());
+        assert!((&s).into_iter().next().is_none() && s.last().is_none());
+        assert_eq!(s.dropped(), 0);
+        assert_eq!(format!("{s:?}"), "Stack { items: [], dropped: 0 }");
         assert!(s.push(7));
         assert_eq!(s.iter().copied().collect::<Vec<_>>(), [7]);
+        // The forgotten 2 stays forgotten.
+        assert_eq!((&s).into_iter().copied().collect::<Vec<_>>(), [7]);
+        assert!(s.get(1).is_none());
+        assert_eq!(format!("{s:?}"), "Stack { items: [Some(7)], dropped: 0 }");
     }
 }

@@ -25,6 +25,12 @@
 //! offset in the file, its timestamp at full precision, captured and
 //! original lengths, interface and link type.
 //!
+//! For a file in memory, [`CaptureReader::records`] walks the same records
+//! as a [`Records`] iterator whose records borrow the file itself, for as
+//! long as the reader lives: a loop can keep per-packet state that points
+//! into the file (say, one reused dissection) across iterations. Both walks
+//! share one record loop, so records and errors are the same.
+//!
 //! ```
 //! use pcap_core::capture::{synth, CaptureReader, LinkType, Precision, Timestamp};
 //! use pcap_core::Endian;
@@ -61,7 +67,9 @@
 //!
 //! So `while let Some(record) = reader.next_record()? { ... }` stops at the
 //! first error, and a loop that reports errors and calls again until
-//! `Ok(None)` reads everything that can be read. A header that cannot be read at all
+//! `Ok(None)` reads everything that can be read. [`Records`] follows the
+//! same rules: `for record in records { ... }` sees each error as an `Err`
+//! item and reads everything that can be read. A header that cannot be read at all
 //! (unknown magic, pcap version other than 2.x, pcapng section version other
 //! than 1.0) makes the constructor fail, with offset 0.
 //!
@@ -347,6 +355,7 @@ impl Fail {
     }
 }
 
+#[derive(Clone)]
 enum State {
     Pcap(pcap::PcapState),
     Pcapng(pcapng::PcapngState),
@@ -485,23 +494,49 @@ impl CaptureReader {
         if self.done {
             return Ok(None);
         }
-        let result = match (&mut self.source, &mut self.state) {
-            (Source::Memory(s), State::Pcap(st)) => pcap::next(s, st),
-            (Source::Stream(s), State::Pcap(st)) => pcap::next(s, st),
-            (Source::Memory(s), State::Pcapng(st)) => pcapng::next(s, st),
-            (Source::Stream(s), State::Pcapng(st)) => pcapng::next(s, st),
+        let result = match &mut self.source {
+            Source::Memory(s) => step(s, &mut self.state),
+            Source::Stream(s) => step(s, &mut self.state),
         };
-        match result {
-            Ok(Some(record)) => Ok(Some(record)),
-            Ok(None) => {
-                self.done = true;
-                Ok(None)
-            }
-            Err(fail) => {
-                self.done |= fail.fatal;
-                Err(fail.into_error(&self.name))
-            }
-        }
+        settle(result, &mut self.done, &self.name)
+    }
+
+    /// The records from the current position on, as an iterator whose
+    /// records borrow the file for as long as the reader lives (not just
+    /// until the next call, as with [`CaptureReader::next_record`]); `None`
+    /// for a streaming source ([`CaptureReader::from_reader`], or a file
+    /// that could not be mapped), whose bytes do not outlive its buffer.
+    ///
+    /// The walk does not move this reader; it yields exactly what calls to
+    /// `next_record` from the same point would, errors included (see the
+    /// [module docs](self#errors-and-damaged-files)).
+    ///
+    /// ```
+    /// use pcap_core::capture::{synth, CaptureReader, Precision, Record, Timestamp};
+    /// use pcap_core::Endian;
+    ///
+    /// let mut file = synth::PcapBuilder::new(Endian::Little, Precision::Micro);
+    /// file.record(Timestamp::new(1, 0), 4, b"abcd");
+    /// file.record(Timestamp::new(2, 0), 2, b"ef");
+    /// let reader = CaptureReader::from_bytes(file.build(), "example.pcap")?;
+    /// // The records outlive the loop that read them.
+    /// let records: Vec<Record<'_>> = reader.records().expect("in memory").collect::<Result<_, _>>()?;
+    /// assert_eq!(records.iter().map(|r| r.data).collect::<Vec<_>>(), [&b"abcd"[..], b"ef"]);
+    /// # Ok::<(), pcap_core::Error>(())
+    /// ```
+    pub fn records(&self) -> Option<Records<'_>> {
+        let Source::Memory(mem) = &self.source else {
+            return None;
+        };
+        let all = mem.all();
+        let start = usize::try_from(mem.position()).unwrap_or(all.len());
+        Some(Records {
+            name: &self.name,
+            all,
+            input: SliceInput::at(all, start),
+            state: self.state.clone(),
+            done: self.done,
+        })
     }
 
     /// The classic pcap record at byte `offset` (a [`Record::offset`] saved
@@ -543,21 +578,7 @@ impl CaptureReader {
         let mut input = SliceInput::at(all, start);
         match pcap::next(&mut input, st) {
             // Re-borrow the slices from the file itself: `input` is local.
-            Ok(Some(r)) => {
-                let raw = all.get(start..start + r.raw.len()).unwrap_or_default();
-                let data = raw.get(r.raw.len() - r.data.len()..).unwrap_or_default();
-                Ok(Record {
-                    offset,
-                    ts: r.ts,
-                    caplen: r.caplen,
-                    origlen: r.origlen,
-                    interface: r.interface,
-                    linktype: r.linktype,
-                    data,
-                    raw,
-                    kind: r.kind,
-                })
-            }
+            Ok(Some(r)) => Ok(rebase(all, r)),
             Ok(None) => Err(located(Error::Truncated {
                 layer: "pcap",
                 field: "record header",
@@ -613,5 +634,128 @@ impl CaptureReader {
     /// Whether the end of the file or a framing error has been reached.
     pub fn is_done(&self) -> bool {
         self.done
+    }
+}
+
+/// One step of the format reader for `state` over `src`: the shared record
+/// loop of [`CaptureReader::next_record`] and [`Records`].
+#[inline(always)]
+fn step<'s, I: Input>(src: &'s mut I, state: &mut State) -> Result<Option<Record<'s>>, Fail> {
+    match state {
+        State::Pcap(st) => pcap::next(src, st),
+        State::Pcapng(st) => pcapng::next(src, st),
+    }
+}
+
+/// Turns a step's outcome into the public result, and sets `done` at the
+/// end of the input and after a framing error (a record error leaves the
+/// walk going).
+#[inline(always)]
+fn settle<'r>(
+    result: Result<Option<Record<'r>>, Fail>,
+    done: &mut bool,
+    name: &Path,
+) -> Result<Option<Record<'r>>, Error> {
+    match result {
+        Ok(Some(record)) => Ok(Some(record)),
+        Ok(None) => {
+            *done = true;
+            Ok(None)
+        }
+        Err(fail) => {
+            *done |= fail.fatal;
+            Err(fail.into_error(name))
+        }
+    }
+}
+
+/// `record`, read through a [`SliceInput`] over `all` (so its offset is a
+/// position in `all`), with its slices borrowed from `all` itself rather
+/// than from the input.
+#[inline(always)]
+fn rebase<'a>(all: &'a [u8], record: Record<'_>) -> Record<'a> {
+    let start = usize::try_from(record.offset).unwrap_or(usize::MAX);
+    let raw = start
+        .checked_add(record.raw.len())
+        .and_then(|end| all.get(start..end))
+        .unwrap_or_default();
+    // Where the packet bytes start inside the stored record.
+    let head = (record.data.as_ptr() as usize).wrapping_sub(record.raw.as_ptr() as usize);
+    let data = head
+        .checked_add(record.data.len())
+        .and_then(|end| raw.get(head..end))
+        .unwrap_or_default();
+    Record {
+        data,
+        raw,
+        ..record
+    }
+}
+
+/// The records of a capture in memory, borrowing the file: see
+/// [`CaptureReader::records`].
+///
+/// As an [`Iterator`], it yields a record error as an `Err` item and goes
+/// on with the next block, and ends after a framing error (yielded once).
+pub struct Records<'a> {
+    name: &'a Path,
+    all: &'a [u8],
+    input: SliceInput<'a>,
+    /// A copy of the reader's state: pcapng sections and interfaces change
+    /// as the walk goes.
+    state: State,
+    /// Set at the end of input and after a framing error.
+    done: bool,
+}
+
+impl fmt::Debug for Records<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Records")
+            .field("name", &self.name)
+            .field("position", &self.position())
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+impl<'a> Records<'a> {
+    /// The next record; `Ok(None)` at the end of the file and after a
+    /// framing error, as [`CaptureReader::next_record`].
+    #[inline]
+    pub fn next_record(&mut self) -> Result<Option<Record<'a>>, Error> {
+        if self.done {
+            return Ok(None);
+        }
+        let result = step(&mut self.input, &mut self.state);
+        let all = self.all;
+        settle(result, &mut self.done, self.name).map(|r| r.map(|r| rebase(all, r)))
+    }
+
+    /// Byte offset of the next record or block to read.
+    pub fn position(&self) -> u64 {
+        self.input.position()
+    }
+
+    /// Whether the end of the file or a framing error has been reached.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// The interfaces of the current pcapng section (as far as read), or the
+    /// single implicit interface of a classic pcap file.
+    pub fn interfaces(&self) -> &[Interface] {
+        match &self.state {
+            State::Pcap(st) => &st.interfaces,
+            State::Pcapng(st) => &st.interfaces,
+        }
+    }
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = Result<Record<'a>, Error>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_record().transpose()
     }
 }

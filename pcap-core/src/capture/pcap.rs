@@ -34,6 +34,7 @@ use super::{Fail, Interface, Record, RecordKind, caplen_limit};
 const LAYER: &str = "pcap";
 
 /// What the record loop needs, decided once from the file header.
+#[derive(Clone)]
 pub(crate) struct PcapState {
     pub(crate) header: PcapHeader,
     /// The file's one "interface", so that pcap and pcapng look alike.

@@ -47,6 +47,7 @@ const LAYER: &str = "pcapng";
 const MAX_INTERFACES: usize = 1 << 16;
 
 /// The current section.
+#[derive(Clone)]
 pub(crate) struct PcapngState {
     pub(crate) section: Section,
     pub(crate) interfaces: Vec<Interface>,

@@ -66,6 +66,7 @@ impl MemorySource {
     }
 
     /// The whole file.
+    #[inline(always)]
     pub(crate) fn all(&self) -> &[u8] {
         self.bytes.as_slice()
     }
@@ -139,21 +140,26 @@ impl<'a> SliceInput<'a> {
 }
 
 impl Input for SliceInput<'_> {
+    #[inline(always)]
     fn fill(&mut self, _n: usize) -> io::Result<usize> {
         Ok(self.bytes.len() - self.pos)
     }
 
+    #[inline(always)]
     fn window(&self) -> &[u8] {
         self.bytes.get(self.pos..).unwrap_or_default()
     }
 
+    #[inline(always)]
     fn advance(&mut self, n: usize) -> &[u8] {
         let start = self.pos;
         let end = start.saturating_add(n).min(self.bytes.len());
         self.pos = end;
+        prefetch(self.bytes, end.saturating_add(PREFETCH_DISTANCE));
         self.bytes.get(start..end).unwrap_or_default()
     }
 
+    #[inline(always)]
     fn position(&self) -> u64 {
         self.pos as u64
     }

@@ -21,7 +21,7 @@ pub mod text;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use pcap_core::capture::CaptureReader;
+use pcap_core::capture::{CaptureReader, Record};
 use pcap_core::filter::Filter;
 
 pub use format::{FIELD_NAMES, Field};
@@ -87,86 +87,157 @@ pub fn write_fields<W: Write>(
     mut reader: CaptureReader,
     fields: &[Field],
     filter: Option<&Filter>,
-    mut out: W,
+    out: W,
 ) -> crate::CliResult {
-    let dissector = config::config_for(fields, filter.map(Filter::needs)).map(Dissector::new);
-    let mut line = String::with_capacity(4096);
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            line.push('\t');
-        }
-        line.push_str(f.name());
-    }
-    line.push('\n');
-    out.write_all(line.as_bytes())?;
-    let mut number: u64 = 0;
-    let mut errors = 0u64;
-    let mut first_error: Option<pcap_core::Error> = None;
-    let mut warned_linktype = false;
-    let name = reader.name().display().to_string();
-    loop {
-        let rec = match reader.next_record() {
-            Ok(Some(rec)) => rec,
-            Ok(None) => break,
-            Err(e) => {
-                errors += 1;
-                if reader.is_done() {
-                    first_error.get_or_insert(e);
-                    break;
+    let mut w = FieldWriter {
+        dissector: config::config_for(fields, filter.map(Filter::needs)).map(Dissector::new),
+        fields,
+        filter,
+        out,
+        line: String::with_capacity(4096),
+        number: 0,
+        errors: 0,
+        first_error: None,
+        warned_linktype: false,
+        name: reader.name().display().to_string(),
+    };
+    w.header()?;
+    if let Some(mut records) = reader.records() {
+        // A file in memory: its records outlive the loop, so one
+        // `Dissection` (several KB) is built once and refilled per packet.
+        let mut d = Dissection::new(0, &[]);
+        loop {
+            match records.next_record() {
+                Ok(Some(rec)) => {
+                    d.reset(rec.linktype.0, rec.data);
+                    w.record(&rec, &mut d)?;
                 }
-                eprintln!("pcapdig: {e}");
-                first_error.get_or_insert(e);
-                continue;
+                Ok(None) => break,
+                Err(e) => {
+                    if w.error(e, records.is_done()) {
+                        break;
+                    }
+                }
             }
-        };
-        number += 1;
-        // Built in place and filled through `dissect_into`: a Dissection
-        // is large, and moving one per packet (as returning it from
-        // `dissect_record` does) costs more than the walk.
-        let mut d = Dissection::new(rec.linktype.0, rec.data);
-        d.summary.wire_len = rec.origlen;
-        if let Some(dissector) = &dissector {
-            dissector.dissect_into(&mut d);
         }
-        let dissected = dissector.is_some();
+    } else {
+        // A stream: each record lives until the next read, and so does
+        // its dissection, built in place (not returned by value).
+        loop {
+            match reader.next_record() {
+                Ok(Some(rec)) => {
+                    let mut d = Dissection::new(rec.linktype.0, rec.data);
+                    w.record(&rec, &mut d)?;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    if w.error(e, reader.is_done()) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    w.finish()
+}
+
+/// The state of one `write_fields` run, shared by its two record loops.
+struct FieldWriter<'f, W> {
+    dissector: Option<Dissector>,
+    fields: &'f [Field],
+    filter: Option<&'f Filter>,
+    out: W,
+    /// The output line being built (reused).
+    line: String,
+    /// `frame.number` of the last record.
+    number: u64,
+    errors: u64,
+    first_error: Option<pcap_core::Error>,
+    warned_linktype: bool,
+    /// The capture's name, for messages.
+    name: String,
+}
+
+impl<W: Write> FieldWriter<'_, W> {
+    /// Writes the header line: the field names.
+    fn header(&mut self) -> std::io::Result<()> {
+        self.line.clear();
+        for (i, f) in self.fields.iter().enumerate() {
+            if i > 0 {
+                self.line.push('\t');
+            }
+            self.line.push_str(f.name());
+        }
+        self.line.push('\n');
+        self.out.write_all(self.line.as_bytes())
+    }
+
+    /// Counts a read error; returns whether the walk must stop (`done`:
+    /// the framing is lost). Record errors are reported on stderr.
+    fn error(&mut self, e: pcap_core::Error, done: bool) -> bool {
+        self.errors += 1;
+        if !done {
+            eprintln!("pcapdig: {e}");
+        }
+        self.first_error.get_or_insert(e);
+        done
+    }
+
+    /// Dissects `rec` into `d` (empty, of `rec`'s bytes) and writes its
+    /// line if it passes the filter.
+    #[inline]
+    fn record<'a>(&mut self, rec: &Record<'a>, d: &mut Dissection<'a>) -> std::io::Result<()> {
+        self.number += 1;
+        d.summary.wire_len = rec.origlen;
+        if let Some(dissector) = &self.dissector {
+            dissector.dissect_into(d);
+        }
+        let dissected = self.dissector.is_some();
         if let Some(DissectError {
             layer: LayerKind::Link(lt),
             ..
         }) = &d.error
-            && !warned_linktype
+            && !self.warned_linktype
         {
-            warned_linktype = true;
+            self.warned_linktype = true;
             eprintln!(
-                "pcapdig: {name}: link type {lt} is not supported: only frame.* fields are printed for its records"
+                "pcapdig: {}: link type {lt} is not supported: only frame.* fields are printed for its records",
+                self.name
             );
         }
-        if let Some(f) = filter
+        if let Some(f) = self.filter
             && !f.matches(&d.summary)
         {
-            continue;
+            return Ok(());
         }
-        line.clear();
-        let pkt = dissected.then(|| packet::Packet::new(&d));
+        self.line.clear();
+        let pkt = dissected.then(|| packet::Packet::new(d));
         let frame = format::Frame {
-            number,
+            number: self.number,
             ts: rec.timestamp(),
             len: rec.origlen,
             caplen: rec.caplen,
         };
-        for (i, f) in fields.iter().enumerate() {
+        for (i, f) in self.fields.iter().enumerate() {
             if i > 0 {
-                line.push('\t');
+                self.line.push('\t');
             }
-            format::write_field(&mut line, *f, &frame, pkt.as_ref());
+            format::write_field(&mut self.line, *f, &frame, pkt.as_ref());
         }
-        line.push('\n');
-        out.write_all(line.as_bytes())?;
+        self.line.push('\n');
+        self.out.write_all(self.line.as_bytes())
     }
-    out.flush()?;
-    match first_error {
-        Some(e) if errors > 1 => Err(format!("{e} (and {} more errors)", errors - 1).into()),
-        Some(e) => Err(e.into()),
-        None => Ok(()),
+
+    /// Flushes the output; returns the first error met, if any.
+    fn finish(mut self) -> crate::CliResult {
+        self.out.flush()?;
+        match self.first_error {
+            Some(e) if self.errors > 1 => {
+                Err(format!("{e} (and {} more errors)", self.errors - 1).into())
+            }
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
     }
 }
 
