@@ -67,6 +67,7 @@ fn is_comparison(op: &BinOp) -> bool {
 /// Whether `expr` contains arithmetic that could overflow or panic.
 fn has_overflowing_arith(expr: &Expr) -> bool {
     match expr {
+        Expr::Cast(c) => has_overflowing_arith(&c.expr),
         Expr::Binary(b) => {
             is_overflowing_op(&b.op)
                 || has_overflowing_arith(&b.left)
@@ -98,6 +99,9 @@ pub fn checked_int(expr: &Expr) -> TokenStream {
         }
         Expr::Paren(p) => checked_int(&p.expr),
         Expr::Group(g) => checked_int(&g.expr),
+        // `hlen as usize`: the checked value is already wide enough; a cast
+        // to a narrower type would only hide an overflow.
+        Expr::Cast(c) => checked_int(&c.expr),
         Expr::Unary(syn::ExprUnary {
             op: UnOp::Neg(_),
             expr: inner,
@@ -112,8 +116,8 @@ pub fn checked_int(expr: &Expr) -> TokenStream {
 
 /// Rewrites a boolean expression: comparisons whose sides contain
 /// overflowing arithmetic are done on `Checked` values, and an invalid
-/// operand makes the whole parse fail with `on_invalid` (an expression
-/// evaluating to `pcap_core::Error`).
+/// operand makes the whole parse return `on_invalid` (an `Err(...)`
+/// expression of the parser's result type).
 pub fn checked_bool(expr: &Expr, on_invalid: &TokenStream) -> TokenStream {
     match expr {
         Expr::Binary(b)
@@ -133,7 +137,7 @@ pub fn checked_bool(expr: &Expr, on_invalid: &TokenStream) -> TokenStream {
             quote! {
                 match ::pcap_core::__private::Checked::compare(#l, #r) {
                     ::core::option::Option::Some(o) => #test,
-                    ::core::option::Option::None => return ::core::result::Result::Err(#on_invalid),
+                    ::core::option::Option::None => return #on_invalid,
                 }
             }
         }

@@ -758,3 +758,65 @@ fn raw_identifiers_are_fields_too() {
     assert!(RawIdent::PARSE_MATCH.contains(RawIdent::PARSE_MATCH));
     assert_eq!(RawIdent::view(&[2, 9]).unwrap().r#match(), None);
 }
+
+/// Casts in expressions are part of the checked arithmetic.
+#[derive(Header, Debug, Clone)]
+#[header(len = (words as usize) * 4)]
+pub struct Casts<'a> {
+    pub words: Field<'a, u8>,
+    pub count: Field<'a, u8>,
+    #[field(len = (count as u64) * 2)]
+    pub items: Field<'a, &'a [u8]>,
+    #[field(when = (count as u16) * 100 > 150)]
+    pub flag: Field<'a, u8>,
+}
+
+#[test]
+fn casts_in_expressions_stay_checked() {
+    let b = [2, 2, 1, 2, 3, 4, 9, 0, 0xee];
+    let (c, rest) = Casts::parse(&b, Casts::ALL).unwrap();
+    assert_eq!(c.items.value().copied(), Some(&[1u8, 2, 3, 4][..]));
+    assert_eq!(c.flag.value(), Some(&9));
+    assert_eq!(rest, &[0xee]);
+    // 200 words: 800 bytes claimed, computed without u8 overflow.
+    assert!(matches!(
+        Casts::parse(&[200, 0], Casts::ALL).unwrap_err(),
+        Error::Truncated { .. }
+    ));
+}
+
+/// A `when` whose arithmetic overflows is an error, not a wrapped value.
+#[derive(Header, Debug, Clone)]
+pub struct WhenOverflow<'a> {
+    pub big: Field<'a, u64>,
+    #[field(when = big * 1000 > 5)]
+    pub extra: Field<'a, u8>,
+}
+
+#[test]
+fn overflowing_when_is_an_error() {
+    let mut b = u64::MAX.to_be_bytes().to_vec();
+    b.push(1);
+    let err = WhenOverflow::parse(&b, WhenOverflow::ALL).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidLength {
+                field: "extra",
+                offset: 8,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let mut ok = 1u64.to_be_bytes().to_vec();
+    ok.push(7);
+    assert_eq!(
+        WhenOverflow::parse(&ok, WhenOverflow::ALL)
+            .unwrap()
+            .0
+            .extra
+            .value(),
+        Some(&7)
+    );
+}
