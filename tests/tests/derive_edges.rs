@@ -93,6 +93,7 @@ fn symbolic_offsets_conditional_runs_and_decoders() {
         assert_eq!(e.opt.value().copied(), (kind == 1).then_some(0x1234));
         assert_eq!((e.a.value(), e.b.value()), (Some(&true), Some(&5)));
         assert_eq!(e.word.value().map(String::as_str), Some("ABC"));
+        assert_eq!(e.n.value(), Some(&3));
         assert_eq!(e.nonzero.value(), Some(&NonZero(1)));
         assert_eq!(e.payload.value().copied(), Some(&[9u8, 9][..]));
         assert_eq!(rest, &[0x77]);
@@ -119,6 +120,7 @@ fn single_field_and_late_header_len() {
     let b = [2, b'h', b'i', 6, 0xaa, 0xbb, 0xcc];
     let (h, rest) = LateLen::parse(&b, LateLen::ALL).unwrap();
     assert_eq!(h.name.value().copied(), Some(&b"hi"[..]));
+    assert_eq!((h.n.value(), h.total.value()), (Some(&2), Some(&6)));
     assert_eq!(rest, &[0xcc]);
     assert_eq!(LateLen::header_len(&b).unwrap(), 6);
     // A header length shorter than its fields is an error.
