@@ -93,7 +93,7 @@ fn symbolic_offsets_conditional_runs_and_decoders() {
         assert_eq!(e.opt.value().copied(), (kind == 1).then_some(0x1234));
         assert_eq!((e.a.value(), e.b.value()), (Some(&true), Some(&5)));
         assert_eq!(e.word.value().map(String::as_str), Some("ABC"));
-        assert_eq!(e.n.value(), Some(&3));
+        assert_eq!((e.n.value(), e.kind.value()), (Some(&3), Some(&kind)));
         assert_eq!(e.nonzero.value(), Some(&NonZero(1)));
         assert_eq!(e.payload.value().copied(), Some(&[9u8, 9][..]));
         assert_eq!(rest, &[0x77]);
