@@ -225,9 +225,11 @@ pub fn run(args: Args) -> crate::CliResult {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if !args.json {
+        // Columns fit IPv4 endpoints (`255.255.255.255:65535`); longer IPv6
+        // ones push the rest of their row right rather than widen every row.
         writeln!(
             out,
-            "{:>6}  {:<5} {:>39}  {:>39}  {:<29}  {:>10}  {:>8}  {:>10}  community_id",
+            "{:>6}  {:<5} {:>21}  {:>21}  {:<20}  {:>10}  {:>8}  {:>10}  community_id",
             "id", "proto", "src:sport", "dst:dport", "first", "duration", "packets", "bytes"
         )?;
     }
@@ -277,7 +279,7 @@ pub fn run(args: Args) -> crate::CliResult {
             };
             writeln!(
                 out,
-                "{:>6}  {:<5} {:>39}  {:>39}  {:<29}  {:>10}  {:>8}  {:>10}  {}",
+                "{:>6}  {:<5} {:>21}  {:>21}  {:<20}  {:>10}  {:>8}  {:>10}  {}",
                 row.id,
                 row.proto_name,
                 ep(&row.src, row.sport),
