@@ -36,7 +36,7 @@ use std::time::Duration;
 
 use super::community_id::{CommunityId, FlowKey, Side};
 use super::locations::{Location, Locations};
-use super::summary::{PacketSummary, ip_proto, tcp_flags};
+use super::summary::{IpPair, PacketSummary, ip_proto, tcp_flags};
 
 /// A packet timestamp: seconds and nanoseconds since the Unix epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -391,7 +391,7 @@ impl FlowTable {
             self.expire(now);
         }
 
-        let Some((key, side)) = FlowKey::from_summary(pkt) else {
+        let (Some(ip), Some((key, side))) = (pkt.ip, FlowKey::from_summary(pkt)) else {
             self.stats.non_ip_packets += 1;
             return None;
         };
@@ -409,14 +409,15 @@ impl FlowTable {
                     return Some(s.id);
                 }
                 Some(reason) => {
-                    let mut old = self.live.remove(&key).expect("present");
-                    old.end = Some(reason);
-                    self.stats.sessions_finished += 1;
-                    self.finished.push(old);
+                    if let Some(mut old) = self.live.remove(&key) {
+                        old.end = Some(reason);
+                        self.stats.sessions_finished += 1;
+                        self.finished.push(old);
+                    }
                 }
             }
         }
-        let mut s = self.new_session(key, side, pkt, ts);
+        let mut s = self.new_session(key, side, ip, pkt, ts);
         update(&mut s, pkt, side, ts, loc);
         let id = s.id;
         self.live.insert(key, s);
@@ -427,10 +428,10 @@ impl FlowTable {
         &mut self,
         key: FlowKey,
         side: Side,
+        ip: IpPair,
         pkt: &PacketSummary,
         ts: Timestamp,
     ) -> Session {
-        let ip = pkt.ip.expect("keyed packets are IP");
         let syn_ack = pkt.protocol == ip_proto::TCP
             && pkt.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN | tcp_flags::ACK;
         let (sport, dport) = if pkt.has_icmp() {
@@ -493,9 +494,10 @@ impl FlowTable {
             .filter_map(|(k, s)| ended_by_time(&config, s, now).map(|r| (*k, r)))
             .collect();
         for (key, reason) in ended {
-            let mut s = self.live.remove(&key).expect("listed above");
-            s.end = Some(reason);
-            self.finished.push(s);
+            if let Some(mut s) = self.live.remove(&key) {
+                s.end = Some(reason);
+                self.finished.push(s);
+            }
         }
         // The map iterates in hash order; keep the queue deterministic.
         self.finished[start..].sort_unstable_by_key(|s| s.id);
