@@ -162,7 +162,10 @@ fn next_in<'s, E: ByteOrder, I: Input>(
             return Err(cut(offset, "packet data", hlen, total, avail));
         }
     }
-    let raw = src.advance(total);
+    let raw = src.advance_record(total, |next| {
+        let caplen = decode_pcap_record::<E>(next.first_chunk()?).caplen;
+        hlen.checked_add(caplen as usize)
+    });
     Ok(Some(Record {
         offset,
         ts: Timestamp::from_pcap(h.ts_sec, h.ts_frac, st.precision),

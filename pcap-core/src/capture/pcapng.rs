@@ -127,7 +127,17 @@ pub(crate) fn next<'s, I: Input>(
                 return Err(fail);
             }
             Plan::Packet(p) => {
-                let raw = src.advance(p.total);
+                // Every block has its total length at byte 4.
+                let big = st.section.endian == Endian::Big;
+                let raw = src.advance_record(p.total, |next| {
+                    let b = *next.get(4..8)?.first_chunk::<4>()?;
+                    let len = if big {
+                        u32::from_be_bytes(b)
+                    } else {
+                        u32::from_le_bytes(b)
+                    };
+                    usize::try_from(len).ok()
+                });
                 return Ok(Some(Record {
                     offset,
                     ts: p.ts,
