@@ -31,8 +31,10 @@
 //! # Dissection
 //!
 //! Layers 2–4 are read by the `protocols` dissector with
-//! `Config::minimal()` (addresses, ports, protocol, VLAN IDs, TCP flags and
-//! sequence numbers), which stops after the transport header. The filter
+//! `Config::for_needs(Needs::FLOW)`: no header is parsed into the
+//! dissection, the packet summary (addresses, ports, protocol, VLAN IDs,
+//! TCP flags and sequence numbers) is filled from the layers' lazy views,
+//! and the walk stops after the transport header. The filter
 //! (`--filter`, `--filter-file`) is applied to each packet's summary before
 //! it reaches the flow table: sessions then hold only matching packets.
 
@@ -41,7 +43,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use pcap_core::capture::{CaptureReader, Format, Record};
-use pcap_core::filter::{Filter, ip_to_blob};
+use pcap_core::filter::{Filter, Needs, ip_to_blob};
 use pcap_core::flow::{self, EndReason, FlowTable, Location, PacketSummary, Session};
 use protocols::{Config, Dissection, Dissector};
 use rusqlite::{Transaction, params};
@@ -557,7 +559,9 @@ pub fn summarize<'a>(
     (d.summary, d.payload)
 }
 
-/// A dissector reading just what flows and filters need.
+/// A dissector reading just what flows and filters need: no header is
+/// parsed into a [`Dissection`]'s layers, the summary is filled from the
+/// layers' views, and the walk stops after the transport header.
 pub fn minimal_dissector() -> Dissector {
-    Dissector::new(Config::minimal())
+    Dissector::new(Config::for_needs(Needs::FLOW))
 }
