@@ -9,7 +9,7 @@ use protocols::eth::ethertype;
 use protocols::ipv4::{Ipv4, source_route_final_dst};
 
 use super::packet::Packet;
-use super::text::Text;
+use super::text::{Line, Text};
 
 macro_rules! fields {
     ($($var:ident = $name:literal;)*) => {
@@ -108,9 +108,9 @@ fn be16(b: &[u8], at: usize) -> Option<u16> {
 /// Writes each occurrence's value (`f` returns false when absent), commas
 /// between.
 fn each<'a, T: 'a>(
-    out: &mut String,
+    out: &mut Line,
     items: impl IntoIterator<Item = &'a T>,
-    mut f: impl FnMut(&mut String, &'a T) -> bool,
+    mut f: impl FnMut(&mut Line, &'a T) -> bool,
 ) {
     let mut first = true;
     for item in items {
@@ -126,7 +126,7 @@ fn each<'a, T: 'a>(
     }
 }
 
-fn v4(out: &mut String, b: &[u8], at: usize) -> bool {
+fn v4(out: &mut Line, b: &[u8], at: usize) -> bool {
     match b.get(at..at + 4) {
         Some(s) => {
             Ipv4Addr::new(s[0], s[1], s[2], s[3]).push_to(out);
@@ -136,7 +136,7 @@ fn v4(out: &mut String, b: &[u8], at: usize) -> bool {
     }
 }
 
-fn num(out: &mut String, v: Option<impl Text>) -> bool {
+fn num(out: &mut Line, v: Option<impl Text>) -> bool {
     match v {
         Some(v) => {
             v.push_to(out);
@@ -157,10 +157,10 @@ enum V4<'h, 'a> {
 /// Writes one value per IPv4 occurrence: `parsed` reads a parsed header,
 /// `cut` the bytes of a cut one.
 fn ipv4_each(
-    out: &mut String,
+    out: &mut Line,
     p: &Packet<'_, '_>,
-    mut parsed: impl FnMut(&mut String, &Ipv4<'_>) -> bool,
-    mut cut: impl FnMut(&mut String, &[u8]) -> bool,
+    mut parsed: impl FnMut(&mut Line, &Ipv4<'_>) -> bool,
+    mut cut: impl FnMut(&mut Line, &[u8]) -> bool,
 ) {
     let hits = p.d.ipv4.iter().map(|h| V4::Parsed(&h.header));
     let items = hits.chain(p.cut_ipv4.map(V4::Cut));
@@ -184,7 +184,7 @@ fn ipv4_each(
 
 /// Writes the value(s) of `field` for one packet (nothing when absent;
 /// `p` is `None` when nothing was dissected).
-pub fn write_field(out: &mut String, field: Field, frame: &Frame, p: Option<&Packet<'_, '_>>) {
+pub fn write_field(out: &mut Line, field: Field, frame: &Frame, p: Option<&Packet<'_, '_>>) {
     match field {
         Field::FrameNumber => {
             frame.number.push_to(out);
@@ -349,7 +349,7 @@ pub fn write_field(out: &mut String, field: Field, frame: &Frame, p: Option<&Pac
     }
 }
 
-fn push_bytes(out: &mut String, b: &[u8]) {
+fn push_bytes(out: &mut Line, b: &[u8]) {
     for &c in b {
         if (0x20..0x7f).contains(&c) {
             out.push(char::from(c));
@@ -489,7 +489,7 @@ pub fn http_host(b: &[u8]) -> Option<&[u8]> {
 
 /// Reads a DNS name at `at` into `out` (when given); returns the offset
 /// after it in the message, or `None` if malformed.
-fn dns_name(msg: &[u8], mut at: usize, mut out: Option<&mut String>) -> Option<usize> {
+fn dns_name(msg: &[u8], mut at: usize, mut out: Option<&mut Line>) -> Option<usize> {
     let mut end = None;
     let mut jumps = 0;
     let mut written = 0usize;
@@ -533,7 +533,7 @@ fn dns_name(msg: &[u8], mut at: usize, mut out: Option<&mut String>) -> Option<u
 }
 
 /// Writes every question's name (`names`) or type; false if none.
-fn dns_questions(out: &mut String, msg: &[u8], names: bool) -> bool {
+fn dns_questions(out: &mut Line, msg: &[u8], names: bool) -> bool {
     let Some(qd) = be16(msg, 4) else { return false };
     let mut at = 12;
     let mut any = false;
@@ -567,7 +567,7 @@ fn dns_questions(out: &mut String, msg: &[u8], names: bool) -> bool {
 }
 
 /// Writes every A record's address (all sections); false if none.
-fn dns_a(out: &mut String, msg: &[u8]) -> bool {
+fn dns_a(out: &mut Line, msg: &[u8]) -> bool {
     let (Some(qd), Some(an), Some(ns), Some(ar)) =
         (be16(msg, 4), be16(msg, 6), be16(msg, 8), be16(msg, 10))
     else {

@@ -27,6 +27,8 @@ use pcap_core::filter::Filter;
 pub use format::{FIELD_NAMES, Field};
 use protocols::{DissectError, Dissection, Dissector, LayerKind};
 
+use text::Line;
+
 /// Arguments of `pcapdig fields`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -78,6 +80,9 @@ pub fn parse_fields(names: &[String]) -> Result<Vec<Field>, String> {
         .collect()
 }
 
+/// How many bytes of output lines are gathered before they are written.
+const OUTPUT_CHUNK: usize = 1 << 16;
+
 /// Writes the header line and one line per (matching) record of `reader`.
 ///
 /// Records before a damaged part of the file are all written; the first
@@ -94,7 +99,7 @@ pub fn write_fields<W: Write>(
         fields,
         filter,
         out,
-        line: String::with_capacity(4096),
+        line: Line::with_capacity(OUTPUT_CHUNK + 4096),
         number: 0,
         errors: 0,
         first_error: None,
@@ -147,8 +152,9 @@ struct FieldWriter<'f, W> {
     fields: &'f [Field],
     filter: Option<&'f Filter>,
     out: W,
-    /// The output line being built (reused).
-    line: String,
+    /// Output lines not yet handed to `out` (written once
+    /// [`OUTPUT_CHUNK`] bytes are there: one copy per byte, not two).
+    line: Line,
     /// `frame.number` of the last record.
     number: u64,
     errors: u64,
@@ -161,7 +167,6 @@ struct FieldWriter<'f, W> {
 impl<W: Write> FieldWriter<'_, W> {
     /// Writes the header line: the field names.
     fn header(&mut self) -> std::io::Result<()> {
-        self.line.clear();
         for (i, f) in self.fields.iter().enumerate() {
             if i > 0 {
                 self.line.push('\t');
@@ -169,7 +174,7 @@ impl<W: Write> FieldWriter<'_, W> {
             self.line.push_str(f.name());
         }
         self.line.push('\n');
-        self.out.write_all(self.line.as_bytes())
+        Ok(())
     }
 
     /// Counts a read error; returns whether the walk must stop (`done`:
@@ -210,7 +215,6 @@ impl<W: Write> FieldWriter<'_, W> {
         {
             return Ok(());
         }
-        self.line.clear();
         let pkt = dissected.then(|| packet::Packet::new(d));
         let frame = format::Frame {
             number: self.number,
@@ -225,11 +229,17 @@ impl<W: Write> FieldWriter<'_, W> {
             format::write_field(&mut self.line, *f, &frame, pkt.as_ref());
         }
         self.line.push('\n');
-        self.out.write_all(self.line.as_bytes())
+        if self.line.len() >= OUTPUT_CHUNK {
+            self.out.write_all(self.line.as_bytes())?;
+            self.line.clear();
+        }
+        Ok(())
     }
 
-    /// Flushes the output; returns the first error met, if any.
+    /// Writes what is left and flushes the output; returns the first error
+    /// met, if any.
     fn finish(mut self) -> crate::CliResult {
+        self.out.write_all(self.line.as_bytes())?;
         self.out.flush()?;
         match self.first_error {
             Some(e) if self.errors > 1 => {

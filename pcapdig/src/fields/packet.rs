@@ -7,6 +7,8 @@ use protocols::dissect::linktype;
 use protocols::eth::ethertype;
 use protocols::{Dissection, LayerKind};
 
+use super::text::Line;
+
 /// A dissected packet and what the fields read besides it.
 #[derive(Debug)]
 pub struct Packet<'d, 'a> {
@@ -77,10 +79,10 @@ fn http_body_proto(payload: &[u8]) -> Option<&'static str> {
 /// with tshark's `ethertype`, `llc`, `raw`, `arp` and `data` pseudo-layers
 /// where it would name them (best effort: tshark names every application
 /// protocol it knows).
-pub fn write_protocols(out: &mut String, p: &Packet<'_, '_>) {
+pub fn write_protocols(out: &mut Line, p: &Packet<'_, '_>) {
     let d = p.d;
     let mut first = true;
-    let mut push = |out: &mut String, name: &str| {
+    let mut push = |out: &mut Line, name: &str| {
         if !first {
             out.push(':');
         }
@@ -167,8 +169,8 @@ pub fn write_protocols(out: &mut String, p: &Packet<'_, '_>) {
 
 /// Writes the pseudo-layers tshark names after the last layer walked.
 fn after_last(
-    out: &mut String,
-    push: &mut impl FnMut(&mut String, &str),
+    out: &mut Line,
+    push: &mut impl FnMut(&mut Line, &str),
     d: &Dissection<'_>,
     kind: LayerKind,
     quoted: bool,

@@ -348,7 +348,7 @@ fn arbitrary_bytes_do_not_panic() {
         len: 0,
         caplen: 0,
     };
-    let mut line = String::new();
+    let mut line = text::Line::with_capacity(0);
     for lt in [0u16, 101, 108, 113, 228, 229, 276] {
         for f in &frames {
             let d = dissector.dissect(lt, f);
@@ -358,4 +358,6 @@ fn arbitrary_bytes_do_not_panic() {
             }
         }
     }
+    // Whatever the bytes, the text written is UTF-8.
+    assert!(std::str::from_utf8(line.as_bytes()).is_ok());
 }
