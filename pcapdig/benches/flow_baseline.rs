@@ -1,5 +1,6 @@
 //! Flow-table throughput: our library path (`CaptureReader` + the
-//! `protocols` dissector with `Config::minimal()` + `FlowTable`, no SQLite)
+//! `protocols` dissector with `Config::for_needs(Needs::FLOW)`, as
+//! `pcapdig index` runs it, + `FlowTable`, no SQLite)
 //! against a straightforward flow-table program written with `etherparse`
 //! (slice parsing, a `HashMap` of canonical 5-tuples with an Fx-style
 //! hasher, per-session stats and a `(file, offset)` list per packet), over
@@ -17,19 +18,24 @@ use std::time::Instant;
 use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 use pcap_core::capture::synth::{TrafficSpec, write_traffic_pcap};
 use pcap_core::capture::{CaptureReader, PcapEncoding};
+use pcap_core::filter::Needs;
 use pcap_core::flow::{FlowTable, Location, Timestamp};
 use protocols::{Config, Dissection, Dissector};
 
-/// Our path: what `pcapdig index` does per packet, minus SQLite.
+/// Our path: what `pcapdig index` does per packet, minus SQLite: records
+/// borrowed from the bytes, one `Dissection` refilled per packet, the
+/// summary-only configuration.
 fn ours(bytes: &'static [u8]) -> (u64, u64) {
-    let mut reader = CaptureReader::from_bytes(Cow::Borrowed(bytes), "bench.pcap").unwrap();
-    let dissector = Dissector::new(Config::minimal());
+    let reader = CaptureReader::from_bytes(Cow::Borrowed(bytes), "bench.pcap").unwrap();
+    let dissector = Dissector::new(Config::for_needs(Needs::FLOW));
     let mut table = FlowTable::new();
     let mut packets = 0u64;
     let mut sessions = 0u64;
-    while let Some(rec) = reader.next_record().unwrap() {
+    let mut records = reader.records().expect("bytes in memory");
+    let mut d = Dissection::new(0, &[]);
+    while let Some(rec) = records.next_record().unwrap() {
         packets += 1;
-        let mut d = Dissection::new(rec.linktype.0, rec.data);
+        d.reset(rec.linktype.0, rec.data);
         dissector.dissect_into(&mut d);
         let mut summary = d.summary;
         summary.wire_len = rec.origlen;
