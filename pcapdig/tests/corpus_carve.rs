@@ -20,10 +20,11 @@
 //! * 802.11 link types are not dissected (`80211http.pcap`).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use pcap_core::capture::CaptureReader;
+use pcap_tests::corpus::{self, Table};
 
 const FILES: &[&str] = &[
     "http-simple-get.pcap",
@@ -46,13 +47,6 @@ const FILES: &[&str] = &[
     "vlan-pcp-dei.pcapng",
     "modify-request.pcapng",
 ];
-
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("PCAP_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
-    dir.join("expected").is_dir().then_some(dir)
-}
 
 fn run(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_pcapdig"))
@@ -117,25 +111,15 @@ fn check_file(dir: &Path, tmp: &Path, name: &str) -> (usize, Vec<String>) {
     let pcap = dir.join("pcap").join(name);
     let streams = dir.join("expected").join(format!("{name}.streams.tsv"));
     let offsets = dir.join("expected").join(format!("{name}.offsets.tsv"));
-    let (Ok(streams), Ok(offsets)) = (
-        std::fs::read_to_string(&streams),
-        std::fs::read_to_string(&offsets),
-    ) else {
+    let (Ok(streams), Ok(offsets)) = (Table::read(&streams), Table::read(&offsets)) else {
         eprintln!("{name}: no expected files, skipped");
         return (0, problems);
     };
-    // Classic pcap: `record offset ...`; pcapng: `block offset type name
-    // length frame tshark_frame ...` (tshark numbers frames, custom
-    // blocks included, in `tshark_frame`).
-    let pcapng_layout = offsets.starts_with("block");
-    let frame_offset: HashMap<u64, u64> = offsets
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            let frame = if pcapng_layout { f.get(6)? } else { f.first()? };
-            Some((frame.parse().ok()?, f.get(1)?.parse().ok()?))
-        })
+    // tshark frame number -> record offset (tshark numbers pcapng Custom
+    // Blocks as frames too).
+    let frame_offset: HashMap<u64, u64> = corpus::tshark_frames(&offsets)
+        .into_iter()
+        .map(|(offset, frame)| (frame, offset))
         .collect();
     let db = tmp.join(format!("{name}.db"));
     let db = db.to_str().expect("utf-8");
@@ -145,14 +129,15 @@ fn check_file(dir: &Path, tmp: &Path, name: &str) -> (usize, Vec<String>) {
         .map(|l| serde_json::from_str(l).expect("json"))
         .collect();
     let originals = records(&pcap);
-    let classic = !pcapng_layout;
-    for line in streams.lines().skip(1) {
-        let cols: Vec<&str> = line.split('\t').collect();
-        if cols.len() < 13 {
+    let classic = !corpus::is_pcapng(&offsets);
+    for row in streams.rows() {
+        let col = |name| row.get(name).unwrap_or("");
+        let Some(frames) = row.get("frames") else {
             continue;
-        }
-        let (proto, src, sport, dst, dport, frames) =
-            (cols[0], cols[3], cols[4], cols[5], cols[6], cols[12]);
+        };
+        let (proto, stream) = (col("proto"), col("stream"));
+        let (src, sport, dst, dport) = (col("src"), col("sport"), col("dst"), col("dport"));
+        let line = row.cells().join("\t");
         let want: Option<Vec<Rec>> = frames
             .split(',')
             .map(|f| {
@@ -184,9 +169,7 @@ fn check_file(dir: &Path, tmp: &Path, name: &str) -> (usize, Vec<String>) {
                     checked += 1;
                 } else {
                     problems.push(format!(
-                        "{name}: stream {} {}: session {id} has {} frames, tshark {}",
-                        cols[0],
-                        cols[1],
+                        "{name}: stream {proto} {stream}: session {id} has {} frames, tshark {}",
                         got.len(),
                         want.len()
                     ));
@@ -197,8 +180,7 @@ fn check_file(dir: &Path, tmp: &Path, name: &str) -> (usize, Vec<String>) {
         }
         if !found {
             problems.push(format!(
-                "{name}: stream {} {}: no session starts with its first frame",
-                cols[0], cols[1]
+                "{name}: stream {proto} {stream}: no session starts with its first frame"
             ));
         }
     }
@@ -207,10 +189,7 @@ fn check_file(dir: &Path, tmp: &Path, name: &str) -> (usize, Vec<String>) {
 
 #[test]
 fn carved_streams_match_tshark() {
-    let Some(dir) = corpus() else {
-        eprintln!("corpus not found (set PCAP_CORPUS); skipping");
-        return;
-    };
+    let Some(dir) = corpus::find() else { return };
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut checked = 0;
     let mut problems = Vec::new();
@@ -231,10 +210,7 @@ fn carved_streams_match_tshark() {
 /// dissected). Run with `--nocapture` to see them.
 #[test]
 fn whole_corpus_streams_carve_as_tshark_groups_them() {
-    let Some(dir) = corpus() else {
-        eprintln!("corpus not found (set PCAP_CORPUS); skipping");
-        return;
-    };
+    let Some(dir) = corpus::find() else { return };
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut names: Vec<String> = std::fs::read_dir(dir.join("expected"))
         .expect("expected dir")

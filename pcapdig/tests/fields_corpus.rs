@@ -1,12 +1,15 @@
 //! `pcapdig fields` against tshark 4.0's `*.fields.noreasm.tsv` for every
 //! capture of the shared corpus, cell by cell.
 //!
-//! The corpus is found at `$PCAP_CORPUS` or `../../shared/corpus` from this
-//! crate; without it the test prints a message and passes.
+//! The corpus is found by `pcap_tests::corpus::find` (`$PCAP_CORPUS` or
+//! `../shared/corpus` next to the workspace); without it the tests print a
+//! message and pass.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::Command;
+
+use pcap_tests::corpus::{self, Table};
 
 /// Fields we claim to match; `frame.protocols` is best effort (tshark names
 /// every application protocol it knows) and is reported, not asserted.
@@ -81,13 +84,6 @@ const NOT_COMPARED: &[(&str, &str)] = &[
     ),
 ];
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("PCAP_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
-    dir.join("pcap").is_dir().then_some(dir)
-}
-
 fn run(file: &Path, fields: &[&str]) -> (String, String, bool) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_pcapdig"));
     cmd.arg("fields").arg(file);
@@ -102,27 +98,6 @@ fn run(file: &Path, fields: &[&str]) -> (String, String, bool) {
     )
 }
 
-/// For pcapng, tshark numbers Custom Blocks as frames: our frame k is
-/// tshark's `tshark_frame` of `offsets.tsv`.
-fn tshark_numbers(offsets: &Path) -> Option<HashMap<u64, u64>> {
-    let text = std::fs::read_to_string(offsets).ok()?;
-    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
-    let header: Vec<&str> = lines.next()?.split('\t').collect();
-    let fi = header.iter().position(|h| *h == "frame")?;
-    let ti = header.iter().position(|h| *h == "tshark_frame")?;
-    let mut map = HashMap::new();
-    for l in lines {
-        let cells: Vec<&str> = l.split('\t').collect();
-        if let (Some(Ok(f)), Some(Ok(t))) = (
-            cells.get(fi).map(|c| c.parse()),
-            cells.get(ti).map(|c| c.parse()),
-        ) {
-            map.insert(f, t);
-        }
-    }
-    Some(map)
-}
-
 #[derive(Default)]
 struct Tally {
     cells: u64,
@@ -132,15 +107,8 @@ struct Tally {
 
 #[test]
 fn fields_match_tshark_over_the_corpus() {
-    let Some(dir) = corpus() else {
-        eprintln!("corpus not found (set PCAP_CORPUS): skipping");
-        return;
-    };
-    let mut names: Vec<_> = std::fs::read_dir(dir.join("pcap"))
-        .expect("pcap dir")
-        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-        .collect();
-    names.sort();
+    let Some(dir) = corpus::find() else { return };
+    let names = corpus::captures(&dir);
     let mut tally: BTreeMap<String, Tally> = BTreeMap::new();
     let mut unexpected: Vec<String> = Vec::new();
     let mut files = 0;
@@ -149,10 +117,10 @@ fn fields_match_tshark_over_the_corpus() {
         let expected_path = dir
             .join("expected")
             .join(format!("{name}.fields.noreasm.tsv"));
-        let Ok(expected) = std::fs::read_to_string(&expected_path) else {
+        let Ok(expected) = Table::read(&expected_path) else {
             continue;
         };
-        if expected.is_empty() {
+        if expected.header().is_empty() {
             // tshark refused the file: we either refuse it too (non-zero
             // exit, a message naming the file) or read it (policy: we
             // accept e.g. reserved link-type bits), but never crash.
@@ -173,8 +141,7 @@ fn fields_match_tshark_over_the_corpus() {
             eprintln!("{name}: not compared: {why}");
             continue;
         }
-        let mut lines = expected.lines();
-        let columns: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
+        let columns: Vec<&str> = expected.header().iter().map(String::as_str).collect();
         let asked: Vec<&str> = columns
             .iter()
             .copied()
@@ -194,17 +161,18 @@ fn fields_match_tshark_over_the_corpus() {
         files += 1;
         let mut got = out.lines();
         assert_eq!(got.next().unwrap_or(""), asked.join("\t"), "{name}: header");
-        let by_number: HashMap<&str, &str> = lines
-            .clone()
-            .map(|l| (l.split('\t').next().unwrap_or(""), l))
-            .collect();
-        let renumber = if name.ends_with(".pcapng") || name == "pfcp.pcap" {
-            tshark_numbers(&dir.join("expected").join(format!("{name}.offsets.tsv")))
+        let by_number = expected.keyed_by("frame.number");
+        // For pcapng, tshark numbers Custom Blocks as frames: our frame k
+        // is the k-th packet's tshark frame of `offsets.tsv`.
+        let renumber: Option<Vec<u64>> = if name.ends_with(".pcapng") || name == "pfcp.pcap" {
+            Table::read(dir.join("expected").join(format!("{name}.offsets.tsv")))
+                .ok()
+                .map(|offsets| corpus::tshark_frames(&offsets).into_values().collect())
         } else {
             None
         };
         let got: Vec<&str> = got.collect();
-        let exp_rows = lines.count();
+        let exp_rows = expected.len();
         if renumber.is_none() {
             assert_eq!(got.len(), exp_rows, "{name}: number of frames");
         }
@@ -213,17 +181,17 @@ fn fields_match_tshark_over_the_corpus() {
             let number = (k + 1) as u64;
             let tshark_number = renumber
                 .as_ref()
-                .and_then(|m| m.get(&number).copied())
+                .and_then(|m| m.get(k).copied())
                 .unwrap_or(number);
-            let Some(exp) = by_number.get(tshark_number.to_string().as_str()) else {
+            let Some(exp) = by_number.get(&tshark_number) else {
                 continue;
             };
-            let exp: Vec<&str> = exp.split('\t').collect();
+            let exp = exp.cells();
             for (c, col) in columns.iter().enumerate() {
                 let Some(i) = asked.iter().position(|a| a == col) else {
                     continue;
                 };
-                let want = exp.get(c).copied().unwrap_or("");
+                let want = exp.get(c).map(String::as_str).unwrap_or("");
                 let want = if *col == "frame.number" && renumber.is_some() {
                     ""
                 } else {
@@ -295,10 +263,7 @@ fn fields_match_tshark_over_the_corpus() {
 
 #[test]
 fn damaged_file_prints_good_records_then_fails() {
-    let Some(dir) = corpus() else {
-        eprintln!("corpus not found (set PCAP_CORPUS): skipping");
-        return;
-    };
+    let Some(dir) = corpus::find() else { return };
     let pcap = dir.join("pcap/tls_DER-incomplete-header.pcap");
     if !pcap.exists() {
         return;
@@ -329,10 +294,7 @@ fn unknown_field_lists_the_supported_ones() {
 /// the all-fields output (tunnels and ICMP quotes included).
 #[test]
 fn each_field_alone_prints_the_same_column() {
-    let Some(dir) = corpus() else {
-        eprintln!("corpus not found (set PCAP_CORPUS): skipping");
-        return;
-    };
+    let Some(dir) = corpus::find() else { return };
     let all: Vec<&str> = ASSERTED
         .iter()
         .copied()
@@ -366,10 +328,7 @@ fn each_field_alone_prints_the_same_column() {
 
 #[test]
 fn stdin_gives_the_same_output_as_the_file() {
-    let Some(dir) = corpus() else {
-        eprintln!("corpus not found (set PCAP_CORPUS): skipping");
-        return;
-    };
+    let Some(dir) = corpus::find() else { return };
     let pcap = dir.join("pcap/http.pcap");
     let Ok(bytes) = std::fs::read(&pcap) else {
         return;

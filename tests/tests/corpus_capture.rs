@@ -20,18 +20,11 @@
 use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use pcap_core::Error;
 use pcap_core::capture::{CaptureReader, Format, LinkType, Precision, Record};
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("PCAP_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
-    };
-    dir.join("pcap").is_dir().then_some(dir)
-}
+use pcap_tests::corpus::{self, Row, Table};
 
 /// How a capture's reading must end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,100 +86,6 @@ fn damaged(name: &str) -> Ending {
         // ignore the reserved bits and read its (zero) records: Clean.
         _ => Ending::Clean,
     }
-}
-
-/// One row of `offsets.tsv`.
-#[derive(Debug, Clone, Default)]
-struct Row {
-    offset: u64,
-    data_offset: Option<u64>,
-    caplen: Option<u32>,
-    origlen: Option<u32>,
-    ts_sec: Option<u64>,
-    ts_frac: Option<u64>,
-    interface: Option<u32>,
-    /// tshark's frame number for this record.
-    tshark_frame: Option<usize>,
-    status: String,
-}
-
-struct Offsets {
-    pcapng: bool,
-    /// Packet records (classic: every row; pcapng: packet blocks only).
-    rows: Vec<Row>,
-    /// The `#` summary line.
-    summary: String,
-}
-
-fn parse_offsets(text: &str) -> Offsets {
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
-    let pcapng = header[0] == "block";
-    let col = |name: &str| header.iter().position(|h| *h == name);
-    let num = |cells: &[&str], name: &str| -> Option<u64> {
-        col(name)
-            .and_then(|i| cells.get(i))
-            .filter(|c| !c.is_empty())
-            .map(|c| c.parse().unwrap())
-    };
-    let mut rows = Vec::new();
-    let mut summary = String::new();
-    for line in lines {
-        if line.starts_with('#') {
-            summary = line.to_string();
-            continue;
-        }
-        let cells: Vec<&str> = line.split('\t').collect();
-        if pcapng && num(&cells, "frame").is_none() {
-            continue; // not a packet block
-        }
-        let status = cells[col("status").unwrap()].to_string();
-        rows.push(Row {
-            offset: num(&cells, "offset").unwrap(),
-            data_offset: num(&cells, "data_offset"),
-            caplen: num(&cells, "caplen").map(|v| v as u32),
-            origlen: num(&cells, "origlen").map(|v| v as u32),
-            ts_sec: num(&cells, "ts_sec"),
-            ts_frac: num(&cells, "ts_frac"),
-            interface: num(&cells, "interface").map(|v| v as u32),
-            tshark_frame: if pcapng {
-                num(&cells, "tshark_frame").map(|v| v as usize)
-            } else {
-                num(&cells, "record").map(|v| v as usize)
-            },
-            status,
-        });
-    }
-    Offsets {
-        pcapng,
-        rows,
-        summary,
-    }
-}
-
-/// `frame.number` -> (`frame.time_epoch`, `frame.len`, `frame.cap_len`).
-fn parse_fields(text: &str) -> HashMap<usize, (String, String, String)> {
-    let mut lines = text.lines();
-    let Some(header) = lines.next() else {
-        return HashMap::new(); // tshark refused the file
-    };
-    let header: Vec<&str> = header.split('\t').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let (num, time, len, cap) = (
-        col("frame.number"),
-        col("frame.time_epoch"),
-        col("frame.len"),
-        col("frame.cap_len"),
-    );
-    lines
-        .map(|l| {
-            let c: Vec<&str> = l.split('\t').collect();
-            (
-                c[num].parse().unwrap(),
-                (c[time].to_string(), c[len].to_string(), c[cap].to_string()),
-            )
-        })
-        .collect()
 }
 
 /// A `Read` that hands out small, uneven chunks, to exercise the
@@ -274,17 +173,23 @@ fn read_all(opened: Result<CaptureReader, Error>, check: &mut dyn FnMut(&Record<
 fn check_file(dir: &Path, name: &str, manifest: &HashMap<String, Vec<String>>) {
     let path = dir.join("pcap").join(name);
     let expected = dir.join("expected");
-    let offsets =
-        parse_offsets(&fs::read_to_string(expected.join(format!("{name}.offsets.tsv"))).unwrap());
-    let fields = parse_fields(
-        &fs::read_to_string(expected.join(format!("{name}.fields.noreasm.tsv"))).unwrap(),
-    );
+    let offsets = Table::read(expected.join(format!("{name}.offsets.tsv"))).unwrap();
+    let pcapng = corpus::is_pcapng(&offsets);
+    let tshark_frames = corpus::tshark_frames(&offsets);
+    // `frame.number` -> tshark's row; empty if tshark refused the file.
+    let fields = Table::read(expected.join(format!("{name}.fields.noreasm.tsv"))).unwrap();
+    let fields = fields.keyed_by("frame.number");
     let ending = damaged(name);
     let meta = &manifest[name];
     let (format_col, linktype_col) = (&meta[5], &meta[6]);
 
-    let good: Vec<&Row> = offsets.rows.iter().filter(|r| r.status == "ok").collect();
-    let bad: Option<&Row> = offsets.rows.iter().find(|r| r.status != "ok");
+    // Packet records (classic: every row; pcapng: packet blocks only).
+    let rows: Vec<Row<'_>> = corpus::packet_rows(&offsets).collect();
+    let good: Vec<&Row<'_>> = rows
+        .iter()
+        .filter(|r| r.get("status") == Some("ok"))
+        .collect();
+    let bad: Option<&Row<'_>> = rows.iter().find(|r| r.get("status") != Some("ok"));
 
     // Per-record checks against both oracles (done on the mmap reading;
     // the other sources must then give the very same outcome).
@@ -294,25 +199,29 @@ fn check_file(dir: &Path, name: &str, manifest: &HashMap<String, Vec<String>>) {
             .get(index)
             .unwrap_or_else(|| panic!("{name}: more records than expected: {rec:?}"));
         let ctx = format!("{name} record {}", index + 1);
-        assert_eq!(rec.offset, want.offset, "{ctx}: offset");
-        assert_eq!(Some(rec.caplen), want.caplen, "{ctx}: caplen");
-        assert_eq!(Some(rec.origlen), want.origlen, "{ctx}: origlen");
+        assert_eq!(Some(rec.offset), want.num("offset"), "{ctx}: offset");
+        assert_eq!(Some(rec.caplen), want.num("caplen"), "{ctx}: caplen");
+        assert_eq!(Some(rec.origlen), want.num("origlen"), "{ctx}: origlen");
         assert_eq!(rec.data.len(), rec.caplen as usize, "{ctx}: data length");
-        if offsets.pcapng {
-            if let Some(iface) = want.interface {
+        if pcapng {
+            if let Some(iface) = want.num("interface") {
                 assert_eq!(rec.interface, iface, "{ctx}: interface");
             }
         } else {
             assert_eq!(
                 Some(rec.data_offset()),
-                want.data_offset,
+                want.num("data_offset"),
                 "{ctx}: data offset"
             );
             let nanos = if format_col.contains("nsec") { 1 } else { 1000 };
-            assert_eq!(Some(rec.ts.secs as u64), want.ts_sec, "{ctx}: ts_sec");
+            assert_eq!(
+                Some(rec.ts.secs as u64),
+                want.num("ts_sec"),
+                "{ctx}: ts_sec"
+            );
             assert_eq!(
                 Some(u64::from(rec.ts.nanos)),
-                want.ts_frac.map(|f| f * nanos),
+                want.num::<u64>("ts_frac").map(|f| f * nanos),
                 "{ctx}: ts fraction"
             );
         }
@@ -325,16 +234,26 @@ fn check_file(dir: &Path, name: &str, manifest: &HashMap<String, Vec<String>>) {
             "{ctx}: linktype {} not in {linktype_col}",
             rec.linktype
         );
-        // tshark's view of the same frame.
-        let frame = want.tshark_frame.unwrap();
-        if let Some((time, len, cap)) = fields.get(&frame) {
+        // tshark's view of the same frame (pcapng: tshark_frame, since
+        // tshark counts Custom Blocks as frames).
+        let frame = tshark_frames[&rec.offset];
+        if let Some(theirs) = fields.get(&frame) {
             let ours = rec.timestamp().map(|t| t.to_string()).unwrap_or_default();
             assert_eq!(
-                &ours, time,
+                Some(ours.as_str()),
+                theirs.get("frame.time_epoch"),
                 "{ctx}: frame.time_epoch (tshark frame {frame})"
             );
-            assert_eq!(&rec.origlen.to_string(), len, "{ctx}: frame.len");
-            assert_eq!(&rec.caplen.to_string(), cap, "{ctx}: frame.cap_len");
+            assert_eq!(
+                Some(rec.origlen.to_string().as_str()),
+                theirs.get("frame.len"),
+                "{ctx}: frame.len"
+            );
+            assert_eq!(
+                Some(rec.caplen.to_string().as_str()),
+                theirs.get("frame.cap_len"),
+                "{ctx}: frame.cap_len"
+            );
         } else {
             // Only the files tshark refuses have no fields.
             assert!(fields.is_empty(), "{ctx}: tshark has no frame {frame}");
@@ -365,7 +284,11 @@ fn check_file(dir: &Path, name: &str, manifest: &HashMap<String, Vec<String>>) {
     match ending {
         Ending::Clean => {
             assert_eq!(mapped.error, None, "{name}: unexpected error");
-            assert_eq!(bad.map(|r| &r.status), None, "{name}: oracle says damaged");
+            assert_eq!(
+                bad.map(|r| r.get("status")),
+                None,
+                "{name}: oracle says damaged"
+            );
             assert_eq!(mapped.records.len(), good.len(), "{name}: record count");
         }
         Ending::Refused(kind, layer) => {
@@ -381,8 +304,12 @@ fn check_file(dir: &Path, name: &str, manifest: &HashMap<String, Vec<String>>) {
             let (k, l, offset, msg) = mapped.error.clone().expect("damaged");
             let bad = bad.unwrap_or_else(|| panic!("{name}: oracle has no damaged row"));
             assert_eq!(k, kind, "{name}: {msg}");
-            assert_eq!(l, Some(if offsets.pcapng { "pcapng" } else { "pcap" }));
-            assert_eq!(offset, bad.offset, "{name}: error offset: {msg}");
+            assert_eq!(l, Some(if pcapng { "pcapng" } else { "pcap" }));
+            assert_eq!(
+                Some(offset),
+                bad.num("offset"),
+                "{name}: error offset: {msg}"
+            );
             assert!(
                 msg.contains(name) && msg.contains(&format!("byte {offset}")),
                 "{msg}"
@@ -397,10 +324,10 @@ fn check_file(dir: &Path, name: &str, manifest: &HashMap<String, Vec<String>>) {
     }
 
     // Classic pcap records can be read back directly by their offsets.
-    if !offsets.pcapng && !matches!(ending, Ending::Refused(..)) {
+    if !pcapng && !matches!(ending, Ending::Refused(..)) {
         let reader = CaptureReader::open(&path).unwrap();
         for (row, rec) in good.iter().zip(&mapped.records) {
-            let again = reader.record_at(row.offset).unwrap();
+            let again = reader.record_at(row.num("offset").unwrap()).unwrap();
             assert_eq!((again.offset, again.data), (rec.0, &rec.6[..]), "{name}");
         }
     }
@@ -435,18 +362,11 @@ fn check_file(dir: &Path, name: &str, manifest: &HashMap<String, Vec<String>>) {
             "{name}: {desc} vs {format_col}"
         );
     }
-    let _ = &offsets.summary;
 }
 
 #[test]
 fn every_corpus_capture_matches_the_oracles() {
-    let Some(dir) = corpus_dir() else {
-        println!(
-            "SKIPPED: corpus not found (set PCAP_CORPUS or put it at {}/../../shared/corpus)",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        return;
-    };
+    let Some(dir) = corpus::find() else { return };
     let manifest: HashMap<String, Vec<String>> = fs::read_to_string(dir.join("MANIFEST.tsv"))
         .unwrap()
         .lines()
@@ -456,11 +376,7 @@ fn every_corpus_capture_matches_the_oracles() {
             (cells[0].clone(), cells)
         })
         .collect();
-    let mut names: Vec<String> = fs::read_dir(dir.join("pcap"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
+    let names = corpus::captures(&dir);
     assert_eq!(names.len(), 78, "the corpus has 78 captures");
     for name in &names {
         check_file(&dir, name, &manifest);
@@ -469,10 +385,7 @@ fn every_corpus_capture_matches_the_oracles() {
 
 #[test]
 fn reserved_linktype_bits_are_ignored() {
-    let Some(dir) = corpus_dir() else {
-        println!("SKIPPED: corpus not found");
-        return;
-    };
+    let Some(dir) = corpus::find() else { return };
     let mut r =
         CaptureReader::open(dir.join("pcap/linktype-reserved-field-not-zero.pcap")).unwrap();
     let Format::Pcap(h) = r.format() else {
@@ -485,10 +398,7 @@ fn reserved_linktype_bits_are_ignored() {
 
 #[test]
 fn modified_format_is_read() {
-    let Some(dir) = corpus_dir() else {
-        println!("SKIPPED: corpus not found");
-        return;
-    };
+    let Some(dir) = corpus::find() else { return };
     let mut r = CaptureReader::open(dir.join("pcap/modified-format.pcap")).unwrap();
     assert_eq!(
         r.format().to_string(),

@@ -9,24 +9,9 @@
 //! capture, checked against tshark's TCP/UDP streams.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::path::PathBuf;
 
 use pcap_core::flow::{FlowKey, PacketSummary, community_id};
-
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("PCAP_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
-    if dir.join("pcap/combined.pcap").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipping: corpus not found at {} (set PCAP_CORPUS)",
-            dir.display()
-        );
-        None
-    }
-}
+use pcap_tests::corpus::{self, Table};
 
 /// The packet data of each record of a classic pcap file.
 fn pcap_records(bytes: &[u8]) -> Vec<&[u8]> {
@@ -202,7 +187,7 @@ fn read_baseline(text: &str) -> Vec<BaselineEntry> {
 
 #[test]
 fn spec_baselines_from_their_tuples() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = corpus::find() else { return };
     let base = dir.join("expected/community-id");
     for (file, seed, hex) in [
         ("combined.pcap.baseline_deflt.json", 0u16, false),
@@ -229,16 +214,14 @@ fn spec_baselines_from_their_tuples() {
 
 #[test]
 fn combined_pcap_per_frame_matches_tshark_and_baseline() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = corpus::find() else { return };
     let bytes = std::fs::read(dir.join("pcap/combined.pcap")).unwrap();
     let frames = pcap_records(&bytes);
-    let tsv =
-        std::fs::read_to_string(dir.join("expected/combined.pcap.fields.noreasm.tsv")).unwrap();
-    let mut lines = tsv.lines();
-    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
-    let col = header.iter().position(|h| *h == "communityid").unwrap();
-    let expected: Vec<&str> = lines
-        .map(|l| l.split('\t').nth(col).unwrap_or(""))
+    let tsv = Table::read(dir.join("expected/combined.pcap.fields.noreasm.tsv")).unwrap();
+    assert!(tsv.column("communityid").is_some(), "communityid column");
+    let expected: Vec<&str> = tsv
+        .rows()
+        .map(|r| r.get("communityid").unwrap_or(""))
         .collect();
     assert_eq!(frames.len(), expected.len());
 
@@ -274,12 +257,8 @@ fn flow_table_sessions_match_tshark_streams() {
     use pcap_core::flow::{FlowTable, Location, Timestamp};
     use std::collections::{BTreeMap, BTreeSet};
 
-    let Some(dir) = corpus() else { return };
-    let mut names: Vec<String> = std::fs::read_dir(dir.join("pcap"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let Some(dir) = corpus::find() else { return };
+    let names = corpus::captures(&dir);
     let mut checked = 0;
     let mut mismatched = Vec::new();
     for name in names {
@@ -288,14 +267,13 @@ fn flow_table_sessions_match_tshark_streams() {
             continue;
         };
         let exp = dir.join("expected");
-        let streams = std::fs::read_to_string(exp.join(format!("{name}.streams.noreasm.tsv")))
-            .or_else(|_| std::fs::read_to_string(exp.join(format!("{name}.streams.tsv"))));
+        let streams = Table::read(exp.join(format!("{name}.streams.noreasm.tsv")))
+            .or_else(|_| Table::read(exp.join(format!("{name}.streams.tsv"))));
         let Ok(streams) = streams else { continue };
         let want: BTreeSet<Vec<u64>> = streams
-            .lines()
-            .skip(1)
-            .map(|l| {
-                let frames = l.split('\t').nth(12).unwrap_or("");
+            .rows()
+            .map(|r| {
+                let frames = r.get("frames").unwrap_or("");
                 frames.split(',').map(|f| f.parse().unwrap()).collect()
             })
             .collect();

@@ -11,21 +11,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::fs;
-use std::path::{Path, PathBuf};
 
 use pcap_core::capture::CaptureReader;
+use pcap_tests::corpus::{self, Table};
 use protocols::eth::ethertype;
 use protocols::ipv4::source_route_final_dst;
 use protocols::{Config, DissectError, Dissection, Dissector, LayerKind};
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("PCAP_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
-    };
-    dir.join("pcap").is_dir().then_some(dir)
-}
 
 /// Columns that must match tshark exactly.
 const EXACT: &[&str] = &[
@@ -301,58 +292,28 @@ fn fields(d: &Dissection<'_>) -> HashMap<&'static str, String> {
     f
 }
 
-/// pcapng block offset → tshark frame number (tshark 4.0 counts Custom
-/// Blocks as frames); for classic pcap the record number.
-fn tshark_frames(offsets_tsv: &str) -> HashMap<u64, usize> {
-    let mut lines = offsets_tsv.lines();
-    let header: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name);
-    let (Some(off), frame) = (col("offset"), col("tshark_frame").or(col("record"))) else {
-        return HashMap::new();
-    };
-    let Some(frame) = frame else {
-        return HashMap::new();
-    };
-    lines
-        .filter_map(|l| {
-            let c: Vec<&str> = l.split('\t').collect();
-            Some((c.get(off)?.parse().ok()?, c.get(frame)?.parse().ok()?))
-        })
-        .collect()
-}
-
 #[test]
 fn dissection_matches_tshark_fields() {
-    let Some(dir) = corpus_dir() else {
-        eprintln!("corpus not found (set PCAP_CORPUS): skipping");
-        return;
-    };
+    let Some(dir) = corpus::find() else { return };
     let dissector = Dissector::new(Config::all());
     let mut mismatches: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut compared = 0usize;
-    let mut names: Vec<_> = fs::read_dir(dir.join("pcap"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    names.sort();
-    for path in names {
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    for name in corpus::captures(&dir) {
+        let path = dir.join("pcap").join(&name);
         let expected_path = dir
             .join("expected")
             .join(format!("{name}.fields.noreasm.tsv"));
-        let Ok(expected) = fs::read_to_string(&expected_path) else {
+        let Ok(expected) = Table::read(&expected_path) else {
             continue;
         };
-        let offsets = fs::read_to_string(dir.join("expected").join(format!("{name}.offsets.tsv")))
+        let frames = Table::read(dir.join("expected").join(format!("{name}.offsets.tsv")))
+            .map(|offsets| corpus::tshark_frames(&offsets))
             .unwrap_or_default();
-        let frames = tshark_frames(&offsets);
-        let mut lines = expected.lines();
-        let Some(header) = lines.next() else { continue };
-        let header: Vec<&str> = header.split('\t').collect();
-        let rows: HashMap<usize, Vec<&str>> = lines
-            .map(|l| l.split('\t').collect::<Vec<_>>())
-            .filter_map(|c| Some((c.first()?.parse().ok()?, c)))
-            .collect();
+        let header = expected.header();
+        if header.is_empty() {
+            continue;
+        }
+        let rows = expected.keyed_by("frame.number");
         let Ok(mut reader) = CaptureReader::open(&path) else {
             continue;
         };
@@ -383,8 +344,10 @@ fn dissection_matches_tshark_fields() {
             let got = fields(&d);
             compared += 1;
             for (i, col) in header.iter().enumerate() {
-                let Some(ours) = got.get(col) else { continue };
-                let theirs = row.get(i).copied().unwrap_or("");
+                let Some(ours) = got.get(col.as_str()) else {
+                    continue;
+                };
+                let theirs = row.cells().get(i).map(String::as_str).unwrap_or("");
                 if ours != theirs
                     && !KNOWN
                         .iter()
