@@ -67,6 +67,30 @@ fn put_varint(out: &mut Vec<u8>, mut v: u128) {
     out.push(v as u8);
 }
 
+/// [`put_varint`] for the common small values: below 2^56 the (at most
+/// eight) bytes are built in a register and written with one 8-byte store,
+/// then the vector is trimmed to the real length. Pushing byte by byte is
+/// slower: each `push` re-reads the vector's pointer and length, since the
+/// byte written could alias them as far as the compiler knows.
+#[inline]
+fn put_varint64(out: &mut Vec<u8>, mut v: u64) {
+    if v >= 1 << 56 {
+        put_varint(out, u128::from(v));
+        return;
+    }
+    let mut enc = 0u64;
+    let mut n = 0;
+    while v >= 0x80 {
+        enc |= ((v & 0x7f) | 0x80) << (8 * n);
+        v >>= 7;
+        n += 1;
+    }
+    enc |= v << (8 * n);
+    let len = out.len();
+    out.extend_from_slice(&enc.to_le_bytes());
+    out.truncate(len + n + 1);
+}
+
 /// Reads a LEB128 varint; `None` if truncated or longer than 128 bits.
 fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u128> {
     let mut v: u128 = 0;
@@ -97,11 +121,27 @@ impl Locations {
         }
     }
 
+    /// An empty list with room for `bytes` encoded bytes.
+    pub(crate) fn with_capacity(bytes: usize) -> Self {
+        Locations {
+            bytes: Vec::with_capacity(bytes),
+            ..Locations::new()
+        }
+    }
+
     /// Appends a packet's location.
+    #[inline]
     pub fn push(&mut self, loc: Location) {
         if loc.file_index == self.last.file_index {
             let delta = loc.offset.wrapping_sub(self.last.offset) as i64;
-            put_varint(&mut self.bytes, u128::from(zigzag(delta)) << 1);
+            let z = zigzag(delta);
+            // The common case (same file, a delta below 2^62 either way)
+            // fits a u64 varint: encode it without 128-bit shifts.
+            if z >> 63 == 0 {
+                put_varint64(&mut self.bytes, z << 1);
+            } else {
+                put_varint(&mut self.bytes, u128::from(z) << 1);
+            }
         } else {
             self.multi_file |= self.count > 0;
             let delta = i64::from(loc.file_index) - i64::from(self.last.file_index);

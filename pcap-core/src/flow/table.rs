@@ -29,12 +29,12 @@
 //! the client "port" is the first packet's type and the server "port" its
 //! code (as Zeek's conn.log does).
 
-use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
+use std::fmt;
+use std::hash::BuildHasher;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use super::community_id::{CommunityId, FlowKey, Side};
+use super::community_id::{CommunityId, FlowKey, Side, icmp_port_equivalents};
 use super::locations::{Location, Locations};
 use super::summary::{IpPair, PacketSummary, ip_proto, tcp_flags};
 
@@ -155,22 +155,17 @@ pub enum EndReason {
 }
 
 /// A bidirectional session and what was seen of it.
-#[derive(Clone, Debug)]
+// `repr(C)` with the fields every packet updates first, so that they share
+// two or three cache lines (with the default layout they were spread over
+// four of this 288-byte struct); the rest is written once per session.
+// `Debug` is written out below to keep the declaration-order output it had.
+#[derive(Clone)]
+#[repr(C)]
 pub struct Session {
+    /// Every packet's location, in arrival order.
+    pub locations: Locations,
     /// Sequence number in the table, in order of first packet (from 0).
     pub id: u64,
-    /// The canonical tuple.
-    pub key: FlowKey,
-    /// Community ID v1 of the tuple.
-    pub community_id: CommunityId,
-    /// IP protocol number.
-    pub protocol: u8,
-    /// The initiator (see the module docs).
-    pub client: Endpoint,
-    /// The other end.
-    pub server: Endpoint,
-    /// Outermost VLAN ID of the first packet, if tagged.
-    pub vlan: Option<u16>,
     /// Time of the first packet.
     pub first_ts: Timestamp,
     /// Time of the last packet.
@@ -179,16 +174,51 @@ pub struct Session {
     pub to_server: DirStats,
     /// Server → client traffic.
     pub to_client: DirStats,
+    /// IP protocol number.
+    pub protocol: u8,
     /// OR of the TCP flags of all packets (0 for non-TCP).
     pub tcp_flags: u8,
-    /// Every packet's location, in arrival order.
-    pub locations: Locations,
     /// Why the session ended; `None` while live.
     pub end: Option<EndReason>,
     client_side: Side,
     fin_from_client: bool,
     fin_from_server: bool,
     reset: bool,
+    /// Outermost VLAN ID of the first packet, if tagged.
+    pub vlan: Option<u16>,
+    /// The canonical tuple.
+    pub key: FlowKey,
+    /// Community ID v1 of the tuple.
+    pub community_id: CommunityId,
+    /// The initiator (see the module docs).
+    pub client: Endpoint,
+    /// The other end.
+    pub server: Endpoint,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("id", &self.id)
+            .field("key", &self.key)
+            .field("community_id", &self.community_id)
+            .field("protocol", &self.protocol)
+            .field("client", &self.client)
+            .field("server", &self.server)
+            .field("vlan", &self.vlan)
+            .field("first_ts", &self.first_ts)
+            .field("last_ts", &self.last_ts)
+            .field("to_server", &self.to_server)
+            .field("to_client", &self.to_client)
+            .field("tcp_flags", &self.tcp_flags)
+            .field("locations", &self.locations)
+            .field("end", &self.end)
+            .field("client_side", &self.client_side)
+            .field("fin_from_client", &self.fin_from_client)
+            .field("fin_from_server", &self.fin_from_server)
+            .field("reset", &self.reset)
+            .finish()
+    }
 }
 
 impl Session {
@@ -227,79 +257,335 @@ pub struct FlowStats {
     pub sessions_finished: u64,
 }
 
-/// A fast keyed hasher for [`FlowKey`]s: multiply-rotate mixing (as in
-/// FxHash) from a per-table random seed, with a final avalanche. Cheaper
-/// than SipHash for these short fixed keys; the random seed keeps an
-/// attacker from precomputing colliding tuples, though it is not a
-/// cryptographic guarantee.
+/// The table's internal form of a [`FlowKey`]: five plain words, so that
+/// hashing is a few multiplies and comparing is five integer compares
+/// (the public key's two `IpAddr` enums hash byte by byte and compare per
+/// variant).
+///
+/// Words 0–1 are address A (low, high 64 bits of its big-endian value; an
+/// IPv4 address is its 32-bit value), words 2–3 address B, and word 4 packs
+/// the protocol (bits 0–7), `has_ports` (bit 8), whether A / B are IPv6
+/// (bits 9 / 10, so `::ffff:a.b.c.d` and `a.b.c.d` stay apart), port A
+/// (bits 16–31) and port B (bits 32–47).
 #[derive(Clone, Copy, Debug)]
-struct SeededFx {
-    seed: u64,
-}
+struct SlotKey([u64; 5]);
 
-#[derive(Clone, Copy, Debug)]
-struct FxState(u64);
-
-const FX_K: u64 = 0x517c_c1b7_2722_0a95;
-
-impl Hasher for FxState {
+impl PartialEq for SlotKey {
     #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.write_u64(u64::from_le_bytes(c.try_into().expect("8 bytes")));
-        }
-        let mut tail = [0u8; 8];
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            tail[..rest.len()].copy_from_slice(rest);
-            self.write_u64(u64::from_le_bytes(tail) ^ (rest.len() as u64) << 59);
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u16(&mut self, i: u16) {
-        self.write_u64(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(FX_K);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        // murmur3's fmix64, so the low bits hashbrown uses depend on all.
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
+    fn eq(&self, other: &SlotKey) -> bool {
+        // Word by word without branches: the derived array comparison
+        // becomes a `memcmp` call.
+        let (a, b) = (&self.0, &other.0);
+        ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) | (a[4] ^ b[4])) == 0
     }
 }
 
-impl BuildHasher for SeededFx {
-    type Hasher = FxState;
+impl Eq for SlotKey {}
 
-    fn build_hasher(&self) -> FxState {
-        FxState(self.seed)
+/// An address as Community ID orders them: (is IPv6, big-endian value).
+/// Comparing these tuples is [`FlowKey::new`]'s order (IPv4 before IPv6,
+/// then network-order bytes).
+#[inline]
+fn addr_rank(addr: IpAddr) -> (bool, u128) {
+    match addr {
+        IpAddr::V4(a) => (false, u128::from(u32::from(a))),
+        IpAddr::V6(a) => (true, u128::from(a)),
     }
+}
+
+impl SlotKey {
+    #[inline]
+    fn pack(
+        a: (bool, u128),
+        b: (bool, u128),
+        proto: u8,
+        has_ports: bool,
+        port_a: u16,
+        port_b: u16,
+    ) -> SlotKey {
+        let meta = u64::from(proto)
+            | u64::from(has_ports) << 8
+            | u64::from(a.0) << 9
+            | u64::from(b.0) << 10
+            | u64::from(port_a) << 16
+            | u64::from(port_b) << 32;
+        SlotKey([
+            a.1 as u64,
+            (a.1 >> 64) as u64,
+            b.1 as u64,
+            (b.1 >> 64) as u64,
+            meta,
+        ])
+    }
+
+    /// The internal form of a public key (used when a session leaves).
+    fn from_flow_key(k: &FlowKey) -> SlotKey {
+        SlotKey::pack(
+            addr_rank(k.addr_a),
+            addr_rank(k.addr_b),
+            k.proto,
+            k.has_ports,
+            k.port_a,
+            k.port_b,
+        )
+    }
+
+    /// The key of an IP packet and which side its source is on: exactly
+    /// `FlowKey::from_summary` (ICMP port mapping, endpoint order), done on
+    /// integers and without building the public key, which only a new
+    /// session needs.
+    #[inline]
+    fn of_packet(pkt: &PacketSummary, ip: IpPair) -> (SlotKey, Side) {
+        let proto = pkt.protocol;
+        let (has_ports, sport, dport, one_way) = match proto {
+            ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP if pkt.has_l4 => {
+                (true, pkt.sport, pkt.dport, false)
+            }
+            ip_proto::ICMP | ip_proto::ICMPV6 if pkt.has_l4 => {
+                let (t, c, one_way) = icmp_port_equivalents(proto, pkt.icmp_type, pkt.icmp_code);
+                (true, t, c, one_way)
+            }
+            _ => (false, 0, 0, false),
+        };
+        if let (IpAddr::V4(s), IpAddr::V4(d)) = (ip.src, ip.dst) {
+            // The common case: order (address, port) as one integer.
+            let (s, d) = (u32::from(s), u32::from(d));
+            let src = u64::from(s) << 16 | u64::from(sport);
+            let dst = u64::from(d) << 16 | u64::from(dport);
+            let (a, b, side) = if one_way || src <= dst {
+                (src, dst, Side::A)
+            } else {
+                (dst, src, Side::B)
+            };
+            let meta = u64::from(proto)
+                | u64::from(has_ports) << 8
+                | (a & 0xffff) << 16
+                | (b & 0xffff) << 32;
+            return (SlotKey([a >> 16, 0, b >> 16, 0, meta]), side);
+        }
+        let (src, dst) = (addr_rank(ip.src), addr_rank(ip.dst));
+        // Smaller address first, equal addresses by port; one-way ICMP
+        // keeps its direction.
+        if one_way || (src, sport) <= (dst, dport) {
+            (
+                SlotKey::pack(src, dst, proto, has_ports, sport, dport),
+                Side::A,
+            )
+        } else {
+            (
+                SlotKey::pack(dst, src, proto, has_ports, dport, sport),
+                Side::B,
+            )
+        }
+    }
+}
+
+/// The secret keys of a table's [`SlotKey`] hash, drawn from the standard
+/// library's random source per table so that an attacker cannot
+/// precompute colliding tuples (not a cryptographic guarantee, as with any
+/// fast keyed hash).
+#[derive(Clone, Copy, Debug)]
+struct KeySeed {
+    k: [u64; 4],
+}
+
+/// The high and low halves of the 128-bit product, XORed.
+#[inline]
+fn folded_multiply(x: u64, y: u64) -> u64 {
+    let p = u128::from(x) * u128::from(y);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+impl KeySeed {
+    fn random() -> KeySeed {
+        let rs = std::collections::hash_map::RandomState::new();
+        KeySeed {
+            k: [0x5eed_u64, 1, 2, 3].map(|i| rs.hash_one(i)),
+        }
+    }
+
+    /// A 32-bit hash of `key`. Each address is one folded 64×64→128
+    /// multiply of its halves XORed with secret keys (as foldhash and
+    /// aHash's fallback do; the two run in parallel), and a last folded
+    /// multiply mixes them with the ports/protocol word, so every output
+    /// bit depends on every input bit. The rotation makes the order of the
+    /// two addresses matter.
+    #[inline]
+    fn hash(&self, key: &SlotKey) -> u32 {
+        let [a0, a1, b0, b1, meta] = key.0;
+        let k = &self.k;
+        let a = folded_multiply(a0 ^ k[0], a1 ^ k[1]);
+        let b = folded_multiply(b0 ^ k[0], b1 ^ k[1]);
+        let h = folded_multiply(a.rotate_left(23) ^ b ^ k[2], meta ^ k[3]);
+        (h >> 32) as u32
+    }
+}
+
+/// The live sessions' index: an open-addressing hash table (linear
+/// probing, at most half full) from a [`SlotKey`]'s hash to its slot
+/// number, 8 bytes an entry.
+///
+/// Why not a `HashMap<SlotKey, u32>`: its 48-byte buckets need a cache
+/// line of their own per lookup, on top of the session's; these entries
+/// are small enough to stay cached (16 KiB for 1000 flows), and the key is
+/// compared where it is stored, in the slot, on the line the packet's
+/// session update reads anyway.
+#[derive(Debug)]
+struct Index {
+    /// 0 for an empty entry, else `hash << 32 | (slot + 1)`. An entry's
+    /// home position is `hash & mask`.
+    entries: Vec<u64>,
+    mask: usize,
+    len: usize,
+}
+
+impl Index {
+    fn new() -> Index {
+        Index {
+            entries: vec![0; 16],
+            mask: 15,
+            len: 0,
+        }
+    }
+
+    /// The position and slot of the entry with hash `h` for which
+    /// `is_it(slot)` holds.
+    #[inline]
+    fn find(&self, h: u32, mut is_it: impl FnMut(usize) -> bool) -> Option<(usize, usize)> {
+        let mut pos = h as usize & self.mask;
+        loop {
+            let e = self.entries[pos];
+            if e == 0 {
+                return None;
+            }
+            if (e >> 32) as u32 == h {
+                let slot = (e as u32 - 1) as usize;
+                if is_it(slot) {
+                    return Some((pos, slot));
+                }
+            }
+            pos = (pos + 1) & self.mask;
+        }
+    }
+
+    /// Adds `slot` under hash `h` (its key must not be in the index).
+    fn insert(&mut self, h: u32, slot: u32) {
+        if (self.len + 1) * 2 > self.entries.len() {
+            self.grow();
+        }
+        self.place(u64::from(h) << 32 | (u64::from(slot) + 1));
+        self.len += 1;
+    }
+
+    /// Puts an entry at the first empty position from its home.
+    fn place(&mut self, e: u64) {
+        let mut pos = (e >> 32) as usize & self.mask;
+        while self.entries[pos] != 0 {
+            pos = (pos + 1) & self.mask;
+        }
+        self.entries[pos] = e;
+    }
+
+    fn grow(&mut self) {
+        let grown = vec![0; self.entries.len() * 2];
+        let old = std::mem::replace(&mut self.entries, grown);
+        self.mask = self.entries.len() - 1;
+        for e in old.into_iter().filter(|&e| e != 0) {
+            self.place(e);
+        }
+    }
+
+    /// Removes the entry at `pos` (from [`find`](Self::find)). Later
+    /// entries of the probe run shift back into the hole (no tombstones),
+    /// so lookups stay short however many sessions come and go.
+    fn remove_at(&mut self, mut pos: usize) {
+        self.len -= 1;
+        let mask = self.mask;
+        let mut next = (pos + 1) & mask;
+        loop {
+            let e = self.entries[next];
+            if e == 0 {
+                break;
+            }
+            let home = (e >> 32) as usize & mask;
+            // It may fill the hole if the hole lies between its home and
+            // where it is now (cyclically).
+            if next.wrapping_sub(home) & mask >= next.wrapping_sub(pos) & mask {
+                self.entries[pos] = e;
+                pos = next;
+            }
+            next = (next + 1) & mask;
+        }
+        self.entries[pos] = 0;
+    }
+
+    fn clear(&mut self) {
+        self.entries.fill(0);
+        self.len = 0;
+    }
+}
+
+/// The configuration's durations as nanoseconds, converted once rather
+/// than per packet.
+#[derive(Clone, Copy, Debug)]
+struct Limits {
+    tcp_idle: i128,
+    udp_idle: i128,
+    icmp_idle: i128,
+    other_idle: i128,
+    /// `min(tcp_close_linger, tcp_idle)`: a closed TCP session ends at
+    /// whichever comes first (see [`ended_by_time`]).
+    tcp_closed: i128,
+    sweep_interval: i128,
+}
+
+impl Limits {
+    fn new(c: &FlowConfig) -> Limits {
+        let ns = |d: Duration| d.as_nanos() as i128;
+        Limits {
+            tcp_idle: ns(c.tcp_idle),
+            udp_idle: ns(c.udp_idle),
+            icmp_idle: ns(c.icmp_idle),
+            other_idle: ns(c.other_idle),
+            tcp_closed: ns(c.tcp_close_linger).min(ns(c.tcp_idle)),
+            sweep_interval: ns(c.sweep_interval),
+        }
+    }
+
+    /// The time (ns since the epoch) after which [`ended_by_time`] says
+    /// the session has ended: a packet or sweep at a later time ends it,
+    /// one at or before it does not.
+    #[inline]
+    fn deadline(&self, s: &Session) -> i128 {
+        let quiet = match s.protocol {
+            ip_proto::TCP if s.is_closed() => self.tcp_closed,
+            ip_proto::TCP => self.tcp_idle,
+            ip_proto::UDP => self.udp_idle,
+            ip_proto::ICMP | ip_proto::ICMPV6 => self.icmp_idle,
+            _ => self.other_idle,
+        };
+        s.last_ts.as_nanos() + quiet
+    }
+}
+
+/// Bytes reserved for a new session's locations: room for about ten
+/// packets before the first reallocation (most sessions are short; a
+/// growing `Vec` would otherwise reallocate at 8, 16 and 32 bytes).
+const SESSION_LOCATION_BYTES: usize = 32;
+
+/// A free slot's sweep hint: never passed, so sweeps skip it.
+const NO_DEADLINE: i128 = i128::MAX;
+
+/// One entry of the session slab.
+// Aligned to a cache line, so that the key and the session's per-packet
+// fields (at its start, see `Session`) take three lines.
+#[derive(Debug)]
+#[repr(C, align(64))]
+struct Slot {
+    /// The session's key (stale in a free slot).
+    key: SlotKey,
+    /// The session; `None` for a free slot.
+    session: Option<Session>,
 }
 
 /// Bidirectional session tracking (see the [module docs](crate::flow::table)
@@ -319,14 +605,38 @@ impl BuildHasher for SeededFx {
 /// assert_eq!(sessions[0].client.addr, a);
 /// assert_eq!(sessions[0].locations.len(), 2);
 /// ```
+// Layout, for speed: sessions live in a slab of cache-line-aligned slots
+// (with their compact keys), reused through a free list; a small
+// open-addressing index maps key hashes to slot numbers. A packet of a
+// known flow thus reads one index entry (usually cached) and its slot's
+// first three lines. A dense array of lower bounds of the sessions' end
+// times lets a sweep scan 16 bytes per session instead of walking the
+// sessions; it is written only when a bound must drop (a new session, a
+// TCP close) or a sweep finds it stale, never on an ordinary packet.
 #[derive(Debug)]
 pub struct FlowTable {
     config: FlowConfig,
-    live: HashMap<FlowKey, Session, SeededFx>,
+    limits: Limits,
+    /// Keys the slot hashes.
+    seed: KeySeed,
+    /// Live session key hash → index into `slots`.
+    index: Index,
+    /// Live sessions and free slots.
+    slots: Vec<Slot>,
+    /// Per slot: at most its session's deadline (so a sweep that skips
+    /// slots with `now <= hint` misses no ended session), or
+    /// [`NO_DEADLINE`] for a free slot.
+    hints: Vec<i128>,
+    /// Free slot numbers, reused last-freed first (still in cache).
+    free: Vec<u32>,
     finished: Vec<Session>,
     next_id: u64,
+    /// Latest packet time seen, and it in nanoseconds.
     now: Option<Timestamp>,
-    last_sweep: Option<Timestamp>,
+    now_ns: i128,
+    /// When (ns) [`FlowTable::push`] next runs [`FlowTable::expire`];
+    /// `i128::MIN` until the first packet, which always sweeps.
+    next_sweep_ns: i128,
     stats: FlowStats,
 }
 
@@ -344,14 +654,19 @@ impl FlowTable {
 
     /// A table with the given configuration.
     pub fn with_config(config: FlowConfig) -> Self {
-        let seed = std::collections::hash_map::RandomState::new().hash_one(0x5eed_u64);
         FlowTable {
             config,
-            live: HashMap::with_hasher(SeededFx { seed }),
+            limits: Limits::new(&config),
+            seed: KeySeed::random(),
+            index: Index::new(),
+            slots: Vec::new(),
+            hints: Vec::new(),
+            free: Vec::new(),
             finished: Vec::new(),
             next_id: 0,
             now: None,
-            last_sweep: None,
+            now_ns: i128::MIN,
+            next_sweep_ns: i128::MIN,
             stats: FlowStats::default(),
         }
     }
@@ -368,70 +683,183 @@ impl FlowTable {
 
     /// Number of live sessions.
     pub fn live_len(&self) -> usize {
-        self.live.len()
+        self.index.len
     }
 
     /// The live sessions, in no particular order.
     pub fn live(&self) -> impl Iterator<Item = &Session> {
-        self.live.values()
+        self.slots.iter().filter_map(|slot| slot.session.as_ref())
     }
 
     /// Adds a packet at time `ts`, stored at `loc`; returns its session's
     /// id, or `None` for a non-IP frame. The packet's bytes are its
     /// `wire_len`.
     pub fn push(&mut self, pkt: &PacketSummary, ts: Timestamp, loc: Location) -> Option<u64> {
+        // Only the common case is written here: a packet of a live session
+        // that goes on. Sweeps, sessions ending and new sessions are in
+        // separate functions kept out of line, which keeps this one small
+        // (fewer registers to save and spill per packet).
         self.stats.packets += 1;
-        let now = self.now.map_or(ts, |n| n.max(ts));
-        self.now = Some(now);
-        let sweep_due = self.last_sweep.is_none_or(|last| {
-            now.as_nanos() - last.as_nanos() >= self.config.sweep_interval.as_nanos() as i128
-        });
-        if sweep_due {
-            self.last_sweep = Some(now);
-            self.expire(now);
+        let ts_ns = ts.as_nanos();
+        if self.now.is_none_or(|n| ts > n) {
+            self.now = Some(ts);
+            self.now_ns = ts_ns;
         }
-
-        let (Some(ip), Some((key, side))) = (pkt.ip, FlowKey::from_summary(pkt)) else {
+        if self.now_ns >= self.next_sweep_ns {
+            self.sweep();
+        }
+        let Some(ip) = pkt.ip else {
             self.stats.non_ip_packets += 1;
             return None;
         };
-        let syn_only = pkt.protocol == ip_proto::TCP
-            && pkt.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN;
-        if let Some(s) = self.live.get_mut(&key) {
-            let end = if syn_only && s.is_closed() {
-                Some(EndReason::PortReuse)
-            } else {
-                ended_by_time(&self.config, s, ts)
-            };
-            match end {
-                None => {
-                    update(s, pkt, side, ts, loc);
-                    return Some(s.id);
+        let (key, side) = SlotKey::of_packet(pkt, ip);
+        let h = self.seed.hash(&key);
+        let slots = &self.slots;
+        let Some((pos, i)) = self
+            .index
+            .find(h, |i| slots.get(i).is_some_and(|slot| slot.key == key))
+        else {
+            return Some(self.start(key, h, pkt, ip, side, ts, loc));
+        };
+        if let Some(s) = self.slots[i].session.as_mut() {
+            let syn_only = pkt.protocol == ip_proto::TCP
+                && pkt.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN;
+            // Neither a port reuse nor past the session's end (the
+            // conditions `end_or_update` tells apart).
+            if !(syn_only && s.is_closed()) && ts_ns <= self.limits.deadline(s) {
+                let was_closed = s.is_closed();
+                update(s, pkt, side, ts, loc);
+                // The deadline only moves earlier when a TCP session
+                // closes: lower the sweep hint then.
+                if s.is_closed() != was_closed {
+                    self.hints[i] = self.limits.deadline(s);
                 }
-                Some(reason) => {
-                    if let Some(mut old) = self.live.remove(&key) {
-                        old.end = Some(reason);
-                        self.stats.sessions_finished += 1;
-                        self.finished.push(old);
-                    }
-                }
+                return Some(s.id);
             }
         }
-        let mut s = self.new_session(key, side, ip, pkt, ts);
+        Some(self.end_or_update(pos, i, key, h, pkt, ip, side, ts, loc))
+    }
+
+    /// [`push`](Self::push) when the packet's session might end: it
+    /// either does (and the packet starts a new one) or, if not after all,
+    /// takes the packet.
+    #[cold]
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn end_or_update(
+        &mut self,
+        pos: usize,
+        i: usize,
+        key: SlotKey,
+        h: u32,
+        pkt: &PacketSummary,
+        ip: IpPair,
+        side: Side,
+        ts: Timestamp,
+        loc: Location,
+    ) -> u64 {
+        let Some(s) = self.slots[i].session.as_mut() else {
+            // Not reached: indexed slots hold a session. Drop the stale
+            // entry and start afresh.
+            self.index.remove_at(pos);
+            return self.start(key, h, pkt, ip, side, ts, loc);
+        };
+        let syn_only = pkt.protocol == ip_proto::TCP
+            && pkt.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN;
+        let end = if syn_only && s.is_closed() {
+            Some(EndReason::PortReuse)
+        } else {
+            ended_by_time(&self.config, s, ts)
+        };
+        let Some(reason) = end else {
+            let was_closed = s.is_closed();
+            update(s, pkt, side, ts, loc);
+            if s.is_closed() != was_closed {
+                self.hints[i] = self.limits.deadline(s);
+            }
+            return s.id;
+        };
+        if let Some(mut old) = self.release(pos, i) {
+            old.end = Some(reason);
+            self.stats.sessions_finished += 1;
+            self.finished.push(old);
+        }
+        self.start(key, h, pkt, ip, side, ts, loc)
+    }
+
+    /// Starts a session with the packet (whose key, with hash `h`, is not
+    /// in the index); returns its id.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn start(
+        &mut self,
+        key: SlotKey,
+        h: u32,
+        pkt: &PacketSummary,
+        ip: IpPair,
+        side: Side,
+        ts: Timestamp,
+        loc: Location,
+    ) -> u64 {
+        let mut s = self.new_session(pkt, ip, side, ts);
+        debug_assert_eq!(SlotKey::from_flow_key(&s.key), key, "keys agree");
         update(&mut s, pkt, side, ts, loc);
         let id = s.id;
-        self.live.insert(key, s);
-        Some(id)
+        let deadline = self.limits.deadline(&s);
+        let slot = Slot {
+            key,
+            session: Some(s),
+        };
+        let i = match self.free.pop() {
+            Some(i) => {
+                let i = i as usize;
+                self.slots[i] = slot;
+                self.hints[i] = deadline;
+                i
+            }
+            None => {
+                self.slots.push(slot);
+                self.hints.push(deadline);
+                self.slots.len() - 1
+            }
+        };
+        // Slot numbers stay below the live-session count, far below 2^32
+        // (each slot takes hundreds of bytes).
+        self.index.insert(h, i as u32);
+        id
+    }
+
+    /// The periodic sweep of [`push`](Self::push).
+    #[cold]
+    #[inline(never)]
+    fn sweep(&mut self) {
+        // `now_ns - last >= interval` as in the docs; i128 cannot overflow.
+        self.next_sweep_ns = self.now_ns + self.limits.sweep_interval;
+        if let Some(now) = self.now {
+            self.expire(now);
+        }
+    }
+
+    /// Takes the session out of slot `i`, indexed at `pos`, and frees the
+    /// slot.
+    fn release(&mut self, pos: usize, i: usize) -> Option<Session> {
+        self.index.remove_at(pos);
+        let s = self.slots.get_mut(i)?.session.take()?;
+        self.hints[i] = NO_DEADLINE;
+        self.free.push(i as u32);
+        Some(s)
     }
 
     fn new_session(
         &mut self,
-        key: FlowKey,
-        side: Side,
-        ip: IpPair,
         pkt: &PacketSummary,
+        ip: IpPair,
+        side: Side,
         ts: Timestamp,
     ) -> Session {
+        // Once per session: the public key (the same tuple as the slot
+        // key) and its Community ID.
+        let key = FlowKey::new(ip.src, ip.dst, pkt.protocol, summary_ports(pkt)).0;
         let syn_ack = pkt.protocol == ip_proto::TCP
             && pkt.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN | tcp_flags::ACK;
         let (sport, dport) = if pkt.has_icmp() {
@@ -474,7 +902,7 @@ impl FlowTable {
             to_server: DirStats::default(),
             to_client: DirStats::default(),
             tcp_flags: 0,
-            locations: Locations::new(),
+            locations: Locations::with_capacity(SESSION_LOCATION_BYTES),
             end: None,
             client_side,
             fin_from_client: false,
@@ -487,19 +915,36 @@ impl FlowTable {
     /// linger time) to the finished queue.
     pub fn expire(&mut self, now: Timestamp) {
         let config = self.config;
+        let now_ns = now.as_nanos();
         let start = self.finished.len();
-        let ended: Vec<(FlowKey, EndReason)> = self
-            .live
-            .iter()
-            .filter_map(|(k, s)| ended_by_time(&config, s, now).map(|r| (*k, r)))
-            .collect();
-        for (key, reason) in ended {
-            if let Some(mut s) = self.live.remove(&key) {
+        // Only slots whose hint has passed can have ended; the dense hint
+        // array is scanned instead of the sessions themselves.
+        let mut ended: Vec<(usize, EndReason)> = Vec::new();
+        for (i, hint) in self.hints.iter_mut().enumerate() {
+            if now_ns <= *hint {
+                continue;
+            }
+            match &self.slots[i].session {
+                Some(s) => match ended_by_time(&config, s, now) {
+                    Some(reason) => ended.push((i, reason)),
+                    // Still live: the session saw packets since the hint
+                    // was set; catch up to its real deadline.
+                    None => *hint = self.limits.deadline(s),
+                },
+                None => *hint = NO_DEADLINE,
+            }
+        }
+        for (i, reason) in ended {
+            let h = self.seed.hash(&self.slots[i].key);
+            let Some((pos, _)) = self.index.find(h, |slot| slot == i) else {
+                continue;
+            };
+            if let Some(mut s) = self.release(pos, i) {
                 s.end = Some(reason);
                 self.finished.push(s);
             }
         }
-        // The map iterates in hash order; keep the queue deterministic.
+        // Keep the queue deterministic (in id order), whatever the slots.
         self.finished[start..].sort_unstable_by_key(|s| s.id);
         self.stats.sessions_finished += (self.finished.len() - start) as u64;
     }
@@ -507,10 +952,18 @@ impl FlowTable {
     /// Moves all live sessions to the finished queue (end of input).
     pub fn finish_all(&mut self) {
         let start = self.finished.len();
-        self.finished.extend(self.live.drain().map(|(_, mut s)| {
-            s.end = Some(EndReason::Flushed);
-            s
-        }));
+        self.finished.extend(
+            self.slots
+                .drain(..)
+                .filter_map(|slot| slot.session)
+                .map(|mut s| {
+                    s.end = Some(EndReason::Flushed);
+                    s
+                }),
+        );
+        self.index.clear();
+        self.hints.clear();
+        self.free.clear();
         self.finished[start..].sort_unstable_by_key(|s| s.id);
         self.stats.sessions_finished += (self.finished.len() - start) as u64;
     }
@@ -526,6 +979,18 @@ impl FlowTable {
     }
 }
 
+/// The ports argument [`FlowKey::new`] takes for a packet, as
+/// [`FlowKey::from_summary`] derives it.
+fn summary_ports(pkt: &PacketSummary) -> Option<(u16, u16)> {
+    if !pkt.has_l4 {
+        None
+    } else if matches!(pkt.protocol, ip_proto::ICMP | ip_proto::ICMPV6) {
+        Some((u16::from(pkt.icmp_type), u16::from(pkt.icmp_code)))
+    } else {
+        Some((pkt.sport, pkt.dport))
+    }
+}
+
 /// Whether the session has ended by `now`, and why.
 fn ended_by_time(config: &FlowConfig, s: &Session, now: Timestamp) -> Option<EndReason> {
     let quiet = now.as_nanos() - s.last_ts.as_nanos();
@@ -538,6 +1003,7 @@ fn ended_by_time(config: &FlowConfig, s: &Session, now: Timestamp) -> Option<End
     (quiet > config.idle_for(s.protocol)).then_some(EndReason::Idle)
 }
 
+#[inline(always)]
 fn update(s: &mut Session, pkt: &PacketSummary, side: Side, ts: Timestamp, loc: Location) {
     let from_client = s.is_from_client(side);
     let dir = if from_client {
@@ -748,6 +1214,115 @@ mod tests {
         let s = table.drain_finished().next().unwrap();
         assert_eq!((s.client.port, s.server.port), (8, 0));
         assert_eq!((s.to_server.packets, s.to_client.packets), (1, 1));
+    }
+
+    #[test]
+    fn slot_key_matches_the_public_key() {
+        let addrs = [
+            ip("10.0.0.1"),
+            ip("10.0.0.2"),
+            ip("::ffff:10.0.0.1"),
+            ip("2001:db8::1"),
+            ip("2001:db8::2"),
+        ];
+        let mut seen = Vec::new();
+        for &src in &addrs {
+            for &dst in &addrs {
+                for proto in [ip_proto::TCP, ip_proto::UDP, 132, 47, ip_proto::ICMP, 58] {
+                    for (a, b) in [(1u16, 2u16), (2, 1), (8, 0), (0, 0), (3, 3), (128, 0)] {
+                        for has_l4 in [true, false] {
+                            let mut p = PacketSummary::ip(src, dst, proto);
+                            p.has_l4 = has_l4;
+                            (p.sport, p.dport) = (a, b);
+                            (p.icmp_type, p.icmp_code) = (a as u8, b as u8);
+                            let (k, side) = FlowKey::from_summary(&p).unwrap();
+                            let (sk, sside) = SlotKey::of_packet(&p, p.ip.unwrap());
+                            assert_eq!(sk, SlotKey::from_flow_key(&k), "{p:?}");
+                            assert_eq!(side, sside, "{p:?}");
+                            seen.push((k, sk));
+                        }
+                    }
+                }
+            }
+        }
+        // Distinct public keys stay distinct (v4-mapped v6 included).
+        for (k1, s1) in &seen {
+            for (k2, s2) in &seen {
+                assert_eq!(k1 == k2, s1 == s2, "{k1:?} {k2:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn keyed_hash_depends_on_seed_and_order() {
+        let (k, _) = FlowKey::new(ip("10.0.0.1"), ip("10.0.0.2"), 6, Some((1, 2)));
+        let sk = SlotKey::from_flow_key(&k);
+        let (s1, s2) = (KeySeed::random(), KeySeed::random());
+        assert_ne!(s1.hash(&sk), s2.hash(&sk));
+        let mut swapped = sk;
+        swapped.0.swap(0, 2);
+        assert_ne!(s1.hash(&sk), s1.hash(&swapped));
+    }
+
+    #[test]
+    fn index_survives_collisions_growth_and_removal() {
+        // Few distinct hashes, so probe runs are long and wrap around.
+        let mut index = Index::new();
+        let mut live: Vec<(u32, u32)> = Vec::new();
+        for slot in 0..400u32 {
+            let h = (slot.wrapping_mul(0x9e37_79b9) % 7) | ((slot % 3) << 30);
+            index.insert(h, slot);
+            live.push((h, slot));
+            if slot % 3 == 0 {
+                let (h, gone) = live.remove(live.len() / 2);
+                let (pos, found) = index.find(h, |s| s == gone as usize).unwrap();
+                assert_eq!(found, gone as usize);
+                index.remove_at(pos);
+            }
+            for &(h, s) in &live {
+                assert!(index.find(h, |x| x == s as usize).is_some(), "{s}");
+            }
+        }
+        assert_eq!(index.len, live.len());
+        assert!(index.find(3, |_| false).is_none());
+        index.clear();
+        assert!(index.find(live[0].0, |_| true).is_none());
+    }
+
+    #[test]
+    fn linger_longer_than_idle_ends_at_idle() {
+        let config = FlowConfig {
+            tcp_idle: Duration::from_secs(5),
+            tcp_close_linger: Duration::from_secs(30),
+            ..FlowConfig::default()
+        };
+        let c = conn();
+        let mut table = FlowTable::with_config(config);
+        let first = push(&mut table, &c.to_server(SYN), 1);
+        push(&mut table, &c.to_client(RST | ACK), 1);
+        assert_eq!(push(&mut table, &c.to_client(ACK), 6), first, "5 s: live");
+        assert_ne!(push(&mut table, &c.to_client(ACK), 12), first, "6 s: over");
+        let ended: Vec<Session> = table.drain_finished().collect();
+        assert_eq!(ended[0].end, Some(EndReason::Idle));
+    }
+
+    #[test]
+    fn slots_are_reused_and_live_lists_sessions() {
+        let mut table = FlowTable::new();
+        for round in 0..3i64 {
+            for i in 0..50u16 {
+                let p = PacketSummary::udp(ip("10.0.0.9"), 1000 + i, ip("10.0.0.1"), 53);
+                push(&mut table, &p, round * 100);
+            }
+            assert_eq!(table.live_len(), 50);
+            assert_eq!(table.live().count(), 50);
+        }
+        assert_eq!(table.slots.len(), 50, "freed slots were reused");
+        assert_eq!(table.hints.len(), 50);
+        assert_eq!(table.stats().sessions_finished, 100);
+        table.finish_all();
+        assert_eq!(table.live().count(), 0);
+        assert_eq!(table.finished_len(), 150);
     }
 
     #[test]
