@@ -134,7 +134,7 @@ pub use timestamp::{Precision, Timestamp, TsResolution};
 pub use writer::{PcapWriter, WriterConfig};
 
 use headers::{Magic, sniff_magic};
-use source::{Bytes, Input, MemorySource, SliceInput, Source, StreamSource};
+use source::{Bytes, Input, MapAhead, MemorySource, SliceInput, Source, StreamSource};
 
 /// The largest captured length accepted in any record (16 MiB).
 pub const MAX_CAPLEN: u32 = 16 << 20;
@@ -533,6 +533,8 @@ impl CaptureReader {
         Some(Records {
             name: &self.name,
             all,
+            bytes: mem.bytes(),
+            map_ahead: MapAhead::default(),
             input: SliceInput::at(all, start),
             state: self.state.clone(),
             done: self.done,
@@ -700,6 +702,9 @@ fn rebase<'a>(all: &'a [u8], record: Record<'_>) -> Record<'a> {
 pub struct Records<'a> {
     name: &'a Path,
     all: &'a [u8],
+    /// The file's bytes (its map), for mapping pages ahead.
+    bytes: &'a Bytes,
+    map_ahead: MapAhead,
     input: SliceInput<'a>,
     /// A copy of the reader's state: pcapng sections and interfaces change
     /// as the walk goes.
@@ -726,6 +731,8 @@ impl<'a> Records<'a> {
         if self.done {
             return Ok(None);
         }
+        let pos = usize::try_from(self.input.position()).unwrap_or(usize::MAX);
+        self.map_ahead.reached(self.bytes, pos);
         let result = step(&mut self.input, &mut self.state);
         let all = self.all;
         settle(result, &mut self.done, self.name).map(|r| r.map(|r| rebase(all, r)))
