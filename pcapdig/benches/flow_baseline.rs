@@ -233,7 +233,7 @@ fn main() {
         let bytes: &'static [u8] = Box::leak(buf.into_boxed_slice());
         let (t_ours, n, sessions) = best_of_3(|| ours(bytes));
         println!(
-            "flows {flows:>6}: ours (CaptureReader + Dissector minimal + FlowTable): {n} packets, {sessions} sessions, {:.3} s, {:.0} packets/s",
+            "flows {flows:>6}: ours (CaptureReader + Dissector summary-only + FlowTable): {n} packets, {sessions} sessions, {:.3} s, {:.0} packets/s",
             t_ours,
             n as f64 / t_ours
         );
