@@ -15,8 +15,10 @@
 //! policy); everything is re-exported here.
 
 pub mod community_id;
+mod index;
 pub mod locations;
 pub mod reassembly;
+mod slot_key;
 pub mod summary;
 pub mod table;
 
