@@ -36,11 +36,10 @@ fn ours(bytes: &'static [u8]) -> (u64, u64) {
     while let Some(rec) = records.next_record().unwrap() {
         packets += 1;
         d.reset(rec.linktype.0, rec.data);
+        d.summary.wire_len = rec.origlen;
         dissector.dissect_into(&mut d);
-        let mut summary = d.summary;
-        summary.wire_len = rec.origlen;
         table.push(
-            &summary,
+            &d.summary,
             Timestamp::new(rec.ts.secs, rec.ts.nanos),
             Location::new(1, rec.offset),
         );
