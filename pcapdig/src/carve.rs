@@ -106,7 +106,8 @@ pub fn run(args: Args) -> crate::CliResult {
     let mut sessions = Vec::new();
     for &id in &args.ids {
         let row = conn.query_row(
-            "SELECT proto, first_ts, last_ts, src_ip, sport, locations FROM sessions WHERE id = ?1",
+            "SELECT s.proto, s.first_ts, s.last_ts, s.src_ip, s.sport, l.locations
+             FROM sessions s JOIN session_locations l ON l.session_id = s.id WHERE s.id = ?1",
             [id],
             |r| {
                 Ok((

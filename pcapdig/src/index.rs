@@ -38,6 +38,7 @@
 //! (`--filter`, `--filter-file`) is applied to each packet's summary before
 //! it reaches the flow table: sessions then hold only matching packets.
 
+use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -98,6 +99,11 @@ pub fn run(args: Args) -> crate::CliResult {
             eprintln!(
                 "pcapdig: removing {n} incomplete earlier run(s); their files are indexed again"
             );
+            tx.execute(
+                "DELETE FROM session_locations WHERE session_id IN
+                    (SELECT id FROM sessions WHERE run_id IN (SELECT id FROM runs WHERE complete = 0))",
+                [],
+            )?;
             tx.execute(
                 "DELETE FROM sessions WHERE run_id IN (SELECT id FROM runs WHERE complete = 0)",
                 [],
@@ -492,10 +498,12 @@ fn write_sessions(
         "INSERT INTO sessions (run_id, community_id, proto, ip_version, src_ip, dst_ip, sport, dport, vlan,
             first_ts, last_ts, packets, bytes, packets_to_server, bytes_to_server, payload_to_server,
             packets_to_client, bytes_to_client, payload_to_client, tcp_flags, end_reason,
-            first_file, last_file, files, locations)
+            first_file, last_file, files)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-            ?22, ?23, ?24, ?25)",
+            ?22, ?23, ?24)",
     )?;
+    let mut locations =
+        tx.prepare_cached("INSERT INTO session_locations (session_id, locations) VALUES (?1, ?2)")?;
     for s in sessions {
         let mut files: Vec<u32> = Vec::new();
         if let Some(file) = s.locations.single_file() {
@@ -507,11 +515,13 @@ fn write_sessions(
                 }
             }
         }
-        let files_text = files
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+        let mut files_text = String::new();
+        for (i, file) in files.iter().enumerate() {
+            if i > 0 {
+                files_text.push(',');
+            }
+            let _ = write!(files_text, "{file}");
+        }
         let ip_version = if s.client.addr.is_ipv4() { 4 } else { 6 };
         let end = s.end.map(|e| match e {
             EndReason::Idle => "idle",
@@ -544,8 +554,8 @@ fn write_sessions(
             files.first().copied().unwrap_or(0),
             files.last().copied().unwrap_or(0),
             files_text,
-            s.locations.as_bytes(),
         ])?;
+        locations.execute(params![tx.last_insert_rowid(), s.locations.as_bytes()])?;
         totals.sessions += 1;
     }
     Ok(())

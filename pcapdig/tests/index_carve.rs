@@ -490,7 +490,9 @@ fn interrupted_run_is_redone() {
     {
         let conn = rusqlite::Connection::open(&db_path).expect("open db");
         conn.execute_batch(
-            "UPDATE runs SET complete = 0; DELETE FROM sessions WHERE id = (SELECT MAX(id) FROM sessions);",
+            "UPDATE runs SET complete = 0;
+             DELETE FROM session_locations WHERE session_id = (SELECT MAX(id) FROM sessions);
+             DELETE FROM sessions WHERE id = (SELECT MAX(id) FROM sessions);",
         )
         .expect("update");
     }
