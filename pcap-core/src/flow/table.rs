@@ -447,12 +447,19 @@ impl FlowTable {
         };
         let (key, side) = SlotKey::of_packet(pkt, ip);
         let h = self.seed.hash(&key);
+        let a = Arrival {
+            pkt,
+            ip,
+            side,
+            ts,
+            loc,
+        };
         let slots = &self.slots;
         let Some((pos, i)) = self
             .index
             .find(h, |i| slots.get(i).is_some_and(|slot| slot.key == key))
         else {
-            return Some(self.start(key, h, pkt, ip, side, ts, loc));
+            return Some(self.start(key, h, &a));
         };
         if let Some(s) = self.slots[i].session.as_mut() {
             let syn_only = pkt.protocol == ip_proto::TCP
@@ -460,17 +467,10 @@ impl FlowTable {
             // Neither a port reuse nor past the session's end (the
             // conditions `end_or_update` tells apart).
             if !(syn_only && s.is_closed()) && ts_ns <= self.limits.deadline(s) {
-                let was_closed = s.is_closed();
-                update(s, pkt, side, ts, loc);
-                // The deadline only moves earlier when a TCP session
-                // closes: lower the sweep hint then.
-                if s.is_closed() != was_closed {
-                    self.hints[i] = self.limits.deadline(s);
-                }
-                return Some(s.id);
+                return Some(go_on(s, &mut self.hints[i], &self.limits, &a));
             }
         }
-        Some(self.end_or_update(pos, i, key, h, pkt, ip, side, ts, loc))
+        Some(self.end_or_update(pos, i, key, h, &a))
     }
 
     /// [`push`](Self::push) when the packet's session might end: it
@@ -478,65 +478,46 @@ impl FlowTable {
     /// takes the packet.
     #[cold]
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
     fn end_or_update(
         &mut self,
         pos: usize,
         i: usize,
         key: SlotKey,
         h: u32,
-        pkt: &PacketSummary,
-        ip: IpPair,
-        side: Side,
-        ts: Timestamp,
-        loc: Location,
+        a: &Arrival<'_>,
     ) -> u64 {
         let Some(s) = self.slots[i].session.as_mut() else {
             // Not reached: indexed slots hold a session. Drop the stale
             // entry and start afresh.
             self.index.remove_at(pos);
-            return self.start(key, h, pkt, ip, side, ts, loc);
+            return self.start(key, h, a);
         };
+        let pkt = a.pkt;
         let syn_only = pkt.protocol == ip_proto::TCP
             && pkt.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN;
         let end = if syn_only && s.is_closed() {
             Some(EndReason::PortReuse)
         } else {
-            ended_by_time(&self.config, s, ts)
+            ended_by_time(&self.config, s, a.ts)
         };
         let Some(reason) = end else {
-            let was_closed = s.is_closed();
-            update(s, pkt, side, ts, loc);
-            if s.is_closed() != was_closed {
-                self.hints[i] = self.limits.deadline(s);
-            }
-            return s.id;
+            return go_on(s, &mut self.hints[i], &self.limits, a);
         };
         if let Some(mut old) = self.release(pos, i) {
             old.end = Some(reason);
             self.stats.sessions_finished += 1;
             self.finished.push(old);
         }
-        self.start(key, h, pkt, ip, side, ts, loc)
+        self.start(key, h, a)
     }
 
     /// Starts a session with the packet (whose key, with hash `h`, is not
     /// in the index); returns its id.
     #[inline(never)]
-    #[allow(clippy::too_many_arguments)]
-    fn start(
-        &mut self,
-        key: SlotKey,
-        h: u32,
-        pkt: &PacketSummary,
-        ip: IpPair,
-        side: Side,
-        ts: Timestamp,
-        loc: Location,
-    ) -> u64 {
-        let mut s = self.new_session(pkt, ip, side, ts);
+    fn start(&mut self, key: SlotKey, h: u32, a: &Arrival<'_>) -> u64 {
+        let mut s = self.new_session(a);
         debug_assert_eq!(SlotKey::from_flow_key(&s.key), key, "keys agree");
-        update(&mut s, pkt, side, ts, loc);
+        update(&mut s, a);
         let id = s.id;
         let deadline = self.limits.deadline(&s);
         let slot = Slot {
@@ -583,13 +564,10 @@ impl FlowTable {
         Some(s)
     }
 
-    fn new_session(
-        &mut self,
-        pkt: &PacketSummary,
-        ip: IpPair,
-        side: Side,
-        ts: Timestamp,
-    ) -> Session {
+    fn new_session(&mut self, a: &Arrival<'_>) -> Session {
+        let Arrival {
+            pkt, ip, side, ts, ..
+        } = *a;
         // Once per session: the public key (the same tuple as the slot
         // key) and its Community ID.
         let key = FlowKey::new(ip.src, ip.dst, pkt.protocol, summary_ports(pkt)).0;
@@ -744,8 +722,36 @@ fn ended_by_time(config: &FlowConfig, s: &Session, now: Timestamp) -> Option<End
     (quiet > config.idle_for(s.protocol)).then_some(EndReason::Idle)
 }
 
+/// A packet as the table handles it: its summary and addresses, which
+/// side of its key sent it, and when and where it was captured.
+#[derive(Clone, Copy)]
+struct Arrival<'p> {
+    pkt: &'p PacketSummary,
+    ip: IpPair,
+    side: Side,
+    ts: Timestamp,
+    loc: Location,
+}
+
+/// Adds the packet to its session, which goes on, and keeps the slot's
+/// sweep hint right; returns the session's id.
 #[inline(always)]
-fn update(s: &mut Session, pkt: &PacketSummary, side: Side, ts: Timestamp, loc: Location) {
+fn go_on(s: &mut Session, hint: &mut i128, limits: &Limits, a: &Arrival<'_>) -> u64 {
+    let was_closed = s.is_closed();
+    update(s, a);
+    // The deadline only moves earlier when a TCP session closes: lower the
+    // sweep hint then.
+    if s.is_closed() != was_closed {
+        *hint = limits.deadline(s);
+    }
+    s.id
+}
+
+#[inline(always)]
+fn update(s: &mut Session, a: &Arrival<'_>) {
+    let Arrival {
+        pkt, side, ts, loc, ..
+    } = *a;
     let from_client = s.is_from_client(side);
     let dir = if from_client {
         &mut s.to_server
