@@ -14,11 +14,13 @@
 //!   of the file's first section), with the link type of the first packet
 //!   written and the file's precision (nanoseconds if any timestamp in the
 //!   file had sub-microsecond digits, else microseconds): same timestamp,
-//!   lengths and packet bytes, not the pcapng block. pcap_core has no
-//!   random access into pcapng (a block's interface is known only from the
-//!   blocks before it), so pcapng files are walked block by block through
-//!   the memory map, without dissecting anything, keeping just the blocks
-//!   at the stored offsets.
+//!   lengths and packet bytes, not the pcapng block. A pcapng block's
+//!   interface is known only from the blocks before it, so the index keeps
+//!   where each file's section headers and interface descriptions are
+//!   (`files.context`); carve reads those few blocks again, then each
+//!   record at its offset (`CaptureReader::record_at_with`). A file with
+//!   more than 65,536 of them has no saved context and is walked block by
+//!   block through the memory map instead, without dissecting anything.
 //! * Checks: before reading a file, its size and content hash must match
 //!   the index (else carve refuses, naming the file); each record at a
 //!   stored offset must parse, have the file's link type, and a timestamp
@@ -73,6 +75,8 @@ struct FileInfo {
     linktype: Option<i64>,
     precision: Option<String>,
     endian: Option<String>,
+    /// pcapng: the `files.context` blob (see [`db`]).
+    context: Option<Vec<u8>>,
 }
 
 struct SessionInfo {
@@ -157,7 +161,8 @@ pub fn run(args: Args) -> crate::CliResult {
     for &fid in wanted.keys() {
         let info = conn
             .query_row(
-                "SELECT path, name, size, content_hash, format, linktype, precision, endian FROM files WHERE id = ?1",
+                "SELECT path, name, size, content_hash, format, linktype, precision, endian, context
+                 FROM files WHERE id = ?1",
                 [fid],
                 |r| {
                     Ok(FileInfo {
@@ -169,6 +174,7 @@ pub fn run(args: Args) -> crate::CliResult {
                         linktype: r.get(5)?,
                         precision: r.get(6)?,
                         endian: r.get(7)?,
+                        context: r.get(8)?,
                     })
                 },
             )
@@ -306,7 +312,23 @@ pub fn run(args: Args) -> crate::CliResult {
                     .map_err(|e| format!("{e}; {} does not match the index", path.display()))?;
                 each(offset, owned(&rec, encoding))?;
             }
+        } else if let Some(context) = info.context.as_deref().and_then(db::decode_offsets) {
+            // pcapng, with its section headers and interface descriptions
+            // located at indexing time: each record read at its offset.
+            let reader = CaptureReader::open(&path)?;
+            for &offset in offsets.keys() {
+                let rec = reader
+                    .record_at_with(offset, &context)
+                    .map_err(|e| format!("{e}; {} does not match the index", path.display()))?;
+                each(offset, owned(&rec, None))?;
+            }
         } else {
+            // pcapng without a saved context (more than 65,536 section
+            // headers and interface descriptions): walked block by block.
+            eprintln!(
+                "pcapdig: {}: no saved pcapng context in the index; walking the file",
+                path.display()
+            );
             let mut reader = CaptureReader::open(&path)?;
             let mut found = 0usize;
             let mut last_error = None;

@@ -14,6 +14,11 @@
 //!   `content_hash`, an FNV-1a 64 hash of the first and last 64 KiB
 //!   (cheap; `mtime_ns` is recorded but not part of it, so a copied file
 //!   still matches). `seq` is the file's position within its run.
+//!   `context`, for pcapng, lists the byte offsets of its section headers
+//!   and interface descriptions (8-byte little-endian each; see
+//!   [`encode_offsets`]): with them, `pcapdig carve` reads a pcapng record
+//!   directly at its offset (`CaptureReader::record_at_with`); NULL for
+//!   classic pcap, which needs none.
 //! * `sessions(id, run_id, community_id, proto, ip_version, src_ip,
 //!   dst_ip, sport, dport, vlan, first_ts, last_ts, packets, bytes,
 //!   packets_to_server, bytes_to_server, payload_to_server,
@@ -61,7 +66,8 @@ CREATE TABLE IF NOT EXISTS files (
     endian TEXT,
     first_ts INTEGER,
     last_ts INTEGER,
-    packets INTEGER NOT NULL DEFAULT 0
+    packets INTEGER NOT NULL DEFAULT 0,
+    context BLOB
 );
 CREATE INDEX IF NOT EXISTS files_path ON files(path);
 CREATE INDEX IF NOT EXISTS files_name ON files(name);
@@ -174,6 +180,24 @@ pub fn create_session_indexes(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(SESSION_INDEXES)
 }
 
+/// Offsets as a `files.context` blob: 8 bytes each, little-endian.
+pub fn encode_offsets(offsets: &[u64]) -> Vec<u8> {
+    offsets.iter().flat_map(|o| o.to_le_bytes()).collect()
+}
+
+/// The offsets of a `files.context` blob; `None` if its length is not a
+/// multiple of 8 (a damaged index).
+pub fn decode_offsets(blob: &[u8]) -> Option<Vec<u64>> {
+    if !blob.len().is_multiple_of(8) {
+        return None;
+    }
+    Some(
+        blob.chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+            .collect(),
+    )
+}
+
 /// Nanoseconds since the epoch as an SQLite INTEGER (saturating at the
 /// `i64` range, years 1677 to 2262).
 pub fn ts_to_ns(secs: i64, nanos: u32) -> i64 {
@@ -245,6 +269,16 @@ pub fn fingerprint(path: &Path) -> std::io::Result<Fingerprint> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn context_offsets_round_trip() {
+        let offsets = [0, 28, 1 << 40, u64::MAX];
+        let blob = encode_offsets(&offsets);
+        assert_eq!(blob.len(), 32);
+        assert_eq!(decode_offsets(&blob).as_deref(), Some(&offsets[..]));
+        assert_eq!(decode_offsets(&[]), Some(vec![]));
+        assert_eq!(decode_offsets(&blob[..7]), None);
+    }
 
     #[test]
     fn nanosecond_times() {

@@ -353,6 +353,9 @@ fn index_file(
             )
         })
     };
+    // pcapng: where its section headers and interface descriptions are,
+    // for carving its records later by offset.
+    let context: Option<Vec<u64>>;
     if let Some(mut records) = reader.records() {
         // A file in memory: its records outlive the loop, so one
         // `Dissection` is built once and refilled per packet.
@@ -377,6 +380,7 @@ fn index_file(
                 bar.set_position(base + records.position());
             }
         }
+        context = records.pcapng_context().map(<[u64]>::to_vec);
     } else {
         loop {
             match reader.next_record() {
@@ -400,6 +404,7 @@ fn index_file(
                 bar.set_position(base + reader.position());
             }
         }
+        context = reader.pcapng_context().map(<[u64]>::to_vec);
     }
     let FileWalk {
         packets,
@@ -416,9 +421,19 @@ fn index_file(
         ("pcapng", _) => Some(if pcapng_fine { "nano" } else { "micro" }.to_string()),
         (_, p) => p,
     };
+    let context = context.map(|offsets| db::encode_offsets(&offsets));
     tx.execute(
-        "UPDATE files SET linktype = ?2, first_ts = ?3, last_ts = ?4, packets = ?5, precision = ?6 WHERE id = ?1",
-        params![file_id, linktype, first_ts, last_ts, packets as i64, precision],
+        "UPDATE files SET linktype = ?2, first_ts = ?3, last_ts = ?4, packets = ?5, precision = ?6,
+            context = ?7 WHERE id = ?1",
+        params![
+            file_id,
+            linktype,
+            first_ts,
+            last_ts,
+            packets as i64,
+            precision,
+            context
+        ],
     )?;
     Ok(file_id)
 }

@@ -517,3 +517,85 @@ fn interrupted_run_is_redone() {
     let b: Vec<_> = before.iter().map(strip).collect();
     assert_eq!(a, b);
 }
+
+/// A pcapng capture in two sections of opposite byte orders, with an
+/// interface described after packets: each session is carved by reading
+/// its records at their offsets (the index keeps where the section headers
+/// and interface descriptions are), as classic pcap records with the same
+/// times, lengths and bytes.
+#[test]
+fn pcapng_sessions_carve_by_offset() {
+    use pcap_core::capture::LinkType;
+    use pcap_core::capture::synth::PcapngBuilder;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = ([10, 0, 0, 1], [10, 0, 0, 2]);
+    // Full Ethernet frames, from this file's helpers.
+    let seg = |sport, dport, flags, payload: &[u8]| {
+        let (src, dst) = if sport == 40000 { (a, b) } else { (b, a) };
+        tcp(src, sport, dst, dport, 1, 0, flags, payload)
+    };
+    let udp_frame = |payload: &[u8]| udp(a, 5353, b, 5353, payload);
+    let ts = |s| Timestamp::new(1_700_000_000 + s, 0);
+    let frames = [
+        seg(40000, 80, SYN, b""),
+        udp_frame(b"query"),
+        seg(80, 40000, SYN | ACK, b""),
+        seg(40000, 80, ACK | PSH, b"GET / HTTP/1.1\r\n\r\n"),
+        udp_frame(b"again"),
+        seg(80, 40000, ACK | PSH, b"HTTP/1.1 200 OK\r\n\r\n"),
+    ];
+    let mut pb = PcapngBuilder::new(Endian::Little);
+    pb.interface(LinkType::ETHERNET, 0)
+        .epb(0, ts(0), frames[0].len() as u32, &frames[0])
+        .interface(LinkType::ETHERNET, 0)
+        .epb(1, ts(1), frames[1].len() as u32, &frames[1])
+        .epb(0, ts(2), frames[2].len() as u32, &frames[2]);
+    pb.section(Endian::Big)
+        .interface(LinkType::ETHERNET, 0)
+        .epb(0, ts(3), frames[3].len() as u32, &frames[3])
+        .interface(LinkType::ETHERNET, 0)
+        .epb(1, ts(4), frames[4].len() as u32, &frames[4])
+        .epb(0, ts(5), frames[5].len() as u32, &frames[5]);
+    let src = dir.path().join("two-sections.pcapng");
+    std::fs::write(&src, pb.build()).expect("write");
+    let db_path = dir.path().join("ng.db");
+    let db = db_path.to_str().expect("utf-8");
+    ok(&["index", "--db", db, src.to_str().expect("utf-8")]);
+
+    // The context was saved: 2 section headers and 4 interface descriptions.
+    let conn = rusqlite::Connection::open(&db_path).expect("open db");
+    let context: Vec<u8> = conn
+        .query_row("SELECT context FROM files", [], |r| r.get(0))
+        .expect("context");
+    assert_eq!(context.len(), 6 * 8);
+
+    for (expr, want) in [("tcp", [0usize, 2, 3, 5].as_slice()), ("udp", &[1, 4])] {
+        let found = sessions_json(db, &[expr]);
+        assert_eq!(found.len(), 1, "{expr}");
+        let id = found[0]["id"].as_i64().expect("id");
+        let out = dir.path().join(format!("{expr}.pcap"));
+        let run = pcapdig(&[
+            "carve",
+            "--db",
+            db,
+            &id.to_string(),
+            "-o",
+            out.to_str().expect("utf-8"),
+        ]);
+        assert!(run.status.success());
+        // Read by offset, not by walking the file.
+        assert!(!String::from_utf8_lossy(&run.stderr).contains("walking"));
+        let mut carved = CaptureReader::open(&out).expect("open carved");
+        for &i in want {
+            let rec = carved.next_record().expect("read").expect("a record");
+            assert_eq!(rec.data, &frames[i][..], "{expr}: frame {i}");
+            assert_eq!(rec.ts, ts(i as i64), "{expr}: frame {i}");
+            assert_eq!(rec.origlen as usize, frames[i].len());
+        }
+        assert!(
+            carved.next_record().expect("read").is_none(),
+            "{expr}: extra records"
+        );
+    }
+}

@@ -541,6 +541,88 @@ impl CaptureReader {
         })
     }
 
+    /// The record at byte `offset` (a [`Record::offset`] saved earlier),
+    /// read directly, for pcapng too: `context` is the file's
+    /// [`pcapng_context`](CaptureReader::pcapng_context) saved after a walk
+    /// (ignored for classic pcap, which needs none; see
+    /// [`CaptureReader::record_at`]). The section headers and interface
+    /// descriptions before `offset` are read again from there, then the
+    /// block at `offset`, which must be a packet block.
+    ///
+    /// ```
+    /// use pcap_core::Endian;
+    /// use pcap_core::capture::{CaptureReader, LinkType, Timestamp};
+    /// use pcap_core::capture::synth::PcapngBuilder;
+    ///
+    /// let mut b = PcapngBuilder::new(Endian::Little);
+    /// b.interface(LinkType::ETHERNET, 0).epb(0, Timestamp::new(1, 0), 4, b"abcd");
+    /// b.section(Endian::Big).interface(LinkType::RAW, 0).epb(0, Timestamp::new(2, 0), 2, b"ef");
+    /// let reader = CaptureReader::from_bytes(b.build(), "two-sections.pcapng")?;
+    /// let mut records = reader.records().expect("in memory");
+    /// let mut offsets = Vec::new();
+    /// while let Some(r) = records.next_record()? {
+    ///     offsets.push(r.offset);
+    /// }
+    /// let context = records.pcapng_context().expect("pcapng").to_vec();
+    /// let second = reader.record_at_with(offsets[1], &context)?;
+    /// assert_eq!((second.data, second.linktype), (&b"ef"[..], LinkType::RAW));
+    /// # Ok::<(), pcap_core::Error>(())
+    /// ```
+    pub fn record_at_with(&self, offset: u64, context: &[u64]) -> Result<Record<'_>, Error> {
+        if let State::Pcap(_) = &self.state {
+            return self.record_at(offset);
+        }
+        let located = |e: Error| e.at(Some(&self.name), offset);
+        let Source::Memory(mem) = &self.source else {
+            return Err(located(Error::Unsupported {
+                layer: "capture",
+                detail: Cow::Borrowed("reading a record by offset needs the file in memory"),
+            }));
+        };
+        let all = mem.all();
+        let start_of = |at: u64| {
+            usize::try_from(at)
+                .ok()
+                .filter(|&o| o < all.len())
+                .ok_or_else(|| {
+                    located(Error::InvalidLength {
+                        layer: "pcapng",
+                        field: "offset",
+                        offset: 0,
+                        detail: Cow::Owned(format!(
+                            "no block can start at byte {at} of a {}-byte file",
+                            all.len()
+                        )),
+                    })
+                })
+        };
+        let mut st = pcapng::PcapngState::empty();
+        for &at in context.iter().take_while(|&&at| at < offset) {
+            let mut input = SliceInput::at(all, start_of(at)?);
+            pcapng::absorb_context(&mut input, &mut st, at)
+                .map_err(|f| f.into_error(&self.name))?;
+        }
+        if st.context.as_ref().is_none_or(|c| c.is_empty()) {
+            return Err(located(Error::Malformed {
+                layer: "pcapng",
+                field: "context",
+                offset: 0,
+                detail: Cow::Borrowed("no section header before this offset in the context given"),
+            }));
+        }
+        let mut input = SliceInput::at(all, start_of(offset)?);
+        match pcapng::next(&mut input, &mut st) {
+            Ok(Some(r)) if r.offset == offset => Ok(rebase(all, r)),
+            Ok(_) => Err(located(Error::Malformed {
+                layer: "pcapng",
+                field: "block type",
+                offset: 0,
+                detail: Cow::Borrowed("no packet block at this offset"),
+            })),
+            Err(fail) => Err(fail.into_error(&self.name)),
+        }
+    }
+
     /// The classic pcap record at byte `offset` (a [`Record::offset`] saved
     /// earlier), read directly, without walking the file or moving this
     /// reader: for pulling back the packets of one session.
@@ -611,6 +693,16 @@ impl CaptureReader {
         }
     }
 
+    /// For pcapng: the byte offsets of every section header (SHB) and
+    /// interface description (IDB) read so far, in file order. After a
+    /// walk over the whole file, kept with a record's offset, they are
+    /// what [`CaptureReader::record_at_with`] needs to read that record
+    /// again directly. `None` for classic pcap, and for a file with more
+    /// than 65,536 of these blocks.
+    pub fn pcapng_context(&self) -> Option<&[u64]> {
+        pcapng_context(&self.state)
+    }
+
     /// The name used in error messages (the path for [`CaptureReader::open`]).
     pub fn name(&self) -> &Path {
         &self.name
@@ -675,6 +767,14 @@ fn settle<'r>(
 /// position in `all`), with its slices borrowed from `all` itself rather
 /// than from the input.
 #[inline(always)]
+/// The context of a pcapng state (see [`CaptureReader::pcapng_context`]).
+fn pcapng_context(state: &State) -> Option<&[u64]> {
+    match state {
+        State::Pcap(_) => None,
+        State::Pcapng(st) => st.context.as_deref(),
+    }
+}
+
 fn rebase<'a>(all: &'a [u8], record: Record<'_>) -> Record<'a> {
     let start = usize::try_from(record.offset).unwrap_or(usize::MAX);
     let raw = start
@@ -741,6 +841,11 @@ impl<'a> Records<'a> {
     /// Byte offset of the next record or block to read.
     pub fn position(&self) -> u64 {
         self.input.position()
+    }
+
+    /// See [`CaptureReader::pcapng_context`].
+    pub fn pcapng_context(&self) -> Option<&[u64]> {
+        pcapng_context(&self.state)
     }
 
     /// Whether the end of the file or a framing error has been reached.

@@ -46,25 +46,53 @@ const LAYER: &str = "pcapng";
 /// tiny IDBs can make the reader keep.
 const MAX_INTERFACES: usize = 1 << 16;
 
+/// How many section headers and interface descriptions a reader lists in
+/// its [context](PcapngState::context); past that, a file offers no random
+/// access (more than any real capture has).
+const MAX_CONTEXT: usize = 1 << 16;
+
 /// The current section.
 #[derive(Clone)]
 pub(crate) struct PcapngState {
     pub(crate) section: Section,
     pub(crate) interfaces: Vec<Interface>,
+    /// The offsets of every SHB and IDB read so far, in file order: what
+    /// [`absorb_context`] replays to rebuild the state in effect at any
+    /// later block. `None` past [`MAX_CONTEXT`] of them.
+    pub(crate) context: Option<Vec<u64>>,
+}
+
+impl PcapngState {
+    /// Before the first section header.
+    pub(crate) fn empty() -> PcapngState {
+        PcapngState {
+            section: Section {
+                endian: Endian::Little,
+                version_major: 1,
+                version_minor: 0,
+                offset: 0,
+            },
+            interfaces: Vec::new(),
+            context: Some(Vec::new()),
+        }
+    }
+
+    /// Notes a context block (SHB or IDB) at `offset`.
+    fn note_context(&mut self, offset: u64) {
+        if let Some(context) = &mut self.context {
+            if context.len() < MAX_CONTEXT {
+                context.push(offset);
+            } else {
+                self.context = None;
+            }
+        }
+    }
 }
 
 /// Reads the first SHB (the source is at offset 0 and starts with the SHB
 /// block type).
 pub(crate) fn open<I: Input>(src: &mut I) -> Result<PcapngState, Fail> {
-    let mut st = PcapngState {
-        section: Section {
-            endian: Endian::Little,
-            version_major: 1,
-            version_minor: 0,
-            offset: 0,
-        },
-        interfaces: Vec::new(),
-    };
+    let mut st = PcapngState::empty();
     let avail = src.fill(MIN_BLOCK_LEN).map_err(Fail::io)?;
     if avail < MIN_BLOCK_LEN {
         return Err(truncated(0, "block header", 0, MIN_BLOCK_LEN, avail));
@@ -289,8 +317,45 @@ fn read_shb_in<E: ByteOrder, I: Input>(
         offset,
     };
     st.interfaces.clear();
+    st.note_context(offset);
     src.advance(total);
     Ok(())
+}
+
+/// Reads the SHB or IDB at the current position (at `offset`) into `st`:
+/// one block of a reader's context, replayed to rebuild the section and
+/// interfaces in effect at a later block. Any other block is an error.
+pub(crate) fn absorb_context<I: Input>(
+    src: &mut I,
+    st: &mut PcapngState,
+    offset: u64,
+) -> Result<(), Fail> {
+    let avail = src.fill(MIN_BLOCK_LEN).map_err(Fail::io)?;
+    if avail < MIN_BLOCK_LEN {
+        return Err(truncated(offset, "block header", 0, MIN_BLOCK_LEN, avail));
+    }
+    if src.window().starts_with(&PCAPNG_SHB_BYTES) {
+        return read_shb(src, st, offset);
+    }
+    let interfaces = st.interfaces.len();
+    let plan = match st.section.endian {
+        Endian::Little => plan_block::<LittleEndian, I>(src, st, offset)?,
+        Endian::Big => plan_block::<BigEndian, I>(src, st, offset)?,
+    };
+    match plan {
+        Plan::Skip(_) if st.interfaces.len() > interfaces => Ok(()),
+        _ => Err(Fail::fatal(
+            offset,
+            Error::Malformed {
+                layer: LAYER,
+                field: "block type",
+                offset: 0,
+                detail: Cow::Borrowed(
+                    "a context offset does not hold a section header or an interface description",
+                ),
+            },
+        )),
+    }
 }
 
 /// Walks the options of `block[start..total - 4]`, calling `visit(code,
@@ -391,6 +456,7 @@ fn plan_block<E: ByteOrder, I: Input>(
                 ));
             }
             st.interfaces.push(iface);
+            st.note_context(offset);
             Ok(Plan::Skip(total))
         }
         BT_EPB | BT_PB => {
