@@ -9,8 +9,14 @@ use libfuzzer_sys::fuzz_target;
 use pcap_core::{Endian, Error, Field, Header, HeaderView};
 
 fn counted(bytes: &[u8]) -> Result<(&[u8], usize), Error> {
-    let n = usize::from(*bytes.first().ok_or_else(|| Error::malformed("", "", 0, "empty"))?);
-    let body = bytes.get(1..1 + n).ok_or_else(|| Error::malformed("", "", 0, "short"))?;
+    let n = usize::from(
+        *bytes
+            .first()
+            .ok_or_else(|| Error::malformed("", "", 0, "empty"))?,
+    );
+    let body = bytes
+        .get(1..1 + n)
+        .ok_or_else(|| Error::malformed("", "", 0, "short"))?;
     Ok((body, n + 1))
 }
 
@@ -37,9 +43,15 @@ pub struct Fuzzed<'a> {
 
 fuzz_target!(|data: &[u8]| {
     for endian in [Endian::Big, Endian::Little] {
-        for flags in [Fuzzed::NONE, Fuzzed::DEFAULT, Fuzzed::PARSE_ALL, Fuzzed::ALL] {
+        for flags in [
+            Fuzzed::NONE,
+            Fuzzed::DEFAULT,
+            Fuzzed::PARSE_ALL,
+            Fuzzed::ALL,
+        ] {
             if let Ok((h, rest)) = Fuzzed::parse_endian(data, flags, endian) {
-                let len = Fuzzed::header_len_endian(data, endian).expect("header_len agrees with parse");
+                let len =
+                    Fuzzed::header_len_endian(data, endian).expect("header_len agrees with parse");
                 assert_eq!(len + rest.len(), data.len());
                 let _ = (h.b.decode(), h.list.decode(), h.extra.decode());
             }

@@ -45,7 +45,11 @@ fuzz_target!(|data: &[u8]| {
         let _ = m.a_records().count();
     }
     if let Some(h) = &d.http {
-        let _ = (h.header.method(), h.header.host(), h.header.headers.iter().count());
+        let _ = (
+            h.header.method(),
+            h.header.host(),
+            h.header.headers.iter().count(),
+        );
     }
     for t in d.tcp.iter() {
         if let Some(opts) = t.header.options.value() {
