@@ -50,6 +50,7 @@ pub mod field;
 pub mod filter;
 pub mod flow;
 pub mod header;
+mod hint;
 pub mod mac;
 pub mod unpack;
 

@@ -23,7 +23,7 @@ use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 use pcap_core::capture::synth::{TrafficSpec, write_traffic_pcap};
 use pcap_core::capture::{CaptureReader, PcapEncoding};
 use pcap_core::filter::Needs;
-use pcap_core::flow::{FlowTable, Location, Timestamp};
+use pcap_core::flow::{FlowTable, Location, Pending, Timestamp};
 use protocols::{Config, Dissection, Dissector};
 
 /// Our path: what `pcapdig index` does per packet, minus SQLite: records
@@ -36,20 +36,42 @@ fn ours(reader: CaptureReader) -> (u64, u64) {
     let mut sessions = 0u64;
     let mut records = reader.records().expect("bytes in memory");
     let mut d = Dissection::new(0, &[]);
+    // As index does: with many sessions, packets go to the table 64 at a
+    // time (`push_batch` requests their sessions' memory ahead).
+    let mut pending = Vec::with_capacity(64);
+    let flush = |table: &mut FlowTable, pending: &mut Vec<Pending>, sessions: &mut u64| {
+        table.push_batch(pending);
+        pending.clear();
+        if table.finished_len() >= 512 {
+            *sessions += table.drain_finished().count() as u64;
+        }
+    };
     while let Some(rec) = records.next_record().unwrap() {
         packets += 1;
         d.reset(rec.linktype.0, rec.data);
         d.summary.wire_len = rec.origlen;
         dissector.dissect_into(&mut d);
-        table.push(
-            &d.summary,
+        let (ts, loc) = (
             Timestamp::new(rec.ts.secs, rec.ts.nanos),
             Location::new(1, rec.offset),
         );
-        if table.finished_len() >= 512 {
-            sessions += table.drain_finished().count() as u64;
+        if pending.is_empty() && !table.prefers_batches() {
+            table.push(&d.summary, ts, loc);
+            if table.finished_len() >= 512 {
+                sessions += table.drain_finished().count() as u64;
+            }
+            continue;
+        }
+        pending.push(Pending {
+            summary: d.summary,
+            ts,
+            loc,
+        });
+        if pending.len() == 64 {
+            flush(&mut table, &mut pending, &mut sessions);
         }
     }
+    flush(&mut table, &mut pending, &mut sessions);
     table.finish_all();
     sessions += table.drain_finished().count() as u64;
     (packets, sessions)

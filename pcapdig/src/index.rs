@@ -45,7 +45,7 @@ use std::time::Instant;
 
 use pcap_core::capture::{CaptureReader, Format, Record};
 use pcap_core::filter::{Filter, Needs, ip_to_blob};
-use pcap_core::flow::{self, EndReason, FlowTable, Location, PacketSummary, Session};
+use pcap_core::flow::{self, EndReason, FlowTable, Location, PacketSummary, Pending, Session};
 use protocols::{Config, Dissection, Dissector};
 use rusqlite::{Transaction, params};
 
@@ -72,6 +72,10 @@ pub struct Args {
 
 /// How many finished sessions are buffered before they are written.
 const FLUSH_EVERY: usize = 512;
+
+/// How many packets go to the flow table at a time (see
+/// `FlowTable::push_batch`: it requests their sessions' memory ahead).
+const BATCH: usize = 64;
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> crate::CliResult {
@@ -344,6 +348,7 @@ fn index_file(
         last_ts: None,
         linktype: None,
         pcapng_fine: false,
+        pending: Vec::with_capacity(BATCH),
     };
     let framing_lost = || {
         bar.suspend(|| {
@@ -406,6 +411,7 @@ fn index_file(
         }
         context = reader.pcapng_context().map(<[u64]>::to_vec);
     }
+    walk.flush_pending()?;
     let FileWalk {
         packets,
         first_ts,
@@ -455,6 +461,9 @@ struct FileWalk<'w, 't> {
     linktype: Option<u16>,
     /// A pcapng timestamp finer than microseconds was seen.
     pcapng_fine: bool,
+    /// Packets for the flow table, handed over [`BATCH`] at a time once
+    /// it has many sessions (`FlowTable::prefers_batches`).
+    pending: Vec<Pending>,
 }
 
 impl FileWalk<'_, '_> {
@@ -477,10 +486,6 @@ impl FileWalk<'_, '_> {
         if self.pcapng && !rec.ts.nanos.is_multiple_of(1000) {
             self.pcapng_fine = true;
         }
-        // Read in place, not copied out: the summary was just written field
-        // by field, and copying it whole reads it back in wider words,
-        // which the CPU cannot forward from those stores (half of this
-        // function's time, measured with perf).
         d.summary.wire_len = rec.origlen;
         self.dissector.dissect_into(d);
         let summary = &d.summary;
@@ -490,16 +495,42 @@ impl FileWalk<'_, '_> {
             self.totals.filtered += 1;
             return Ok(());
         }
-        self.table.push(
-            summary,
-            flow::Timestamp::new(rec.ts.secs, rec.ts.nanos),
-            Location::new(self.file_id, rec.offset),
-        );
+        let ts = flow::Timestamp::new(rec.ts.secs, rec.ts.nanos);
+        let loc = Location::new(self.file_id, rec.offset);
+        if self.pending.is_empty() && !self.table.prefers_batches() {
+            // Few sessions: read in place, not copied out. The summary was
+            // just written field by field, and copying it whole reads it
+            // back in wider words, which the CPU cannot forward from those
+            // stores (half of this function's time, measured with perf).
+            self.table.push(summary, ts, loc);
+            return self.write_finished();
+        }
+        self.pending.push(Pending {
+            summary: *summary,
+            ts,
+            loc,
+        });
+        if self.pending.len() >= BATCH {
+            self.flush_pending()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the finished sessions if there are enough of them.
+    fn write_finished(&mut self) -> rusqlite::Result<()> {
         if self.table.finished_len() >= FLUSH_EVERY {
             let done: Vec<Session> = self.table.drain_finished().collect();
             write_sessions(self.tx, self.run_id, &done, self.totals)?;
         }
         Ok(())
+    }
+
+    /// Hands the pending packets to the flow table, and writes the
+    /// sessions that finished if there are enough of them.
+    fn flush_pending(&mut self) -> rusqlite::Result<()> {
+        self.table.push_batch(&self.pending);
+        self.pending.clear();
+        self.write_finished()
     }
 }
 

@@ -599,3 +599,66 @@ fn pcapng_sessions_carve_by_offset() {
         );
     }
 }
+
+/// With thousands of live flows the index hands packets to the flow table
+/// in batches: every packet still lands in exactly the session the flow
+/// table gives it one packet at a time, and the last batch of the file is
+/// not lost.
+#[test]
+fn many_flows_index_like_the_flow_table_one_by_one() {
+    use pcap_core::capture::PcapEncoding;
+    use pcap_core::capture::synth::{TrafficSpec, write_traffic_pcap};
+    use pcap_core::filter::Needs;
+    use pcap_core::flow::{FlowTable, Location};
+    use protocols::{Config, Dissector};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("many.pcap");
+    let spec = TrafficSpec {
+        packets: 30_007,
+        flows: 5000,
+        ..TrafficSpec::default()
+    };
+    let mut bytes = Vec::new();
+    write_traffic_pcap(&mut bytes, spec, PcapEncoding::NATIVE_MICRO).expect("generate");
+    std::fs::write(&path, &bytes).expect("write");
+
+    // The flow table fed one packet at a time, as the reference.
+    let reader = CaptureReader::open(&path).expect("open");
+    let dissector = Dissector::new(Config::for_needs(Needs::FLOW));
+    let mut table = FlowTable::new();
+    let mut records = reader.records().expect("in memory");
+    let mut most_live = 0;
+    while let Some(rec) = records.next_record().expect("record") {
+        let mut summary = dissector.dissect_record(&rec).summary;
+        summary.wire_len = rec.origlen;
+        let ts = pcap_core::flow::Timestamp::new(rec.ts.secs, rec.ts.nanos);
+        table.push(&summary, ts, Location::new(1, rec.offset));
+        most_live = most_live.max(table.live_len());
+    }
+    // Enough live sessions for the index to batch.
+    assert!(most_live > 4000, "{most_live} live sessions at most");
+    table.finish_all();
+    let mut want: Vec<(u64, u64)> = table
+        .drain_finished()
+        .map(|s| (s.packets(), s.bytes()))
+        .collect();
+
+    let db_path = dir.path().join("many.db");
+    let db = db_path.to_str().expect("utf-8");
+    ok(&["index", "--db", db, path.to_str().expect("utf-8")]);
+    let mut got: Vec<(u64, u64)> = sessions_json(db, &[])
+        .iter()
+        .map(|s| {
+            (
+                s["packets"].as_u64().expect("packets"),
+                s["bytes"].as_u64().expect("bytes"),
+            )
+        })
+        .collect();
+    want.sort_unstable();
+    got.sort_unstable();
+    assert_eq!(got.len(), want.len());
+    assert_eq!(got, want);
+    assert_eq!(got.iter().map(|s| s.0).sum::<u64>(), 30_007);
+}

@@ -214,19 +214,12 @@ fn prefetch_records(all: &[u8], next: usize, record_len: impl Fn(&[u8]) -> Optio
 const PREFETCH_DISTANCE: usize = 4096;
 
 /// Hints the CPU to load the cache line holding `bytes[at]` (nothing if `at`
-/// is past the end, or on targets without a prefetch instruction).
+/// is past the end).
 #[inline(always)]
 fn prefetch(bytes: &[u8], at: usize) {
-    #[cfg(target_arch = "x86_64")]
     if at < bytes.len() {
-        use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        // SAFETY: a prefetch never faults and has no effect on the program's
-        // state, whatever the address (here one inside `bytes` anyway); SSE,
-        // which provides it, is part of the x86_64 baseline.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(bytes.as_ptr().wrapping_add(at).cast::<i8>()) };
+        crate::hint::prefetch(bytes.as_ptr().wrapping_add(at));
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (bytes, at);
 }
 
 /// A borrowed slice read from a given position: for going back to one

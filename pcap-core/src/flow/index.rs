@@ -52,6 +52,21 @@ impl Index {
         }
     }
 
+    /// A guess, for prefetching: the slot of the entry at `h`'s home
+    /// position if that entry's hash is `h` (no key compared, no probing).
+    #[inline]
+    pub(super) fn peek(&self, h: u32) -> Option<usize> {
+        let e = *self.entries.get(h as usize & self.mask)?;
+        let slot = (e as u32).checked_sub(1)?;
+        ((e >> 32) as u32 == h).then_some(slot as usize)
+    }
+
+    /// Hints the CPU to load `h`'s home entry.
+    #[inline]
+    pub(super) fn prefetch(&self, h: u32) {
+        crate::hint::prefetch(self.entries.as_ptr().wrapping_add(h as usize & self.mask));
+    }
+
     /// Adds `slot` under hash `h` (its key must not be in the index).
     pub(super) fn insert(&mut self, h: u32, slot: u32) {
         if (self.len + 1) * 2 > self.entries.len() {

@@ -30,5 +30,5 @@ pub use locations::{Location, LocationDecodeError, LocationIter, Locations};
 pub use reassembly::{DEFAULT_MAX_BUFFERED, Gap, StreamReassembler, TcpStreamPair};
 pub use summary::{IpPair, MAX_VLANS, PacketSummary, ip_proto, tcp_flags};
 pub use table::{
-    DirStats, EndReason, Endpoint, FlowConfig, FlowStats, FlowTable, Session, Timestamp,
+    DirStats, EndReason, Endpoint, FlowConfig, FlowStats, FlowTable, Pending, Session, Timestamp,
 };

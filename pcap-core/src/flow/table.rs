@@ -428,6 +428,80 @@ impl FlowTable {
     /// id, or `None` for a non-IP frame. The packet's bytes are its
     /// `wire_len`.
     pub fn push(&mut self, pkt: &PacketSummary, ts: Timestamp, loc: Location) -> Option<u64> {
+        let keyed = self.key_of(pkt);
+        self.push_keyed(pkt, ts, loc, keyed)
+    }
+
+    /// Adds packets in order, exactly as [`push`](Self::push) one by one
+    /// would, but faster when there are many live sessions: the memory of
+    /// each packet's session is requested a few packets ahead, so that the
+    /// lookups do not each wait on memory in turn (with 50,000 flows, two
+    /// cache misses per packet were three quarters of `push`).
+    pub fn push_batch(&mut self, packets: &[Pending]) {
+        /// Packets hashed (and their index entries requested) at a time.
+        const CHUNK: usize = 64;
+        /// How many packets ahead a session's slot is requested.
+        const LEAD: usize = 8;
+        let mut keyed = [None; CHUNK];
+        for chunk in packets.chunks(CHUNK) {
+            for (k, p) in keyed.iter_mut().zip(chunk) {
+                *k = self.key_of(&p.summary);
+                if let Some((_, _, h)) = k {
+                    self.index.prefetch(*h);
+                }
+            }
+            for &k in keyed.iter().take(LEAD.min(chunk.len())) {
+                self.prefetch_slot(k);
+            }
+            for (j, p) in chunk.iter().enumerate() {
+                if let Some(&ahead) = keyed.get(j + LEAD).filter(|_| j + LEAD < chunk.len()) {
+                    self.prefetch_slot(ahead);
+                }
+                self.push_keyed(&p.summary, p.ts, p.loc, keyed[j]);
+            }
+        }
+    }
+
+    /// Whether [`push_batch`](Self::push_batch) is worth its packets'
+    /// copies into a batch: once the live sessions (2,048 of them, about
+    /// 800 KiB) no longer stay in the CPU's caches next to the packets
+    /// streaming through. Below that, lookups hit the cache anyway, and
+    /// [`push`](Self::push) straight from where the packet's summary was
+    /// written is cheaper.
+    pub fn prefers_batches(&self) -> bool {
+        self.live_len() >= 2048
+    }
+
+    /// A packet's slot key, which side of it sent the packet, and its
+    /// hash; `None` for a non-IP frame.
+    #[inline(always)]
+    fn key_of(&self, pkt: &PacketSummary) -> Option<(SlotKey, Side, u32)> {
+        let ip = pkt.ip?;
+        let (key, side) = SlotKey::of_packet(pkt, ip);
+        Some((key, side, self.seed.hash(&key)))
+    }
+
+    /// Hints the CPU to load the first lines of the slot a key's session is
+    /// probably in (the key and the fields a packet updates).
+    #[inline(always)]
+    fn prefetch_slot(&self, keyed: Option<(SlotKey, Side, u32)>) {
+        if let Some(i) = keyed.and_then(|(_, _, h)| self.index.peek(h)) {
+            let slot = self.slots.as_ptr().wrapping_add(i).cast::<u8>();
+            for line in 0..3 {
+                crate::hint::prefetch(slot.wrapping_add(line * 64));
+            }
+        }
+    }
+
+    /// [`push`](Self::push) with the packet's [`key_of`](Self::key_of).
+    #[inline(always)]
+    fn push_keyed(
+        &mut self,
+        pkt: &PacketSummary,
+        ts: Timestamp,
+        loc: Location,
+        keyed: Option<(SlotKey, Side, u32)>,
+    ) -> Option<u64> {
         // Only the common case is written here: a packet of a live session
         // that goes on. Sweeps, sessions ending and new sessions are in
         // separate functions kept out of line, which keeps this one small
@@ -441,12 +515,10 @@ impl FlowTable {
         if self.now_ns >= self.next_sweep_ns {
             self.sweep();
         }
-        let Some(ip) = pkt.ip else {
+        let (Some(ip), Some((key, side, h))) = (pkt.ip, keyed) else {
             self.stats.non_ip_packets += 1;
             return None;
         };
-        let (key, side) = SlotKey::of_packet(pkt, ip);
-        let h = self.seed.hash(&key);
         let a = Arrival {
             pkt,
             ip,
@@ -722,6 +794,17 @@ fn ended_by_time(config: &FlowConfig, s: &Session, now: Timestamp) -> Option<End
     (quiet > config.idle_for(s.protocol)).then_some(EndReason::Idle)
 }
 
+/// A packet for [`FlowTable::push_batch`]: what [`FlowTable::push`] takes.
+#[derive(Clone, Copy, Debug)]
+pub struct Pending {
+    /// The packet's summary.
+    pub summary: PacketSummary,
+    /// Its capture time.
+    pub ts: Timestamp,
+    /// Where it is stored.
+    pub loc: Location,
+}
+
 /// A packet as the table handles it: its summary and addresses, which
 /// side of its key sent it, and when and where it was captured.
 #[derive(Clone, Copy)]
@@ -823,6 +906,68 @@ mod tests {
             s: ip("10.0.0.1"),
             cport: 40000,
         }
+    }
+
+    /// `push_batch` leaves a table exactly as `push` one packet at a time
+    /// does: more packets than a chunk, many flows, non-IP frames, idle
+    /// ends, port reuse after a RST, sweeps.
+    #[test]
+    fn push_batch_is_push_one_by_one() {
+        let mut packets = Vec::new();
+        let mut seed = 7u64;
+        for n in 0..3000u64 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let r = seed >> 33;
+            let flow = (r % 300) as u16;
+            let (c, s) = (
+                ip("10.0.0.1"),
+                IpAddr::from([10, 1, (flow >> 8) as u8, flow as u8]),
+            );
+            let summary = match r % 11 {
+                0 => PacketSummary::default(),
+                1..=3 => PacketSummary::udp(s, 53, c, 1000 + flow),
+                4 => PacketSummary::tcp(
+                    c,
+                    2000 + flow,
+                    s,
+                    80,
+                    [SYN, RST, FIN | ACK][(r % 3) as usize],
+                ),
+                5 => PacketSummary::icmp(c, s, 8, 0),
+                _ => PacketSummary::tcp(s, 80, c, 2000 + flow, ACK),
+            };
+            packets.push(Pending {
+                summary,
+                // Gaps past the UDP and ICMP idle time now and then.
+                ts: Timestamp::new((n as i64) * if r.is_multiple_of(97) { 90 } else { 1 }, 0),
+                loc: Location::new(0, n * 100),
+            });
+        }
+        let mut one = FlowTable::new();
+        for p in &packets {
+            one.push(&p.summary, p.ts, p.loc);
+        }
+        let mut batched = FlowTable::new();
+        batched.push_batch(&packets[..1000]);
+        batched.push_batch(&packets[1000..1001]);
+        batched.push_batch(&packets[1001..]);
+        for t in [&mut one, &mut batched] {
+            t.finish_all();
+        }
+        let drained = |t: &mut FlowTable| {
+            t.drain_finished()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+        };
+        let (a, b) = (drained(&mut one), drained(&mut batched));
+        assert!(a.len() > 300, "{} sessions", a.len());
+        assert_eq!(a, b);
+        assert_eq!(
+            format!("{:?}", one.stats()),
+            format!("{:?}", batched.stats())
+        );
     }
 
     fn push(table: &mut FlowTable, p: &PacketSummary, secs: i64) -> u64 {
