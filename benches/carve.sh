@@ -14,15 +14,9 @@ set -eu
 cd "$(dirname "$0")/.."
 PACKETS=${1:-3300000}
 FLOWS=${2:-1000}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-cargo build --release -q -p pcapdig --bin pcapdig --example synth_capture
-BIN=$CARGO_TARGET_DIR/release/pcapdig
-DIR=$(mktemp -d)
-trap 'rm -rf "$DIR"' EXIT
-now() { date +%s.%N; }
-ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) * 1000 }'; }
+. benches/common.sh
 
-"$CARGO_TARGET_DIR/release/examples/synth_capture" "$DIR/big.pcap" "$PACKETS" "$FLOWS" 2
+"$SYNTH" "$DIR/big.pcap" "$PACKETS" "$FLOWS" 2
 F1=$DIR/big-1.pcap
 F2=$DIR/big-2.pcap
 t0=$(now)

@@ -12,15 +12,9 @@ set -eu
 cd "$(dirname "$0")/.."
 PACKETS=${1:-300000}
 RUNS=${2:-10}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-cargo build --release -q -p pcapdig --bin pcapdig --example synth_capture
-BIN=$CARGO_TARGET_DIR/release/pcapdig
-DIR=$(mktemp -d)
-trap 'rm -rf "$DIR"' EXIT
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+. benches/common.sh
 
-"$CARGO_TARGET_DIR/release/examples/synth_capture" "$DIR/f.pcap" "$PACKETS" 1000
+"$SYNTH" "$DIR/f.pcap" "$PACKETS" 1000
 FIELDS="-e frame.number -e ip.src -e ip.dst -e tcp.srcport -e tcp.dstport"
 
 best=

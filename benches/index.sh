@@ -5,12 +5,8 @@ set -eu
 cd "$(dirname "$0")/.."
 PACKETS=${1:-1000000}
 FLOWS=${2:-1000}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-cargo build --release -q -p pcapdig --bin pcapdig --example synth_capture
-BIN=$CARGO_TARGET_DIR/release/pcapdig
-DIR=$(mktemp -d)
-trap 'rm -rf "$DIR"' EXIT
-"$CARGO_TARGET_DIR/release/examples/synth_capture" "$DIR/big.pcap" "$PACKETS" "$FLOWS"
+. benches/common.sh
+"$SYNTH" "$DIR/big.pcap" "$PACKETS" "$FLOWS"
 t0=$(date +%s.%N)
 "$BIN" index --db "$DIR/big.db" "$DIR/big.pcap"
 t1=$(date +%s.%N)
