@@ -152,7 +152,8 @@ pub fn open(
         SCHEMA_VERSION => {}
         other => {
             return Err(format!(
-                "{} has index schema version {other}; this pcapdig reads version {SCHEMA_VERSION}",
+                "{} has index schema version {other}; this pcapdig reads version {SCHEMA_VERSION} \
+                 (index the captures again into a new database, e.g. --db new.db)",
                 path.display()
             )
             .into());
@@ -336,8 +337,12 @@ mod tests {
         assert!(open(&p, false).is_err());
         drop(open(&p, true).unwrap());
         let conn = open(&p, true).unwrap();
-        conn.pragma_update(None, "user_version", 99).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
         drop(conn);
-        assert!(open(&p, true).is_err());
+        let e = open(&p, true).expect_err("an older schema").to_string();
+        assert!(
+            e.contains("schema version 1") && e.contains("reads version 2") && e.contains("--db"),
+            "{e}"
+        );
     }
 }
