@@ -545,9 +545,10 @@ impl CaptureReader {
     /// read directly, for pcapng too: `context` is the file's
     /// [`pcapng_context`](CaptureReader::pcapng_context) saved after a walk
     /// (ignored for classic pcap, which needs none; see
-    /// [`CaptureReader::record_at`]). The section headers and interface
-    /// descriptions before `offset` are read again from there, then the
-    /// block at `offset`, which must be a packet block.
+    /// [`CaptureReader::record_at`]). The last section header before
+    /// `offset` and the interface descriptions after it are read again
+    /// from there, then the block at `offset`, which must be a packet
+    /// block.
     ///
     /// ```
     /// use pcap_core::Endian;
@@ -596,8 +597,17 @@ impl CaptureReader {
                     })
                 })
         };
+        // Only the blocks from the last section header before `offset` on
+        // matter (a section header forgets the interfaces before it).
+        let before = &context[..context.partition_point(|&at| at < offset)];
+        let is_shb = |at: u64| {
+            let start = usize::try_from(at).unwrap_or(usize::MAX);
+            all.get(start..)
+                .is_some_and(|b| b.starts_with(&headers::PCAPNG_SHB_BYTES))
+        };
+        let section = before.iter().rposition(|&at| is_shb(at)).unwrap_or(0);
         let mut st = pcapng::PcapngState::empty();
-        for &at in context.iter().take_while(|&&at| at < offset) {
+        for &at in &before[section..] {
             let mut input = SliceInput::at(all, start_of(at)?);
             pcapng::absorb_context(&mut input, &mut st, at)
                 .map_err(|f| f.into_error(&self.name))?;
