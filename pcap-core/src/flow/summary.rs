@@ -115,6 +115,23 @@ pub struct PacketSummary {
     pub is_fragment: bool,
     /// The frame's original length on the wire (the record's `orig_len`).
     pub wire_len: u32,
+    /// The EtherType the link layer gave for its payload, after any VLAN
+    /// tags (0x0800 IPv4, 0x86dd IPv6, 0x0806 ARP, 0x8035 RARP, ...); 0
+    /// when the link layer has none (raw IP, BSD loopback).
+    pub ethertype: u16,
+    /// Byte offset in the frame of the IP header `ip` describes
+    /// (meaningful when `ip` is `Some`); saturates at `u16::MAX`.
+    pub l3_offset: u16,
+    /// Byte offset in the frame of the transport header (meaningful when
+    /// `has_l4`); saturates at `u16::MAX`.
+    pub l4_offset: u16,
+    /// IPv4 Identification, or the Identification of an IPv6 Fragment
+    /// header (0 for an IPv6 packet without one).
+    pub ip_id: u32,
+    /// Fragment Offset in 8-octet units (IPv4, or the IPv6 Fragment header).
+    pub frag_offset: u16,
+    /// The More Fragments flag (IPv4, or the IPv6 Fragment header).
+    pub more_fragments: bool,
 }
 
 impl PacketSummary {
@@ -137,6 +154,12 @@ impl PacketSummary {
             payload_len: 0,
             is_fragment: false,
             wire_len: 0,
+            ethertype: 0,
+            l3_offset: 0,
+            l4_offset: 0,
+            ip_id: 0,
+            frag_offset: 0,
+            more_fragments: false,
         }
     }
 
@@ -222,6 +245,12 @@ impl PacketSummary {
                 self.protocol,
                 ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP
             )
+    }
+
+    /// Whether this is an IP fragment other than the first (fragment offset
+    /// non-zero): it has no transport header of its own.
+    pub fn is_non_first_fragment(&self) -> bool {
+        self.ip.is_some() && self.frag_offset != 0
     }
 
     /// Whether the packet carries an ICMP/ICMPv6 type and code.

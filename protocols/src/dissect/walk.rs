@@ -156,6 +156,9 @@ impl Dissector {
                 Next::Done => return Ok(()),
                 Next::Ethernet => self.ethernet(d, w)?,
                 Next::EtherType(t) => {
+                    if !w.quoted {
+                        d.summary.ethertype = t;
+                    }
                     if let Some(layer) = self.lookup(Key::EtherType(t)) {
                         self.user_layer(d, w, layer.as_ref())?
                     } else if ethertype::is_vlan(t) {
@@ -273,6 +276,10 @@ impl Dissector {
                 }),
                 protocol: v.protocol(),
                 is_fragment: fragment,
+                l3_offset: offset16(start),
+                ip_id: u32::from(v.ident()),
+                frag_offset: v.frag_offset(),
+                more_fragments: v.more_frags(),
                 ..reset_l3(&d.summary)
             };
         }
@@ -299,6 +306,7 @@ impl Dissector {
                     dst: IpAddr::V6(v.dst_addr()),
                 }),
                 protocol: v.next_header(),
+                l3_offset: offset16(start),
                 ..reset_l3(&d.summary)
             };
         }
@@ -322,6 +330,11 @@ impl Dissector {
         if !w.quoted {
             d.summary.protocol = walk.protocol;
             d.summary.is_fragment = walk.fragment.is_some();
+            if let Some(f) = walk.fragment {
+                d.summary.ip_id = f.ident;
+                d.summary.frag_offset = f.offset;
+                d.summary.more_fragments = f.more;
+            }
         }
         if let Some(e) = failure {
             if let Some(fixed) = fixed {
@@ -403,6 +416,7 @@ impl Dissector {
         if !w.quoted {
             let s = &mut d.summary;
             s.has_l4 = true;
+            s.l4_offset = offset16(start);
             s.sport = v.src_port();
             s.dport = v.dst_port();
             s.tcp_flags = v.flags_byte();
@@ -465,6 +479,7 @@ impl Dissector {
         };
         let s = &mut d.summary;
         s.has_l4 = true;
+        s.l4_offset = offset16(w.offset);
         s.sport = sport;
         s.dport = dport;
         s.tcp_seq = be32(4).unwrap_or(0);
@@ -487,6 +502,7 @@ impl Dissector {
         if !w.quoted {
             let s = &mut d.summary;
             s.has_l4 = true;
+            s.l4_offset = offset16(start);
             s.sport = v.src_port();
             s.dport = v.dst_port();
             s.payload_len = u32::from(v.length().saturating_sub(8));
@@ -539,6 +555,7 @@ impl Dissector {
         if !w.quoted {
             let s = &mut d.summary;
             s.has_l4 = true;
+            s.l4_offset = offset16(start);
             s.icmp_type = v.msg_type();
             s.icmp_code = v.code();
         }
@@ -570,6 +587,7 @@ impl Dissector {
         if !w.quoted {
             let s = &mut d.summary;
             s.has_l4 = true;
+            s.l4_offset = offset16(start);
             s.sport = v.src_port();
             s.dport = v.dst_port();
         }
@@ -643,12 +661,18 @@ impl Dissector {
 
 /// The summary with everything from layer 3 down cleared (for a new IP
 /// layer: an inner tunnelled packet replaces the outer one).
+/// A frame offset for the summary, saturating at `u16::MAX`.
+fn offset16(offset: usize) -> u16 {
+    u16::try_from(offset).unwrap_or(u16::MAX)
+}
+
 fn reset_l3(s: &PacketSummary) -> PacketSummary {
     PacketSummary {
         vlan_ids: s.vlan_ids,
         vlan_count: s.vlan_count,
         s_tag: s.s_tag,
         wire_len: s.wire_len,
+        ethertype: s.ethertype,
         ..PacketSummary::new()
     }
 }
