@@ -213,6 +213,28 @@ pub fn ns_to_string(ns: i64) -> String {
     format!("{secs}.{nanos:09}")
 }
 
+/// The digest of one record as stored in the file (`Record::raw`: for
+/// classic pcap its 16-byte header and data, for pcapng the whole block),
+/// so that a change to its time, lengths or any data byte is seen: the low
+/// 32 bits of XXH3-64. Kept per packet in `session_locations.digests`, in
+/// the order of the session's locations, 4 bytes little-endian each.
+pub fn record_digest(raw: &[u8]) -> u32 {
+    xxhash_rust::xxh3::xxh3_64(raw) as u32
+}
+
+/// A path as stored in the index: its bytes as the OS gives them, so
+/// that a name that is not UTF-8 survives the round trip.
+pub fn path_to_blob(path: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes().to_vec()
+}
+
+/// A path from its stored bytes (see [`path_to_blob`]).
+pub fn blob_to_path(blob: &[u8]) -> std::path::PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    std::path::PathBuf::from(std::ffi::OsStr::from_bytes(blob))
+}
+
 /// FNV-1a 64 over `bytes`, continuing from `hash`.
 pub fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
@@ -279,6 +301,13 @@ mod tests {
         assert_eq!(decode_offsets(&blob).as_deref(), Some(&offsets[..]));
         assert_eq!(decode_offsets(&[]), Some(vec![]));
         assert_eq!(decode_offsets(&blob[..7]), None);
+    }
+
+    #[test]
+    fn paths_round_trip_as_bytes() {
+        let p = blob_to_path(b"/tmp/ab\xffcd.pcap");
+        assert_eq!(path_to_blob(&p), b"/tmp/ab\xffcd.pcap");
+        assert_ne!(record_digest(b"abc"), record_digest(b"abd"));
     }
 
     #[test]
