@@ -197,6 +197,38 @@ mod tests {
         assert_eq!(r.interfaces().len(), 2);
     }
 
+    proptest::proptest! {
+        /// Whatever packets are written come back from the reader as
+        /// written (nanoseconds cut to microseconds on microsecond
+        /// interfaces).
+        #[test]
+        fn packets_read_back_as_written(
+            packets in proptest::collection::vec(
+                (0u8..3, proptest::bool::ANY, 0i64..4_000_000_000, 0u32..1_000_000_000,
+                 proptest::collection::vec(proptest::num::u8::ANY, 0..100)),
+                0..20,
+            )
+        ) {
+            let linktypes = [LinkType::ETHERNET, LinkType(101), LinkType(113)];
+            let mut w = PcapngWriter::new(Vec::new()).unwrap();
+            let mut want = Vec::new();
+            for (lt, nano, secs, nanos, data) in &packets {
+                let precision = if *nano { Precision::Nano } else { Precision::Micro };
+                let ts = Timestamp::new(*secs, *nanos);
+                let origlen = data.len() as u32 + 7;
+                w.write_record(linktypes[usize::from(*lt)], precision, ts, origlen, data).unwrap();
+                let stored = if *nano { ts } else { Timestamp::new(*secs, nanos / 1000 * 1000) };
+                want.push((linktypes[usize::from(*lt)], stored, origlen, data.clone()));
+            }
+            let mut r = CaptureReader::from_bytes(w.into_inner().unwrap(), "p.pcapng").unwrap();
+            let mut got = Vec::new();
+            while let Some(rec) = r.next_record().unwrap() {
+                got.push((rec.linktype, rec.ts, rec.origlen, rec.data.to_vec()));
+            }
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
     #[test]
     fn bad_packets_are_refused() {
         let mut w = PcapngWriter::new(Vec::new()).unwrap();
