@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 mod carve;
 mod db;
 mod fields;
+mod follow;
 mod index;
 mod output;
 mod sessions;
@@ -68,14 +69,29 @@ enum Command {
     ///
     /// Example: pcapdig sessions --db day1.db 'tcp and port 80 and net 10.0.0.0/8'
     Sessions(sessions::Args),
-    /// Write sessions' packets back out as pcap, reading only their records.
+    /// Write sessions' packets back out, reading only their records.
     ///
-    /// Packets are merged in capture order and copied byte for byte (pcapng
-    /// sources become classic pcap records). Refuses if a file changed since
-    /// it was indexed; --search-path finds moved files by name. --payload
-    /// DIR writes the reassembled TCP streams (ID.client, ID.server).
+    /// Packets are merged in capture order. Classic pcap output copies
+    /// records byte for byte (pcapng sources become classic records);
+    /// `-o NAME.pcapng` or `--format pcapng` writes pcapng, which can also
+    /// hold sessions that span link types. `-o -` writes to standard
+    /// output.
     ///
-    /// Example: pcapdig carve --db day1.db 42 -o session42.pcap
+    /// Nothing is ever written over evidence: an output that is one of the
+    /// captures read, the database or its -wal/-shm (also through a symlink
+    /// or hard link) is refused; outputs go to a temporary file beside the
+    /// target, renamed into place only when complete, so a failed carve
+    /// leaves an earlier output as it was. Every record read is checked
+    /// against the digest the index recorded for it (its time, lengths and
+    /// bytes): a changed file is refused, naming the file and offset.
+    /// --search-path finds moved files by name. --payload DIR writes the
+    /// reassembled TCP streams (ID.client, ID.server), IP fragments put
+    /// back together first.
+    ///
+    /// Examples:
+    ///   pcapdig carve --db day1.db 42 -o session42.pcap
+    ///   pcapdig carve --db day1.db 42 43 -o both.pcapng
+    ///   pcapdig carve --db day1.db 42 -o - | tcpdump -r - -nn
     Carve(carve::Args),
 }
 
