@@ -1,37 +1,72 @@
 //! [`Locations`]: where a session's packets are, as a compact byte string.
 //!
-//! Each packet is a `(file_index, offset)` [`Location`] — which file of a
-//! consecutive capture, and the byte offset of its record (or block) in
-//! that file. A session with a million packets would need 16 MB as a
-//! `Vec<Location>`; delta-encoded varints need 2–4 bytes a packet.
+//! Each packet is a `(file_index, offset, digest)` [`Location`] — which
+//! file of a consecutive capture, the byte offset of its record (or block)
+//! in that file, and a 32-bit digest of the record the caller computed (0
+//! when it has none). A session with a million packets would need 16 MB as
+//! a `Vec<Location>`; delta-encoded varints need 2–4 bytes a packet, plus
+//! 4 for a digest.
 //!
 //! Encoding, relative to the previous location (initially `(0, 0)`), as
-//! unsigned LEB128 varints over up to 128 bits:
+//! unsigned LEB128 varints over up to 128 bits, each entry starting with a
+//! head whose two low bits are flags:
 //!
-//! - same file: `zigzag(offset - prev_offset) << 1` (the difference taken
-//!   modulo 2^64, read as signed, so backwards moves are fine too);
-//! - another file: `zigzag(file_index - prev_file_index) << 1 | 1`,
-//!   followed by the absolute offset.
+//! - bit 0 clear (same file): `zigzag(offset - prev_offset) << 2` (the
+//!   difference taken modulo 2^64, read as signed, so backwards moves are
+//!   fine too);
+//! - bit 0 set (another file): `zigzag(file_index - prev_file_index) << 2
+//!   | 1`, followed by the absolute offset as a varint;
+//! - bit 1 set: the entry ends with the digest as 4 little-endian bytes.
+//!   A digest of 0 is not stored (the bit is clear), so lists without
+//!   digests cost nothing extra.
 //!
 //! The bytes can be stored as is (an SQLite BLOB) and decoded later with
 //! [`LocationIter::new`] or [`Locations::from_bytes`].
 
-/// Where one packet is: file number within a consecutive capture, and the
-/// byte offset of its record/block in that file.
+/// Where one packet is: file number within a consecutive capture, the
+/// byte offset of its record/block in that file, and a digest of the
+/// record for checking later that it has not changed.
+///
+/// Ordered by file, then offset (then digest): capture order within a
+/// consecutive capture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Location {
     /// Index of the file in the list of files given together.
     pub file_index: u32,
     /// Byte offset of the packet's record (pcap) or block (pcapng).
     pub offset: u64,
+    /// A 32-bit digest of the record's bytes, computed by the caller (the
+    /// index uses the low 32 bits of XXH3-64 of the stored record); 0 when
+    /// unknown.
+    pub digest: u32,
 }
 
 impl Location {
-    /// A location.
+    /// A location without a digest (digest 0).
     pub const fn new(file_index: u32, offset: u64) -> Self {
-        Location { file_index, offset }
+        Location {
+            file_index,
+            offset,
+            digest: 0,
+        }
+    }
+
+    /// A location with the record's digest.
+    pub const fn with_digest(file_index: u32, offset: u64, digest: u32) -> Self {
+        Location {
+            file_index,
+            offset,
+            digest,
+        }
     }
 }
+
+/// Head bit 0: the entry changes file (an absolute offset follows).
+const FILE_CHANGE: u8 = 1;
+/// Head bit 1: 4 digest bytes end the entry.
+const HAS_DIGEST: u8 = 2;
+/// Bits of the head taken by the flags.
+const FLAG_BITS: u32 = 2;
 
 /// The delta-encoded locations of a session's packets, in push order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -45,9 +80,9 @@ pub struct Locations {
 
 /// Encoded bytes that are not a valid location list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("malformed location list: bad varint at byte {position}")]
+#[error("malformed location list: bad entry at byte {position}")]
 pub struct LocationDecodeError {
-    /// Byte offset of the varint that could not be read.
+    /// Byte offset of the varint (or digest) that could not be read.
     pub position: usize,
 }
 
@@ -132,21 +167,31 @@ impl Locations {
     /// Appends a packet's location.
     #[inline]
     pub fn push(&mut self, loc: Location) {
+        let digest_flag = if loc.digest != 0 { HAS_DIGEST } else { 0 };
         if loc.file_index == self.last.file_index {
             let delta = loc.offset.wrapping_sub(self.last.offset) as i64;
             let z = zigzag(delta);
-            // The common case (same file, a delta below 2^62 either way)
+            // The common case (same file, a delta below 2^61 either way)
             // fits a u64 varint: encode it without 128-bit shifts.
-            if z >> 63 == 0 {
-                put_varint64(&mut self.bytes, z << 1);
+            if z >> (64 - FLAG_BITS) == 0 {
+                put_varint64(&mut self.bytes, (z << FLAG_BITS) | u64::from(digest_flag));
             } else {
-                put_varint(&mut self.bytes, u128::from(z) << 1);
+                put_varint(
+                    &mut self.bytes,
+                    (u128::from(z) << FLAG_BITS) | u128::from(digest_flag),
+                );
             }
         } else {
             self.multi_file |= self.count > 0;
             let delta = i64::from(loc.file_index) - i64::from(self.last.file_index);
-            put_varint(&mut self.bytes, (u128::from(zigzag(delta)) << 1) | 1);
+            put_varint(
+                &mut self.bytes,
+                (u128::from(zigzag(delta)) << FLAG_BITS) | u128::from(FILE_CHANGE | digest_flag),
+            );
             put_varint(&mut self.bytes, u128::from(loc.offset));
+        }
+        if digest_flag != 0 {
+            self.bytes.extend_from_slice(&loc.digest.to_le_bytes());
         }
         self.last = loc;
         self.count += 1;
@@ -183,7 +228,8 @@ impl Locations {
         LocationIter::new(&self.bytes)
     }
 
-    /// Takes encoded bytes back, checking that they decode.
+    /// Takes encoded bytes back, checking that they decode (damaged bytes
+    /// are an error naming where; nothing is allocated).
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Locations, LocationDecodeError> {
         let mut it = LocationIter::new(&bytes);
         let mut count = 0;
@@ -260,24 +306,41 @@ impl Iterator for LocationIter<'_> {
         let Some(head) = get_varint(self.bytes, &mut self.at) else {
             return self.fail(start);
         };
-        let Ok(payload) = u64::try_from(head >> 1) else {
+        let Ok(payload) = u64::try_from(head >> FLAG_BITS) else {
             return self.fail(start);
         };
-        let loc = if head & 1 == 0 {
-            Location {
-                file_index: self.prev.file_index,
-                offset: self.prev.offset.wrapping_add(unzigzag(payload) as u64),
-            }
+        let flags = head as u8;
+        let mut loc = if flags & FILE_CHANGE == 0 {
+            Location::new(
+                self.prev.file_index,
+                self.prev.offset.wrapping_add(unzigzag(payload) as u64),
+            )
         } else {
             let file = i64::from(self.prev.file_index) + unzigzag(payload);
             let offset_at = self.at;
             let offset = get_varint(self.bytes, &mut self.at).and_then(|v| u64::try_from(v).ok());
             match (u32::try_from(file), offset) {
-                (Ok(file_index), Some(offset)) => Location { file_index, offset },
+                (Ok(file_index), Some(offset)) => Location::new(file_index, offset),
                 (Err(_), _) => return self.fail(start),
                 (_, None) => return self.fail(offset_at),
             }
         };
+        if flags & HAS_DIGEST != 0 {
+            let digest_at = self.at;
+            let Some(raw) = self
+                .bytes
+                .get(digest_at..digest_at.saturating_add(4))
+                .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            else {
+                return self.fail(digest_at);
+            };
+            self.at += 4;
+            loc.digest = u32::from_le_bytes(raw);
+            // A stored digest of 0 is not how the encoder writes one.
+            if loc.digest == 0 {
+                return self.fail(digest_at);
+            }
+        }
         self.prev = loc;
         Some(loc)
     }
@@ -300,6 +363,7 @@ mod tests {
         l.push(Location::new(1, 5000));
         assert_eq!(l.len(), 1002);
         assert!(l.as_bytes().len() < 1002 * 3, "{}", l.as_bytes().len());
+        assert!(l.iter().all(|loc| loc.digest == 0));
         let v: Vec<Location> = l.iter().collect();
         assert_eq!(v[0], Location::new(0, 24));
         assert_eq!(v[1000], Location::new(1, 24));
@@ -325,28 +389,75 @@ mod tests {
             Locations::from_bytes(vec![0x80]),
             Err(LocationDecodeError { position: 0 })
         );
-        // A file change with its offset missing.
+        // A file change (head: +1 file, flag 1) with its offset missing.
         assert_eq!(
-            Locations::from_bytes(vec![0x04, 0x05]),
+            Locations::from_bytes(vec![0x08, 0x09]),
             Err(LocationDecodeError { position: 2 })
         );
-        // File index going below zero.
-        let mut it = LocationIter::new(&[0x03, 0x00]);
+        // File index going below zero (zigzag 1 = -1).
+        let mut it = LocationIter::new(&[0x05, 0x00]);
         assert_eq!(it.next(), None);
         assert_eq!(it.error_position(), Some(0));
         assert_eq!(
             Locations::from_bytes(vec![0xff; 30]).unwrap_err().position,
             0
         );
+        // A digest cut short, and a stored digest of 0.
+        assert_eq!(
+            Locations::from_bytes(vec![0x08, 0x02, 1, 2, 3]),
+            Err(LocationDecodeError { position: 2 })
+        );
+        assert_eq!(
+            Locations::from_bytes(vec![0x02, 0, 0, 0, 0]),
+            Err(LocationDecodeError { position: 1 })
+        );
+    }
+
+    #[test]
+    fn digests_round_trip_and_cost_four_bytes() {
+        let mut plain = Locations::new();
+        let mut with = Locations::new();
+        let mut off = 24;
+        for i in 0..100u32 {
+            plain.push(Location::new(i / 50, off));
+            with.push(Location::with_digest(
+                i / 50,
+                off,
+                i.wrapping_mul(0x9e37_79b9) | 1,
+            ));
+            off += 1530;
+        }
+        assert_eq!(
+            with.as_bytes().len(),
+            plain.as_bytes().len() + 4 * 100,
+            "4 raw bytes a digest"
+        );
+        let got: Vec<Location> = with.iter().collect();
+        assert_eq!(
+            got[7],
+            Location::with_digest(0, 24 + 7 * 1530, 7u32.wrapping_mul(0x9e37_79b9) | 1)
+        );
+        assert_eq!(got[50].file_index, 1);
+        assert!(plain.iter().all(|l| l.digest == 0));
+        assert_eq!(
+            Locations::from_bytes(with.as_bytes().to_vec()).unwrap(),
+            with
+        );
+        // A digest of 0 is "unknown" and costs nothing.
+        let mut zero = Locations::new();
+        zero.push(Location::with_digest(0, 24, 0));
+        // zigzag(+8) = 16, shifted past the two flag bits.
+        zero.push(Location::with_digest(0, 32, 0));
+        assert_eq!(zero.as_bytes(), &[0xc0, 0x01, 16 << 2]);
     }
 
     proptest! {
         #[test]
-        fn encode_decode_round_trip(locs in proptest::collection::vec((any::<u32>(), any::<u64>()), 0..50),
-                                    small in proptest::collection::vec((0u32..3, 0u64..100_000), 0..50)) {
+        fn encode_decode_round_trip(locs in proptest::collection::vec((any::<u32>(), any::<u64>(), any::<u32>()), 0..50),
+                                    small in proptest::collection::vec((0u32..3, 0u64..100_000, 0u32..3), 0..50)) {
             for list in [locs, small] {
                 let mut l = Locations::new();
-                let want: Vec<Location> = list.iter().map(|&(f, o)| Location::new(f, o)).collect();
+                let want: Vec<Location> = list.iter().map(|&(f, o, d)| Location::with_digest(f, o, d)).collect();
                 for &loc in &want {
                     l.push(loc);
                 }
@@ -354,6 +465,29 @@ mod tests {
                 prop_assert_eq!(&got, &want);
                 let back = Locations::from_bytes(l.as_bytes().to_vec()).unwrap();
                 prop_assert_eq!(back, l);
+            }
+        }
+
+        /// Damaged bytes (random, or a valid list cut or with a byte
+        /// changed) never panic: they decode to something or are an error.
+        #[test]
+        fn damaged_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..64),
+                                     locs in proptest::collection::vec((0u32..3, 0u64..1_000_000, any::<u32>()), 1..20),
+                                     cut in any::<usize>(), flip in any::<(usize, u8)>()) {
+            let _ = Locations::from_bytes(bytes);
+            let mut l = Locations::new();
+            for &(f, o, d) in &locs {
+                l.push(Location::with_digest(f, o, d));
+            }
+            let mut b = l.as_bytes().to_vec();
+            let cut_at = cut % b.len();
+            if let Ok(short) = Locations::from_bytes(b[..cut_at].to_vec()) {
+                prop_assert!(short.len() < l.len());
+            }
+            let at = flip.0 % b.len();
+            b[at] ^= flip.1;
+            if let Ok(changed) = Locations::from_bytes(b) {
+                prop_assert!(changed.iter().count() as u64 == changed.len());
             }
         }
     }

@@ -21,6 +21,7 @@ pub mod reassembly;
 mod slot_key;
 pub mod summary;
 pub mod table;
+mod vlan_stacks;
 
 pub use community_id::{
     COMMUNITY_ID_LEN, CommunityId, FlowKey, Side, community_id, icmp_port_equivalents,
@@ -32,3 +33,4 @@ pub use summary::{IpPair, MAX_VLANS, PacketSummary, ip_proto, tcp_flags};
 pub use table::{
     DirStats, EndReason, Endpoint, FlowConfig, FlowStats, FlowTable, Pending, Session, Timestamp,
 };
+pub use vlan_stacks::MAX_VLAN_STACKS;

@@ -38,6 +38,7 @@ use super::index::Index;
 use super::locations::{Location, Locations};
 use super::slot_key::{KeySeed, SlotKey};
 use super::summary::{IpPair, PacketSummary, ip_proto, tcp_flags};
+use super::vlan_stacks::VlanStacks;
 
 /// A packet timestamp: seconds and nanoseconds since the Unix epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -185,7 +186,8 @@ pub struct Session {
     fin_from_client: bool,
     fin_from_server: bool,
     reset: bool,
-    /// Outermost VLAN ID of the first packet, if tagged.
+    /// Outermost VLAN ID of the first packet, if tagged (every packet's
+    /// stack is in [`vlan_stacks`](Self::vlan_stacks)).
     pub vlan: Option<u16>,
     /// The canonical tuple.
     pub key: FlowKey,
@@ -195,6 +197,8 @@ pub struct Session {
     pub client: Endpoint,
     /// The other end.
     pub server: Endpoint,
+    /// The distinct VLAN tag stacks of the packets.
+    vlan_stacks: VlanStacks,
 }
 
 impl fmt::Debug for Session {
@@ -218,6 +222,7 @@ impl fmt::Debug for Session {
             .field("fin_from_client", &self.fin_from_client)
             .field("fin_from_server", &self.fin_from_server)
             .field("reset", &self.reset)
+            .field("vlan_stacks", &self.vlan_stacks)
             .finish()
     }
 }
@@ -237,6 +242,22 @@ impl Session {
     /// the client.
     pub fn is_from_client(&self, side: Side) -> bool {
         side == self.client_side
+    }
+
+    /// The distinct VLAN tag stacks (12-bit IDs, outermost first; at most
+    /// [`MAX_VLANS`](super::MAX_VLANS) tags each) the session's packets
+    /// carried, in first-seen order; empty for untagged traffic. At most
+    /// [`MAX_VLAN_STACKS`](super::MAX_VLAN_STACKS) are kept; later new
+    /// stacks are only counted ([`vlan_stacks_dropped`](Self::vlan_stacks_dropped)).
+    pub fn vlan_stacks(&self) -> impl Iterator<Item = &[u16]> {
+        self.vlan_stacks.iter()
+    }
+
+    /// How many distinct VLAN tag stacks were not kept because
+    /// [`MAX_VLAN_STACKS`](super::MAX_VLAN_STACKS) already were (0 almost
+    /// always).
+    pub fn vlan_stacks_dropped(&self) -> u32 {
+        self.vlan_stacks.dropped()
     }
 
     /// TCP: whether the session saw a RST or FINs from both sides.
@@ -714,6 +735,7 @@ impl FlowTable {
             fin_from_client: false,
             fin_from_server: false,
             reset: false,
+            vlan_stacks: VlanStacks::default(),
         }
     }
 
@@ -872,6 +894,9 @@ fn update(s: &mut Session, a: &Arrival<'_>) {
     }
     if ts < s.first_ts {
         s.first_ts = ts;
+    }
+    if pkt.vlan_count != 0 {
+        s.vlan_stacks.record(pkt.vlans());
     }
     if pkt.protocol == ip_proto::TCP {
         s.tcp_flags |= pkt.tcp_flags;
@@ -1238,6 +1263,46 @@ mod tests {
         table.finish_all();
         assert_eq!(table.live().count(), 0);
         assert_eq!(table.finished_len(), 150);
+    }
+
+    #[test]
+    fn sessions_keep_every_vlan_stack_and_digests() {
+        let mut table = FlowTable::new();
+        let q = PacketSummary::udp(ip("10.0.0.9"), 5353, ip("10.0.0.1"), 53);
+        let tagged = |ids: &[u16]| {
+            let mut p = q;
+            for &id in ids {
+                p.push_vlan(id);
+            }
+            p
+        };
+        for (n, p) in [
+            q,
+            tagged(&[10]),
+            tagged(&[20]),
+            tagged(&[10]),
+            tagged(&[1, 20]),
+        ]
+        .iter()
+        .enumerate()
+        {
+            table.push(
+                p,
+                t(1),
+                Location::with_digest(0, 24 + 100 * n as u64, 7 + n as u32),
+            );
+        }
+        let plain = PacketSummary::udp(ip("10.0.0.8"), 1, ip("10.0.0.1"), 53);
+        push(&mut table, &plain, 1);
+        table.finish_all();
+        let s: Vec<Session> = table.drain_finished().collect();
+        let stacks: Vec<&[u16]> = s[0].vlan_stacks().collect();
+        assert_eq!(stacks, vec![&[10][..], &[20], &[1, 20]]);
+        assert_eq!(s[0].vlan, None, "first packet untagged");
+        assert_eq!(s[0].vlan_stacks_dropped(), 0);
+        assert_eq!(s[1].vlan_stacks().count(), 0);
+        let digests: Vec<u32> = s[0].locations.iter().map(|l| l.digest).collect();
+        assert_eq!(digests, vec![7, 8, 9, 10, 11]);
     }
 
     #[test]
