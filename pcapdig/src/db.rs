@@ -203,6 +203,13 @@ fn other_version(path: &Path, version: i64) -> DbError {
     .into()
 }
 
+/// Whether the database is in WAL mode (`pcapdig index` sets it before
+/// its first run creates the schema). Only reads.
+fn is_wal(conn: &Connection) -> bool {
+    conn.pragma_query_value(None, "journal_mode", |r| r.get::<_, String>(0))
+        .is_ok_and(|m| m.eq_ignore_ascii_case("wal"))
+}
+
 /// Whether `e` is SQLite saying the file is not a database at all.
 fn is_not_a_database(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::NotADatabase)
@@ -222,6 +229,12 @@ fn check(conn: &Connection, path: &Path, allow_empty: bool) -> Result<bool, DbEr
     match kind(conn) {
         Ok(Kind::Current) => Ok(false),
         Ok(Kind::Empty) if allow_empty => Ok(true),
+        Ok(Kind::Empty) if is_wal(conn) => Err(format!(
+            "nothing is indexed in {} yet: its first `pcapdig index` run is in progress or was \
+             interrupted",
+            path.display()
+        )
+        .into()),
         Ok(Kind::Empty | Kind::Foreign) => Err(not_an_index(path)),
         Ok(Kind::OtherVersion(v)) => Err(other_version(path, v)),
         Err(e) if is_not_a_database(&e) => Err(not_an_index(path)),
@@ -261,13 +274,15 @@ pub fn open(path: &Path, create: bool) -> Result<Connection, DbError> {
     check(&conn, path, true)?;
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(at)?;
-    conn.pragma_update(None, "synchronous", "NORMAL").map_err(at)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(at)?;
     // A session's locations cannot outlive it (nor be written without it).
     conn.pragma_update(None, "foreign_keys", "ON").map_err(at)?;
     // 64 MiB of page cache: index b-trees on addresses and Community IDs
     // are written in random order, and a run's pages stay in the cache
     // (not spilled to the log) as long as they fit.
-    conn.pragma_update(None, "cache_size", -65_536).map_err(at)?;
+    conn.pragma_update(None, "cache_size", -65_536)
+        .map_err(at)?;
     Ok(conn)
 }
 
@@ -590,6 +605,10 @@ pub struct Fingerprint {
     pub mtime_ns: Option<i64>,
     /// Hex FNV-1a 64 of the first and last 64 KiB (`files.quick_hash`).
     pub quick_hash: String,
+    /// The same as `quick_hash`, under its schema-2 name, until `carve`
+    /// moves to `quick_hash` (then remove it; it is not the column
+    /// `files.content_hash`).
+    pub content_hash: String,
 }
 
 /// Computes the [`Fingerprint`] of the file at `path`, reading at most
@@ -619,6 +638,7 @@ pub fn fingerprint(path: &Path) -> std::io::Result<Fingerprint> {
         size,
         mtime_ns,
         quick_hash: format!("{hash:016x}"),
+        content_hash: format!("{hash:016x}"),
     })
 }
 
@@ -704,7 +724,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.db");
         let e = open(&p, false).expect_err("missing").to_string();
-        assert!(e.contains("no index database at") && e.contains("x.db"), "{e}");
+        assert!(
+            e.contains("no index database at") && e.contains("x.db"),
+            "{e}"
+        );
         assert!(!p.exists(), "a reader created the file");
         drop(new_index(&p));
         drop(new_index(&p));
@@ -717,7 +740,9 @@ mod tests {
             open_read_only(&p).expect_err("an older schema").to_string(),
         ] {
             assert!(
-                e.contains("schema version 2") && e.contains("reads version 3") && e.contains("--db"),
+                e.contains("schema version 2")
+                    && e.contains("reads version 3")
+                    && e.contains("--db"),
                 "{e}"
             );
         }
@@ -729,10 +754,21 @@ mod tests {
         let p = dir.path().join("x.db");
         let a = open(&p, true).unwrap();
         let tx = begin_write(&a, &p, None).unwrap();
-        tx.execute("INSERT INTO runs (started_ns) VALUES (1)", []).unwrap();
+        let e = open_read_only(&p).err().expect("no schema yet").to_string();
+        assert!(
+            e.contains("first `pcapdig index` run is in progress"),
+            "{e}"
+        );
+        tx.commit().unwrap();
+        let tx = begin_write(&a, &p, None).unwrap();
+        tx.execute("INSERT INTO runs (started_ns) VALUES (1)", [])
+            .unwrap();
         let b = open(&p, true).unwrap();
         let e = begin_write(&b, &p, None).err().expect("locked").to_string();
-        assert!(e.contains("another `pcapdig index` is writing") && e.contains("--wait"), "{e}");
+        assert!(
+            e.contains("another `pcapdig index` is writing") && e.contains("--wait"),
+            "{e}"
+        );
         let e = begin_write(&b, &p, Some(Duration::from_millis(50)))
             .err()
             .expect("still locked")
@@ -741,14 +777,16 @@ mod tests {
         // A reader sees the last committed state, not the run in progress.
         let r = open_read_only(&p).unwrap();
         let runs = |c: &Connection| -> i64 {
-            c.query_row("SELECT COUNT(*) FROM runs", [], |r| r.get(0)).unwrap()
+            c.query_row("SELECT COUNT(*) FROM runs", [], |r| r.get(0))
+                .unwrap()
         };
         assert_eq!(runs(&r), 0);
         tx.commit().unwrap();
         assert_eq!(runs(&r), 1);
         // The lock is free again; an uncommitted run vanishes.
         let tx = begin_write(&b, &p, None).unwrap();
-        tx.execute("INSERT INTO runs (started_ns) VALUES (2)", []).unwrap();
+        tx.execute("INSERT INTO runs (started_ns) VALUES (2)", [])
+            .unwrap();
         drop(tx);
         assert_eq!(runs(&r), 1);
     }

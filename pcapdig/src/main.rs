@@ -15,6 +15,7 @@ mod carve;
 mod db;
 mod fields;
 mod index;
+mod inputs;
 mod sessions;
 mod show;
 
