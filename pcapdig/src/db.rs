@@ -12,8 +12,8 @@
 //!   [`blob_to_path`]) so that a name that is not UTF-8 survives.
 //!   `quick_hash` is the cheap [`Fingerprint`] (FNV-1a 64 of the first and
 //!   last 64 KiB, hex) for picking a moved file's candidate by name;
-//!   `content_hash` is XXH3-128 (hex) of every byte of the file, computed
-//!   while it is indexed ([`content_hash`]). `filter` is the `--filter` /
+//!   `content_hash` covers every byte of the file, computed while it is
+//!   indexed from the records' own hashes ([`crate::content_hash`]). `filter` is the `--filter` /
 //!   `--filter-file` the file was indexed with ([`filter_text`]), NULL for
 //!   none. `seq` is the file's position within its run. `context`, for
 //!   pcapng, lists the byte offsets of its section headers and interface
@@ -490,27 +490,6 @@ pub fn create_session_indexes(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(SESSION_INDEXES)
 }
 
-/// XXH3-128 of `bytes` as stored in `files.content_hash` (32 hex digits).
-pub fn content_hash(bytes: &[u8]) -> String {
-    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
-}
-
-/// [`content_hash`] of the file at `path`, read in 1 MiB pieces.
-pub fn file_content_hash(path: &Path) -> std::io::Result<String> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(buf.get(..n).unwrap_or_default());
-    }
-    Ok(format!("{:032x}", hasher.digest128()))
-}
-
 /// How a filter is recorded in `files.filter`: its canonical text
 /// (`Filter`'s `Display`), or, past 1,000 characters (an indicator list),
 /// its length and XXH3-128, so that equal filters compare equal without
@@ -522,7 +501,7 @@ pub fn filter_text(canonical: &str) -> String {
         format!(
             "<{} characters, xxh3-128 {}>",
             canonical.len(),
-            content_hash(canonical.as_bytes())
+            format!("{:032x}", xxhash_rust::xxh3::xxh3_128(canonical.as_bytes()))
         )
     }
 }
@@ -564,8 +543,17 @@ pub fn ns_to_string(ns: i64) -> String {
 /// so that a change to its time, lengths or any data byte is seen: the low
 /// 32 bits of XXH3-64. Kept per packet in each `Location` of
 /// `session_locations.locations`.
+// `carve` checks records with it; `index` takes it from `record_hash`.
+#[allow(dead_code)]
 pub fn record_digest(raw: &[u8]) -> u32 {
-    xxhash_rust::xxh3::xxh3_64(raw) as u32
+    record_hash(raw) as u32
+}
+
+/// XXH3-64 of one record as stored (see [`record_digest`], its low 32
+/// bits); [`crate::content_hash`] builds the file's hash from these.
+#[inline]
+pub fn record_hash(raw: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(raw)
 }
 
 /// A path as stored in the index: its bytes as the OS gives them, so
@@ -661,6 +649,7 @@ mod tests {
         let p = blob_to_path(b"/tmp/ab\xffcd.pcap");
         assert_eq!(path_to_blob(&p), b"/tmp/ab\xffcd.pcap");
         assert_ne!(record_digest(b"abc"), record_digest(b"abd"));
+        assert_eq!(record_digest(b"abc"), record_hash(b"abc") as u32);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod carve;
+mod content_hash;
 mod db;
 mod fields;
 mod index;
