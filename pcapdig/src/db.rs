@@ -499,9 +499,9 @@ pub fn filter_text(canonical: &str) -> String {
         canonical.to_string()
     } else {
         format!(
-            "<{} characters, xxh3-128 {}>",
+            "<{} characters, xxh3-128 {:032x}>",
             canonical.len(),
-            format!("{:032x}", xxhash_rust::xxh3::xxh3_128(canonical.as_bytes()))
+            xxhash_rust::xxh3::xxh3_128(canonical.as_bytes())
         )
     }
 }
@@ -743,7 +743,7 @@ mod tests {
         let p = dir.path().join("x.db");
         let a = open(&p, true).unwrap();
         let tx = begin_write(&a, &p, None).unwrap();
-        let e = open_read_only(&p).err().expect("no schema yet").to_string();
+        let e = open_read_only(&p).expect_err("no schema yet").to_string();
         assert!(
             e.contains("first `pcapdig index` run is in progress"),
             "{e}"
@@ -795,11 +795,11 @@ mod tests {
         }
         let before = std::fs::read(&foreign).unwrap();
         for p in [&empty, &text, &foreign] {
-            let e = open_read_only(p).err().expect("not an index").to_string();
+            let e = open_read_only(p).expect_err("not an index").to_string();
             assert_eq!(e, format!("not a pcapdig index: {}", p.display()));
             // Writers refuse another program's file too, before writing.
             if p != &empty {
-                let e = open(p, true).err().expect("not an index").to_string();
+                let e = open(p, true).expect_err("not an index").to_string();
                 assert_eq!(e, format!("not a pcapdig index: {}", p.display()));
             }
         }
