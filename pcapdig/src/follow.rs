@@ -8,7 +8,7 @@
 //! segment joins the stream like any other.
 
 use pcap_core::filter::ip_to_blob;
-use pcap_core::flow::{Defragmenter, FragmentKey, TcpStreamPair};
+use pcap_core::flow::{DatagramId, Defragmenter, TcpStreamPair};
 use protocols::Dissector;
 
 /// The reassembly state of one TCP session.
@@ -67,11 +67,8 @@ impl Follow {
         let Some(share) = data.get(start..end) else {
             return;
         };
-        let key = FragmentKey {
-            src: ip.src,
-            dst: ip.dst,
-            protocol: s.protocol,
-            id: s.ip_id,
+        let Some(key) = DatagramId::of(s) else {
+            return;
         };
         let offset = usize::from(s.frag_offset) * 8;
         if let Some(whole) = self.defrag.push(key, offset, s.more_fragments, share) {

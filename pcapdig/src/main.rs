@@ -12,10 +12,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod carve;
+mod content_hash;
 mod db;
 mod fields;
 mod follow;
 mod index;
+mod inputs;
 mod output;
 mod sessions;
 mod show;

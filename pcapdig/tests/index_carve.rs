@@ -476,47 +476,9 @@ fn index_filter_and_damaged_file() {
     );
 }
 
-#[test]
-fn interrupted_run_is_redone() {
-    let fx = fixture(Endian::Little, Precision::Micro);
-    let db_path = fx.dir.path().join("i.db");
-    let db = db_path.to_str().expect("utf-8");
-    let f0 = fx.files[0].to_str().expect("utf-8");
-    let f1 = fx.files[1].to_str().expect("utf-8");
-    ok(&["index", "--db", db, f0, f1]);
-    let before = ok(&["sessions", "--db", db, "--json"]);
-    // Pretend the run was killed before its last transaction, and that a
-    // session was lost with it.
-    {
-        let conn = rusqlite::Connection::open(&db_path).expect("open db");
-        conn.execute_batch(
-            "UPDATE runs SET complete = 0;
-             DELETE FROM session_locations WHERE session_id = (SELECT MAX(id) FROM sessions);
-             DELETE FROM sessions WHERE id = (SELECT MAX(id) FROM sessions);",
-        )
-        .expect("update");
-    }
-    let r = pcapdig(&["index", "--db", db, f0, f1]);
-    assert!(r.status.success());
-    assert!(String::from_utf8_lossy(&r.stderr).contains("incomplete"));
-    let after: Vec<serde_json::Value> = ok(&["sessions", "--db", db, "--json"])
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json"))
-        .collect();
-    let before: Vec<serde_json::Value> = before
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json"))
-        .collect();
-    assert_eq!(after.len(), before.len());
-    let strip = |v: &serde_json::Value| {
-        let mut v = v.clone();
-        v.as_object_mut().expect("object").remove("id");
-        v
-    };
-    let a: Vec<_> = after.iter().map(strip).collect();
-    let b: Vec<_> = before.iter().map(strip).collect();
-    assert_eq!(a, b);
-}
+// An interrupted run (schema 2 kept one and cleaned it up later) now
+// leaves nothing behind: see `killed_runs_leave_nothing` in
+// tests/index_safety.rs.
 
 /// A pcapng capture in two sections of opposite byte orders, with an
 /// interface described after packets: each session is carved by reading
