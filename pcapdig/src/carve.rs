@@ -159,7 +159,7 @@ pub fn run(args: Args) -> crate::CliResult {
     if args.output.is_none() && args.payload.is_none() {
         return Err("give -o OUT.pcap (or -o - for standard output) and/or --payload DIR".into());
     }
-    let conn = db::open(&args.db, false)?;
+    let conn = db::open_read_only(&args.db)?;
     let sessions = load_sessions(&conn, &args)?;
 
     // Wanted (file id -> offset -> owners and digest).

@@ -59,8 +59,11 @@ pub struct Row {
     pub dst: String,
     /// Responder port (0 if none).
     pub dport: u16,
-    /// Outermost VLAN ID, if tagged.
+    /// Outermost VLAN ID of the first packet, if tagged.
     pub vlan: Option<u16>,
+    /// Every VLAN ID any of its packets carried (any depth), ascending.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vlans: Vec<u16>,
     /// First packet time, epoch seconds with 9 decimals.
     pub first_ts: String,
     /// Last packet time, epoch seconds with 9 decimals.
@@ -161,7 +164,7 @@ pub fn blob_to_ip(blob: &[u8], ip_version: i64) -> String {
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> crate::CliResult {
-    let conn = db::open(&args.db, false)?;
+    let conn = db::open_read_only(&args.db)?;
     let mut sql = String::from(
         "SELECT s.id, s.community_id, s.proto, s.ip_version, s.src_ip, s.dst_ip, s.sport, s.dport, s.vlan,
                 s.first_ts, s.last_ts, s.packets, s.bytes, s.packets_to_server, s.bytes_to_server,
@@ -208,10 +211,25 @@ pub fn run(args: Args) -> crate::CliResult {
     let mut paths = std::collections::HashMap::new();
     {
         let mut st = conn.prepare("SELECT id, path FROM files")?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = st.query_map([], |r| {
+            let path = db::blob_to_path(&r.get::<_, Vec<u8>>(1)?);
+            Ok((r.get::<_, i64>(0)?, path.to_string_lossy().into_owned()))
+        })?;
         for row in rows {
             let (id, p) = row?;
             paths.insert(id, p);
+        }
+    }
+
+    // Every session's VLAN IDs, read once (the table is keyed by VLAN for
+    // searching, so one lookup per listed session would scan it).
+    let mut vlans: std::collections::HashMap<i64, Vec<u16>> = std::collections::HashMap::new();
+    {
+        let mut st = conn.prepare("SELECT session_id, vlan FROM session_vlans ORDER BY vlan")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, u16>(1)?)))?;
+        for row in rows {
+            let (id, vlan) = row?;
+            vlans.entry(id).or_default().push(vlan);
         }
     }
 
@@ -245,6 +263,7 @@ pub fn run(args: Args) -> crate::CliResult {
             dst: blob_to_ip(&dst_blob, ip_version),
             dport: r.get(7)?,
             vlan: r.get(8)?,
+            vlans: vlans.remove(&r.get::<_, i64>(0)?).unwrap_or_default(),
             first_ts: db::ns_to_string(first),
             last_ts: db::ns_to_string(last),
             packets: r.get(11)?,
