@@ -187,7 +187,10 @@ pub fn run(args: Args) -> crate::CliResult {
     let text = args.expr.join(" ");
     if !text.trim().is_empty() {
         let filter = Filter::parse(&text).map_err(|e| format!("expression: {e}"))?;
-        let (cond, vals) = filter.expr().to_sql();
+        let (cond, vals) = filter
+            .expr()
+            .to_sql()
+            .map_err(|e| format!("expression: {e}"))?;
         sql.push_str(" AND (");
         sql.push_str(&cond);
         sql.push(')');
