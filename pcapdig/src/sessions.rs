@@ -185,7 +185,10 @@ pub fn run(args: Args) -> crate::CliResult {
         });
     }
     if let Some(filter) = filter {
-        let (cond, vals) = filter.expr().to_sql();
+        let (cond, vals) = filter
+            .expr()
+            .to_sql()
+            .map_err(|e| format!("expression: {e}"))?;
         sql.push_str(" AND (");
         sql.push_str(&cond);
         sql.push(')');
