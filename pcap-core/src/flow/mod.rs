@@ -15,6 +15,7 @@
 //! policy); everything is re-exported here.
 
 pub mod community_id;
+mod fragments;
 mod index;
 pub mod locations;
 pub mod reassembly;
@@ -27,6 +28,7 @@ pub use community_id::{
     COMMUNITY_ID_LEN, CommunityId, FlowKey, Side, community_id, icmp_port_equivalents,
     proto_has_ports,
 };
+pub use fragments::{FRAGMENT_TIMEOUT, MAX_HELD_FRAGMENTS, MAX_TRACKED_DATAGRAMS};
 pub use locations::{Location, LocationDecodeError, LocationIter, Locations};
 pub use reassembly::{DEFAULT_MAX_BUFFERED, Gap, StreamReassembler, TcpStreamPair};
 pub use summary::{IpPair, MAX_VLANS, PacketSummary, ip_proto, tcp_flags};
