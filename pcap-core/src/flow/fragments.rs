@@ -17,12 +17,11 @@
 //! here is touched (or allocated) for unfragmented traffic.
 
 use std::collections::{HashMap, VecDeque};
-use std::net::IpAddr;
 use std::time::Duration;
 
 use super::community_id::Side;
+use super::defrag::DatagramId;
 use super::slot_key::SlotKey;
-use super::summary::{IpPair, PacketSummary};
 use super::table::Pending;
 
 /// How long (capture time) a datagram's first fragment is remembered for
@@ -40,26 +39,6 @@ pub const MAX_TRACKED_DATAGRAMS: usize = 4096;
 pub const MAX_HELD_FRAGMENTS: usize = 256;
 
 const TIMEOUT_NS: i128 = FRAGMENT_TIMEOUT.as_nanos() as i128;
-
-/// An IP datagram: the fields its fragments share.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(super) struct DatagramKey {
-    src: IpAddr,
-    dst: IpAddr,
-    protocol: u8,
-    id: u32,
-}
-
-impl DatagramKey {
-    pub(super) fn of(pkt: &PacketSummary, ip: IpPair) -> DatagramKey {
-        DatagramKey {
-            src: ip.src,
-            dst: ip.dst,
-            protocol: pkt.protocol,
-            id: pkt.ip_id,
-        }
-    }
-}
 
 /// The session a datagram's first fragment went to.
 #[derive(Clone, Copy, Debug)]
@@ -86,17 +65,17 @@ struct Entry {
 /// A fragment waiting for its datagram's first fragment.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Held {
-    pub(super) datagram: DatagramKey,
+    pub(super) datagram: DatagramId,
     pub(super) packet: Pending,
 }
 
 /// Remembered datagrams and held fragments.
 #[derive(Debug, Default)]
 pub(super) struct Fragments {
-    datagrams: HashMap<DatagramKey, Entry>,
+    datagrams: HashMap<DatagramId, Entry>,
     /// `(seq, key)` in insertion order: the oldest first, for eviction.
     /// Entries whose `seq` no longer matches the map's are stale.
-    order: VecDeque<(u64, DatagramKey)>,
+    order: VecDeque<(u64, DatagramId)>,
     next_seq: u64,
     /// Fragments waiting, oldest first.
     held: VecDeque<Held>,
@@ -105,7 +84,7 @@ pub(super) struct Fragments {
 impl Fragments {
     /// Remembers that the datagram's first fragment, seen at `now_ns`,
     /// went to the session `learned` describes.
-    pub(super) fn learn(&mut self, datagram: DatagramKey, learned: Learned, now_ns: i128) {
+    pub(super) fn learn(&mut self, datagram: DatagramId, learned: Learned, now_ns: i128) {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.datagrams.insert(
@@ -139,7 +118,7 @@ impl Fragments {
 
     /// The session of the datagram, if its first fragment was seen within
     /// [`FRAGMENT_TIMEOUT`] of `ts_ns`.
-    pub(super) fn lookup(&self, datagram: &DatagramKey, ts_ns: i128) -> Option<Learned> {
+    pub(super) fn lookup(&self, datagram: &DatagramId, ts_ns: i128) -> Option<Learned> {
         let e = self.datagrams.get(datagram)?;
         ((ts_ns - e.at_ns).abs() <= TIMEOUT_NS).then_some(e.learned)
     }
@@ -162,7 +141,7 @@ impl Fragments {
     }
 
     /// Takes the fragments waiting for the datagram, in arrival order.
-    pub(super) fn take_held(&mut self, datagram: &DatagramKey) -> Vec<Pending> {
+    pub(super) fn take_held(&mut self, datagram: &DatagramId) -> Vec<Pending> {
         let mut out = Vec::new();
         self.held.retain(|h| {
             let hit = h.datagram == *datagram;

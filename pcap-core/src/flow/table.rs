@@ -45,7 +45,8 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use super::community_id::{CommunityId, FlowKey, Side};
-use super::fragments::{DatagramKey, Fragments, Held, Learned};
+use super::defrag::DatagramId;
+use super::fragments::{Fragments, Held, Learned};
 use super::index::Index;
 use super::locations::{Location, Locations};
 use super::slot_key::{KeySeed, SlotKey};
@@ -637,7 +638,12 @@ impl FlowTable {
     #[inline(never)]
     fn push_fragment(&mut self, key: SlotKey, h: u32, a: &Arrival<'_>) -> Option<u64> {
         let pkt = a.pkt;
-        let datagram = DatagramKey::of(pkt, a.ip);
+        let datagram = DatagramId {
+            src: a.ip.src,
+            dst: a.ip.dst,
+            protocol: pkt.protocol,
+            id: pkt.ip_id,
+        };
         if pkt.frag_offset == 0 {
             let id = self.place(key, h, a);
             // An IPv6 atomic fragment (offset 0, no more) has no others.
