@@ -569,3 +569,34 @@ fn every_vlan_a_session_carried_is_stored() {
         .expect("vlans");
     assert_eq!(vlans, [20, 30, 100], "{sessions} session(s)");
 }
+
+#[test]
+fn pcapng_content_hash_is_stable_and_sees_every_block() {
+    use pcap_core::capture::synth::PcapngBuilder;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("n.pcapng");
+    let mut b = PcapngBuilder::new(Endian::Little);
+    b.interface(LinkType::ETHERNET, 65535);
+    for i in 0..6u16 {
+        let frame = udp_frame([10, 1, 0, 1], 4000 + i % 3, [10, 9, 9, 9], 53, &[]);
+        b.epb(
+            0,
+            Timestamp::new(1_700_000_000 + i64::from(i), 0),
+            frame.len() as u32,
+            &frame,
+        );
+    }
+    let bytes = b.build();
+    std::fs::write(&file, &bytes).expect("write");
+    let db = dir.path().join("x.db");
+    let (f, d) = (file.to_str().expect("utf-8"), db.to_str().expect("utf-8"));
+    ok(&["index", "--db", d, f]);
+    let err = ok(&["index", "--db", d, f]);
+    assert!(err.contains("already indexed"), "{err}");
+    // A byte of the section header block (not a packet) changed.
+    let mut changed = bytes.clone();
+    changed[12] ^= 0x01;
+    std::fs::write(&file, &changed).expect("write");
+    let err = fails(&["index", "--db", d, f]);
+    assert!(err.contains("content differs"), "{err}");
+}
