@@ -385,6 +385,27 @@ impl Drop for WriteTx<'_> {
     }
 }
 
+/// Whether a `pcapdig index` run is writing the index at `path` now (it
+/// holds SQLite's write lock): for readers to say that sessions of a run
+/// in progress are not shown yet. Tries the lock without waiting and lets
+/// go at once (nothing is written); `false` if that cannot be tried (a
+/// read-only directory, where no writer can be either).
+// For `sessions` and `carve` (the lead's files) to call.
+#[allow(dead_code)]
+pub fn writer_active(path: &Path) -> bool {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let Ok(conn) = Connection::open_with_flags(path, flags) else {
+        return false;
+    };
+    if conn.busy_timeout(Duration::ZERO).is_err() {
+        return false;
+    }
+    match conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;") {
+        Ok(()) => false,
+        Err(e) => is_busy(&e),
+    }
+}
+
 /// After a run: copies the write-ahead log into the database and truncates
 /// it, so that the log of a large run does not stay on disk. Best effort:
 /// a reader still reading an older state makes it stop short, harmlessly.
@@ -770,7 +791,9 @@ mod tests {
                 .unwrap()
         };
         assert_eq!(runs(&r), 0);
+        assert!(writer_active(&p));
         tx.commit().unwrap();
+        assert!(!writer_active(&p));
         assert_eq!(runs(&r), 1);
         // The lock is free again; an uncommitted run vanishes.
         let tx = begin_write(&b, &p, None).unwrap();

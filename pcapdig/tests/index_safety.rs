@@ -569,3 +569,84 @@ fn every_vlan_a_session_carried_is_stored() {
         .expect("vlans");
     assert_eq!(vlans, [20, 30, 100], "{sessions} session(s)");
 }
+
+#[test]
+fn pcapng_content_hash_is_stable_and_sees_every_block() {
+    use pcap_core::capture::synth::PcapngBuilder;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("n.pcapng");
+    let mut b = PcapngBuilder::new(Endian::Little);
+    b.interface(LinkType::ETHERNET, 65535);
+    for i in 0..6u16 {
+        let frame = udp_frame([10, 1, 0, 1], 4000 + i % 3, [10, 9, 9, 9], 53, &[]);
+        b.epb(
+            0,
+            Timestamp::new(1_700_000_000 + i64::from(i), 0),
+            frame.len() as u32,
+            &frame,
+        );
+    }
+    let bytes = b.build();
+    std::fs::write(&file, &bytes).expect("write");
+    let db = dir.path().join("x.db");
+    let (f, d) = (file.to_str().expect("utf-8"), db.to_str().expect("utf-8"));
+    ok(&["index", "--db", d, f]);
+    let err = ok(&["index", "--db", d, f]);
+    assert!(err.contains("already indexed"), "{err}");
+    // A byte of the section header block (not a packet) changed.
+    let mut changed = bytes.clone();
+    changed[12] ^= 0x01;
+    std::fs::write(&file, &changed).expect("write");
+    let err = fails(&["index", "--db", d, f]);
+    assert!(err.contains("content differs"), "{err}");
+}
+
+#[test]
+fn reindexing_a_part_says_which_other_parts_lost_sessions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p1 = dir.path().join("p1.pcap");
+    let p2 = dir.path().join("p2.pcap");
+    // One flow across both parts, and one in each part alone.
+    let write = |path: &Path, t0: i64, flows: &[u16], marker: u8| {
+        let mut b = PcapBuilder::new(Endian::Little, Precision::Micro);
+        for (i, port) in flows.iter().enumerate() {
+            let mut frame = udp_frame([10, 1, 0, 1], *port, [10, 9, 9, 9], 53, &[]);
+            let last = frame.len() - 1;
+            frame[last] = marker;
+            b.record(Timestamp::new(t0 + i as i64, 0), frame.len() as u32, &frame);
+        }
+        std::fs::write(path, b.build()).expect("write");
+    };
+    write(&p1, 1_700_000_000, &[1000, 2000], 1);
+    write(&p2, 1_700_000_010, &[1000, 3000], 1);
+    let db = dir.path().join("x.db");
+    let (a, b, d) = (
+        p1.to_str().expect("utf-8"),
+        p2.to_str().expect("utf-8"),
+        db.to_str().expect("utf-8"),
+    );
+    ok(&["index", "--db", d, a, b]);
+    assert_eq!(count(&read_only(&db), "SELECT COUNT(*) FROM sessions"), 3);
+    write(&p2, 1_700_000_010, &[1000, 3000], 2);
+    let err = ok(&["index", "--db", d, "--reindex", b]);
+    assert!(
+        err.contains("sessions replaced also had packets in") && err.contains("p1.pcap"),
+        "{err}"
+    );
+    check_consistent(&db);
+    // p1's own flow, and p2's two flows indexed again on their own.
+    assert_eq!(count(&read_only(&db), "SELECT COUNT(*) FROM sessions"), 3);
+    // Given together again, both parts are redone whole.
+    ok(&["index", "--db", d, "--reindex", a, b]);
+    check_consistent(&db);
+    let conn = read_only(&db);
+    assert_eq!(count(&conn, "SELECT COUNT(*) FROM sessions"), 3);
+    assert_eq!(count(&conn, "SELECT COUNT(*) FROM files"), 2);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT COUNT(*) FROM sessions WHERE first_file <> last_file"
+        ),
+        1
+    );
+}
