@@ -264,14 +264,20 @@ impl Sql {
             blob_literal(&mut values, hi);
             values.push(')');
         }
+        // CROSS JOIN makes the ranges the outer loop (SQLite never
+        // reorders it); the family test stays outside the subquery, where
+        // it cannot lure the planner away from the address index (inside,
+        // it chose an automatic index on `ip_version`: 7 s instead of
+        // 0.01 s on 100,000 sessions).
+        let _ = write!(self.text, "(s.ip_version = {version} AND ");
         self.by_dir(dir, |s, side| {
             let _ = write!(
                 s.text,
                 "s.id IN (SELECT n.id FROM (VALUES {values}) AS r \
-                 JOIN sessions AS n ON n.{side}_ip BETWEEN r.column1 AND r.column2 \
-                 WHERE n.ip_version = {version})"
+                 CROSS JOIN sessions AS n ON n.{side}_ip BETWEEN r.column1 AND r.column2)"
             );
         });
+        self.text.push(')');
     }
 
     /// An `or` list: address and port alternatives merged per direction,
@@ -498,7 +504,7 @@ mod tests {
         let (sql, values) = parse(&text).unwrap().to_sql().unwrap();
         assert!(values.is_empty(), "merged lists are inline literals");
         assert_eq!(sql.matches(" IN (X'").count(), 2, "one IN list per side");
-        assert!(sql.contains("JOIN sessions AS n ON n.src_ip BETWEEN"));
+        assert!(sql.contains("CROSS JOIN sessions AS n ON n.src_ip BETWEEN"));
         // Nesting stays shallow: no parenthesis depth beyond a few levels.
         let mut depth = 0i32;
         let mut max = 0;

@@ -400,6 +400,12 @@ fn filters_read_the_frame_bytes() {
     assert_eq!(filtered(&frames, "arp"), "5");
     assert_eq!(filtered(&frames, "ip[9] = 17 or arp"), "4,5");
     assert_eq!(filtered(&frames, "greater 55 and tcp"), "3");
-    assert_eq!(filtered(&frames, "ether src 00:00:01:00:00:00 and port domain"), "4");
-    assert_eq!(filtered(&frames, "host 10.0.0.2 or host 10.0.0.9 and udp"), "4");
+    assert_eq!(
+        filtered(&frames, "ether src 00:00:01:00:00:00 and port domain"),
+        "4"
+    );
+    assert_eq!(
+        filtered(&frames, "host 10.0.0.2 or host 10.0.0.9 and udp"),
+        "4"
+    );
 }
