@@ -52,12 +52,12 @@ impl Fixture {
     fn new(second_raw_ip: bool) -> Fixture {
         let dir = tempfile::tempdir().expect("tempdir");
         let packets: Vec<_> = traffic(TrafficSpec {
-            packets: 600,
+            packets: 2_000,
             flows: 4,
             ..TrafficSpec::default()
         })
         .collect();
-        let (a, b) = packets.split_at(300);
+        let (a, b) = packets.split_at(1_000);
         let mut files = Vec::new();
         for (i, part) in [a, b].into_iter().enumerate() {
             let raw = second_raw_ip && i == 1;
