@@ -82,7 +82,12 @@ fuzz_target!(|input: &[u8]| {
         };
         let got = d.push(key, offset, more, data);
         let want = model.push(id, offset, more, data);
-        assert_eq!(got, want, "fragment {id} at {offset} more={more} len {}", data.len());
+        assert_eq!(
+            got,
+            want,
+            "fragment {id} at {offset} more={more} len {}",
+            data.len()
+        );
         assert_eq!(d.len(), model.parts.len());
     }
 });
