@@ -22,7 +22,9 @@
 //! [`FlowTable::push`] also runs every [`FlowConfig::sweep_interval`] of
 //! capture time. Memory is thus bounded by the live sessions plus the
 //! undrained queue. Per packet the table does one hash lookup and appends
-//! 2–4 bytes to the session's [`Locations`]; nothing else is allocated.
+//! 2–4 bytes to the session's [`Locations`] (4 more with a record digest);
+//! nothing else is allocated, except a session's first distinct VLAN tag
+//! stacks and, for IP fragments, the bounded fragment bookkeeping below.
 //!
 //! **IP fragments**: a non-first fragment (no ports of its own) joins the
 //! session of its datagram's first fragment (same source, destination,
@@ -1183,13 +1185,23 @@ mod tests {
             t.finish_all();
         }
         let drained = |t: &mut FlowTable| {
-            t.drain_finished()
-                .map(|s| format!("{s:?}"))
-                .collect::<Vec<_>>()
+            let mut packets = 0;
+            let text = t
+                .drain_finished()
+                .map(|s| {
+                    packets += s.packets();
+                    format!("{s:?}")
+                })
+                .collect::<Vec<_>>();
+            (text, packets)
         };
-        let (a, b) = (drained(&mut one), drained(&mut batched));
+        let ((a, in_sessions), (b, _)) = (drained(&mut one), drained(&mut batched));
         assert!(a.len() > 300, "{} sessions", a.len());
         assert_eq!(a, b);
+        // Every IP packet is in exactly one session (held fragments too).
+        let stats = one.stats();
+        assert_eq!(in_sessions, stats.packets - stats.non_ip_packets);
+        assert!(stats.fragments_attached > 0 && stats.fragments_unattached > 0);
         assert_eq!(
             format!("{:?}", one.stats()),
             format!("{:?}", batched.stats())
