@@ -31,52 +31,98 @@
 //!   of each TCP session, and reports gaps on stderr.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use pcap_core::Endian;
 use pcap_core::capture::{
-    CaptureReader, Format, LinkType, PcapEncoding, PcapWriter, Precision, Record, WriterConfig,
+    CaptureReader, Format, LinkType, PcapEncoding, PcapWriter, PcapngWriter, Precision, Record,
+    WriterConfig,
 };
-use pcap_core::flow::{Locations, TcpStreamPair};
+use pcap_core::flow::Locations;
 
 use crate::db;
+use crate::follow::Follow;
+use crate::output::{Inputs, Sink};
 
 /// Arguments of `pcapdig carve`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The index database.
+    /// The index database (opened read-only).
     #[arg(long, default_value_os_t = crate::default_db())]
     pub db: PathBuf,
     /// Session ids (from `pcapdig sessions`).
     #[arg(required = true)]
     pub ids: Vec<i64>,
-    /// Output pcap file.
+    /// Output capture file; `-` writes to standard output. Written to a
+    /// temporary file beside it and renamed into place only when complete;
+    /// refused if it is one of the captures read or the database.
     #[arg(short = 'o', long = "output")]
     pub output: Option<PathBuf>,
+    /// Output format: `pcap` (classic, one link type) or `pcapng` (needed
+    /// when sessions span link types). Default: `pcapng` if the output name
+    /// ends in `.pcapng`, else `pcap`.
+    #[arg(long, value_enum)]
+    pub format: Option<OutFormat>,
     /// Directories where to look for moved capture files, by file name.
     #[arg(long = "search-path")]
     pub search_path: Vec<PathBuf>,
     /// Write the reassembled TCP streams of each session into this
-    /// directory (ID.client, ID.server).
+    /// directory (ID.client, ID.server); IP fragments are reassembled
+    /// first.
     #[arg(long)]
     pub payload: Option<PathBuf>,
+}
+
+/// The capture format `carve` writes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutFormat {
+    /// Classic pcap: records copied byte for byte where the encoding allows.
+    Pcap,
+    /// pcapng: an interface per link type and precision, one EPB a packet.
+    Pcapng,
+}
+
+impl OutFormat {
+    /// The format asked for, or the one the output's name suggests.
+    fn choose(asked: Option<OutFormat>, output: &std::path::Path) -> OutFormat {
+        asked.unwrap_or_else(|| {
+            let pcapng = output
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("pcapng"));
+            if pcapng {
+                OutFormat::Pcapng
+            } else {
+                OutFormat::Pcap
+            }
+        })
+    }
 }
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
 struct FileInfo {
-    path: String,
-    name: String,
+    path: PathBuf,
+    name: PathBuf,
     size: i64,
-    hash: String,
+    quick_hash: String,
     format: String,
     linktype: Option<i64>,
     precision: Option<String>,
     endian: Option<String>,
     /// pcapng: the `files.context` blob (see [`db`]).
     context: Option<Vec<u8>>,
+}
+
+impl FileInfo {
+    /// The precision of the file's timestamps.
+    fn precision(&self) -> Precision {
+        if self.precision.as_deref() == Some("nano") {
+            Precision::Nano
+        } else {
+            Precision::Micro
+        }
+    }
 }
 
 struct SessionInfo {
@@ -87,6 +133,13 @@ struct SessionInfo {
     src_ip: Vec<u8>,
     sport: u16,
     locations: Locations,
+}
+
+/// What is wanted of one record: the sessions it belongs to and the
+/// digest the index recorded for it.
+struct Wanted {
+    owners: Vec<usize>,
+    digest: u32,
 }
 
 /// A record read back, owned.
@@ -104,9 +157,120 @@ struct Packet {
 /// Runs the subcommand.
 pub fn run(args: Args) -> crate::CliResult {
     if args.output.is_none() && args.payload.is_none() {
-        return Err("give -o OUT.pcap and/or --payload DIR".into());
+        return Err("give -o OUT.pcap (or -o - for standard output) and/or --payload DIR".into());
     }
-    let conn = db::open(&args.db, false)?;
+    let conn = db::open_read_only(&args.db)?;
+    let sessions = load_sessions(&conn, &args)?;
+
+    // Wanted (file id -> offset -> owners and digest).
+    let mut wanted: BTreeMap<u32, BTreeMap<u64, Wanted>> = BTreeMap::new();
+    for (i, s) in sessions.iter().enumerate() {
+        for loc in s.locations.iter() {
+            let w = wanted
+                .entry(loc.file_index)
+                .or_default()
+                .entry(loc.offset)
+                .or_insert(Wanted {
+                    owners: Vec::new(),
+                    digest: loc.digest,
+                });
+            w.owners.push(i);
+        }
+    }
+
+    // Every file is found and checked before anything is written, and
+    // becomes an input no output may land on.
+    let mut inputs = Inputs::new();
+    inputs.add_database(&args.db);
+    let mut files = HashMap::new();
+    for &fid in wanted.keys() {
+        let info = load_file(&conn, fid)?;
+        let path = locate(&info, &args.search_path)?;
+        inputs.add(&path);
+        files.insert(fid, (info, path));
+    }
+
+    let mut out = match &args.output {
+        Some(target) => {
+            let format = OutFormat::choose(args.format, target);
+            let sink = Sink::open(target, &inputs)?;
+            let first = wanted.keys().next().and_then(|f| files.get(f));
+            Some(PacketOut::new(sink, format, first))
+        }
+        None => None,
+    };
+    if let Some(dir) = &args.payload {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let mut streams: Vec<Option<Follow>> = sessions
+        .iter()
+        .map(|s| {
+            (args.payload.is_some() && s.proto == 6).then(|| Follow::new(s.src_ip.clone(), s.sport))
+        })
+        .collect();
+
+    let mut written = 0u64;
+    let dissector = crate::index::minimal_dissector();
+    for (fid, offsets) in &wanted {
+        let (info, path) = &files[fid];
+        let mut each = |offset: u64, pkt: Packet| -> Result<(), Error> {
+            let want = &offsets[&offset];
+            check_record(info, path, offset, &pkt, want, &sessions)?;
+            for &i in &want.owners {
+                if let Some(follow) = streams[i].as_mut() {
+                    follow.packet(&dissector, pkt.linktype.0, &pkt.data);
+                }
+            }
+            if let Some(out) = out.as_mut() {
+                out.write(&pkt, info.precision()).map_err(|e| match e {
+                    OutError::LinkType { packet, output } => format!(
+                        "{}: the record at offset {offset} has link type {packet}, the pcap output \
+                         has {output}; give --format pcapng (or -o NAME.pcapng) to carve both",
+                        path.display()
+                    )
+                    .into(),
+                    OutError::Other(e) => e,
+                })?;
+            }
+            written += 1;
+            Ok(())
+        };
+        read_records(info, path, offsets, &mut each)?;
+    }
+    if let Some(out) = out {
+        out.finish()?;
+    }
+    if let Some(dir) = &args.payload {
+        for (s, follow) in sessions.iter().zip(streams.iter_mut()) {
+            let Some(pair) = follow.as_mut().map(|f| &mut f.pair) else {
+                eprintln!("pcapdig: session {} is not TCP; no payload written", s.id);
+                continue;
+            };
+            pair.finish();
+            for (side, stream) in [("client", &pair.client), ("server", &pair.server)] {
+                let p = dir.join(format!("{}.{side}", s.id));
+                let mut sink = Sink::open(&p, &inputs)?;
+                sink.write_all(stream.data())
+                    .map_err(|e| format!("{}: {e}", p.display()))?;
+                sink.commit()?;
+                for g in stream.gaps() {
+                    eprintln!(
+                        "pcapdig: session {} {side}: gap of {} bytes at stream offset {}",
+                        s.id, g.len, g.offset
+                    );
+                }
+            }
+        }
+    }
+    eprintln!(
+        "pcapdig: carved {} session(s), {written} packets",
+        sessions.len()
+    );
+    Ok(())
+}
+
+/// The asked sessions, in the order given.
+fn load_sessions(conn: &rusqlite::Connection, args: &Args) -> Result<Vec<SessionInfo>, Error> {
     let mut sessions = Vec::new();
     for &id in &args.ids {
         let row = conn.query_row(
@@ -129,7 +293,7 @@ pub fn run(args: Args) -> crate::CliResult {
             Err(rusqlite::Error::QueryReturnedNoRows) => {
                 return Err(format!("no session {id} in {}", args.db.display()).into());
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(format!("{}: {e}", args.db.display()).into()),
         };
         let locations = Locations::from_bytes(locs)
             .map_err(|e| format!("session {id}: damaged location list in the index: {e}"))?;
@@ -143,267 +307,295 @@ pub fn run(args: Args) -> crate::CliResult {
             locations,
         });
     }
+    Ok(sessions)
+}
 
-    // Wanted (file id -> offset -> sessions it belongs to).
-    let mut wanted: BTreeMap<u32, BTreeMap<u64, Vec<usize>>> = BTreeMap::new();
-    for (i, s) in sessions.iter().enumerate() {
-        for loc in s.locations.iter() {
-            wanted
-                .entry(loc.file_index)
-                .or_default()
-                .entry(loc.offset)
-                .or_default()
-                .push(i);
+/// The index's row for file `fid`.
+fn load_file(conn: &rusqlite::Connection, fid: u32) -> Result<FileInfo, Error> {
+    let info = conn
+        .query_row(
+            "SELECT path, name, size, quick_hash, format, linktype, precision, endian, context
+             FROM files WHERE id = ?1",
+            [fid],
+            |r| {
+                Ok(FileInfo {
+                    path: db::blob_to_path(&r.get::<_, Vec<u8>>(0)?),
+                    name: db::blob_to_path(&r.get::<_, Vec<u8>>(1)?),
+                    size: r.get(2)?,
+                    quick_hash: r.get(3)?,
+                    format: r.get(4)?,
+                    linktype: r.get(5)?,
+                    precision: r.get(6)?,
+                    endian: r.get(7)?,
+                    context: r.get(8)?,
+                })
+            },
+        )
+        .map_err(|e| format!("file #{fid} of the index: {e}"))?;
+    Ok(info)
+}
+
+/// Checks a record read back against the index: its stored bytes (time,
+/// lengths and data) by digest, its link type, its time within each
+/// owning session.
+fn check_record(
+    info: &FileInfo,
+    path: &std::path::Path,
+    offset: u64,
+    pkt: &Packet,
+    want: &Wanted,
+    sessions: &[SessionInfo],
+) -> Result<(), Error> {
+    let digest = db::record_digest(&pkt.raw);
+    if digest != want.digest {
+        return Err(format!(
+            "{}: the record at offset {offset} is not the one indexed (its bytes, length or time \
+             changed: digest {digest:08x}, indexed {:08x}); refusing to carve",
+            path.display(),
+            want.digest
+        )
+        .into());
+    }
+    if info.format == "pcap"
+        && let Some(lt) = info.linktype
+        && i64::from(pkt.linktype.0) != lt
+    {
+        return Err(format!(
+            "{}: the record at offset {offset} has link type {} instead of {lt}",
+            path.display(),
+            pkt.linktype.0
+        )
+        .into());
+    }
+    let ns = db::ts_to_ns(pkt.ts_secs, pkt.ts_nanos);
+    for &i in &want.owners {
+        let s = &sessions[i];
+        if ns < s.first_ts || ns > s.last_ts {
+            return Err(format!(
+                "{}: the record at offset {offset} has time {} outside session {} ({}..{}): \
+                 the file does not match the index",
+                path.display(),
+                db::ns_to_string(ns),
+                s.id,
+                db::ns_to_string(s.first_ts),
+                db::ns_to_string(s.last_ts)
+            )
+            .into());
         }
     }
+    Ok(())
+}
 
-    let mut files = HashMap::new();
-    for &fid in wanted.keys() {
-        let info = conn
-            .query_row(
-                "SELECT path, name, size, content_hash, format, linktype, precision, endian, context
-                 FROM files WHERE id = ?1",
-                [fid],
-                |r| {
-                    Ok(FileInfo {
-                        path: r.get(0)?,
-                        name: r.get(1)?,
-                        size: r.get(2)?,
-                        hash: r.get(3)?,
-                        format: r.get(4)?,
-                        linktype: r.get(5)?,
-                        precision: r.get(6)?,
-                        endian: r.get(7)?,
-                        context: r.get(8)?,
-                    })
-                },
+/// Reads the wanted records of one file, in offset order, handing each to
+/// `each`.
+fn read_records(
+    info: &FileInfo,
+    path: &std::path::Path,
+    offsets: &BTreeMap<u64, Wanted>,
+    each: &mut dyn FnMut(u64, Packet) -> Result<(), Error>,
+) -> Result<(), Error> {
+    if info.format == "pcap" {
+        let reader = CaptureReader::open(path)?;
+        let Format::Pcap(header) = reader.format() else {
+            return Err(format!("{}: not a classic pcap file any more", path.display()).into());
+        };
+        let encoding = (!header.modified).then_some(header.encoding);
+        for &offset in offsets.keys() {
+            let rec = reader
+                .record_at(offset)
+                .map_err(|e| format!("{e}; {} does not match the index", path.display()))?;
+            each(offset, owned(&rec, encoding))?;
+        }
+    } else if let Some(context) = info.context.as_deref().and_then(db::decode_offsets) {
+        // pcapng, with its section headers and interface descriptions
+        // located at indexing time: each record read at its offset.
+        let reader = CaptureReader::open(path)?;
+        for &offset in offsets.keys() {
+            let rec = reader
+                .record_at_with(offset, &context)
+                .map_err(|e| format!("{e}; {} does not match the index", path.display()))?;
+            each(offset, owned(&rec, None))?;
+        }
+    } else {
+        // pcapng without a saved context (more than 65,536 section
+        // headers and interface descriptions): walked block by block.
+        eprintln!(
+            "pcapdig: {}: no saved pcapng context in the index; walking the file",
+            path.display()
+        );
+        let mut reader = CaptureReader::open(path)?;
+        let mut found = 0usize;
+        let mut last_error = None;
+        loop {
+            let rec = match reader.next_record() {
+                Ok(Some(r)) => r,
+                Ok(None) => break,
+                Err(e) => {
+                    // Damaged records are skipped; a framing error ends
+                    // the walk (the next call returns `Ok(None)`).
+                    last_error = Some(e);
+                    continue;
+                }
+            };
+            if offsets.contains_key(&rec.offset) {
+                let pkt = owned(&rec, None);
+                each(rec.offset, pkt)?;
+                found += 1;
+                if found == offsets.len() {
+                    break;
+                }
+            }
+        }
+        if found != offsets.len() {
+            return Err(format!(
+                "{}: {} of the indexed records were not found; the file does not match the index{}",
+                path.display(),
+                offsets.len() - found,
+                last_error.map(|e| format!(" ({e})")).unwrap_or_default()
             )
-            .map_err(|e| format!("file #{fid} of the index: {e}"))?;
-        files.insert(fid, info);
+            .into());
+        }
     }
+    Ok(())
+}
 
-    // Output configuration from the first file.
-    let mut writer = None;
-    if let Some(out) = &args.output {
-        let first = wanted.keys().next().and_then(|f| files.get(f));
-        let config = match first {
-            Some(f) => WriterConfig {
+/// Why a packet could not be written.
+enum OutError {
+    /// A classic pcap output holds one link type.
+    LinkType { packet: LinkType, output: LinkType },
+    /// Anything else (I/O, an unrepresentable time).
+    Other(Error),
+}
+
+impl From<std::io::Error> for OutError {
+    fn from(e: std::io::Error) -> Self {
+        OutError::Other(e.into())
+    }
+}
+
+/// The carved capture being written.
+enum PacketOut {
+    /// No packet yet: the pcap header waits for the first packet's link
+    /// type when the first source is pcapng.
+    Pending {
+        sink: BufWriter<Sink>,
+        format: OutFormat,
+        config: WriterConfig,
+        lazy_linktype: bool,
+    },
+    Pcap(PcapWriter<BufWriter<Sink>>),
+    Pcapng(PcapngWriter<BufWriter<Sink>>),
+    /// Only after an error.
+    Failed,
+}
+
+impl PacketOut {
+    /// An output in `format`; a classic pcap output takes the encoding of
+    /// the first file (its very header if it is classic pcap).
+    fn new(sink: Sink, format: OutFormat, first: Option<&(FileInfo, PathBuf)>) -> PacketOut {
+        let mut config = WriterConfig::default();
+        let mut lazy_linktype = false;
+        if let Some((f, path)) = first {
+            config = WriterConfig {
                 encoding: PcapEncoding {
                     endian: if f.endian.as_deref() == Some("big") {
                         Endian::Big
                     } else {
                         Endian::Little
                     },
-                    precision: if f.precision.as_deref() == Some("nano") {
-                        Precision::Nano
-                    } else {
-                        Precision::Micro
-                    },
+                    precision: f.precision(),
                 },
                 linktype: LinkType(f.linktype.and_then(|l| u16::try_from(l).ok()).unwrap_or(1)),
                 snaplen: 262_144,
-            },
-            None => WriterConfig::default(),
-        };
-        // A classic pcap first file: its own header fields (snaplen too).
-        let config = match first.filter(|f| f.format == "pcap") {
-            Some(f) => match locate(f, &args.search_path).map(CaptureReader::open) {
-                Ok(Ok(r)) => match r.format() {
-                    Format::Pcap(h) => WriterConfig::like(&h),
-                    Format::Pcapng(_) => config,
-                },
-                _ => config,
-            },
-            None => config,
-        };
-        // A pcapng source: the link type of the first packet written.
-        let lazy_linktype = first.is_some_and(|f| f.format != "pcap");
-        writer = Some((None, config, lazy_linktype, out.clone()));
-    }
-    let mut streams: Vec<Option<TcpStreamPair>> = sessions
-        .iter()
-        .map(|s| (args.payload.is_some() && s.proto == 6).then(TcpStreamPair::new))
-        .collect();
-
-    let mut written = 0u64;
-    let dissector = crate::index::minimal_dissector();
-    for (fid, offsets) in &wanted {
-        let info = &files[fid];
-        let path = locate(info, &args.search_path)?;
-        let mut each = |offset: u64, pkt: Packet| -> Result<(), Error> {
-            let owners = &offsets[&offset];
-            for &i in owners {
-                let s = &sessions[i];
-                let ns = db::ts_to_ns(pkt.ts_secs, pkt.ts_nanos);
-                if ns < s.first_ts || ns > s.last_ts {
-                    return Err(format!(
-                        "{}: the record at offset {offset} has time {} outside session {} ({}..{}): \
-                         the file does not match the index",
-                        path.display(),
-                        db::ns_to_string(ns),
-                        s.id,
-                        db::ns_to_string(s.first_ts),
-                        db::ns_to_string(s.last_ts)
-                    )
-                    .into());
-                }
-                if info.format == "pcap"
-                    && let Some(lt) = info.linktype
-                    && i64::from(pkt.linktype.0) != lt
+            };
+            if f.format == "pcap" {
+                if let Ok(r) = CaptureReader::open(path)
+                    && let Format::Pcap(h) = r.format()
                 {
-                    return Err(format!(
-                        "{}: the record at offset {offset} has link type {} instead of {lt}",
-                        path.display(),
-                        pkt.linktype.0
-                    )
-                    .into());
+                    config = WriterConfig::like(&h);
                 }
-                if let Some(pair) = streams[i].as_mut() {
-                    let (summary, bytes) =
-                        crate::index::summarize(&dissector, pkt.linktype.0, &pkt.data);
-                    if summary.protocol == 6 && summary.has_l4 {
-                        let from_client = summary.ip.is_some_and(|ip| {
-                            pcap_core::filter::ip_to_blob(ip.src)[..] == s.src_ip[..]
-                        }) && summary.sport == s.sport;
-                        pair.segment(from_client, summary.tcp_seq, bytes, summary.tcp_flags);
-                    }
-                }
+            } else {
+                // A pcapng source: the link type of the first packet.
+                lazy_linktype = true;
             }
-            if let Some((w, config, lazy, out)) = writer.as_mut() {
-                if *lazy {
-                    config.linktype = pkt.linktype;
-                    *lazy = false;
+        }
+        PacketOut::Pending {
+            sink: BufWriter::with_capacity(1 << 16, sink),
+            format,
+            config,
+            lazy_linktype,
+        }
+    }
+
+    /// Starts the file (its header) if not yet done; `linktype` is the
+    /// first packet's, if there is one.
+    fn start(&mut self, linktype: Option<LinkType>) -> Result<(), OutError> {
+        if let PacketOut::Pending { .. } = self {
+            let PacketOut::Pending {
+                sink,
+                format,
+                mut config,
+                lazy_linktype,
+            } = std::mem::replace(self, PacketOut::Failed)
+            else {
+                unreachable!("matched above")
+            };
+            if lazy_linktype && let Some(lt) = linktype {
+                config.linktype = lt;
+            }
+            *self = match format {
+                OutFormat::Pcap => PacketOut::Pcap(PcapWriter::new(sink, config)?),
+                OutFormat::Pcapng => PacketOut::Pcapng(PcapngWriter::new(sink)?),
+            };
+        }
+        Ok(())
+    }
+
+    /// Writes one packet: a classic record byte for byte if its encoding
+    /// is the output's, else encoded from its parts.
+    fn write(&mut self, pkt: &Packet, precision: Precision) -> Result<(), OutError> {
+        self.start(Some(pkt.linktype))?;
+        let ts = pcap_core::capture::Timestamp::new(pkt.ts_secs, pkt.ts_nanos);
+        match self {
+            PacketOut::Pcap(w) => {
+                let output = w.config().linktype;
+                if pkt.linktype != output {
+                    return Err(OutError::LinkType {
+                        packet: pkt.linktype,
+                        output,
+                    });
                 }
-                let w = match w {
-                    Some(w) => w,
-                    None => w.insert(create(out, *config)?),
-                };
-                if pkt.linktype != config.linktype {
-                    return Err(format!(
-                        "{}: link type {} differs from the output's {}; carve these sessions separately",
-                        path.display(),
-                        pkt.linktype,
-                        config.linktype
-                    )
-                    .into());
-                }
-                if pkt.encoding == Some(config.encoding) {
+                if pkt.encoding == Some(w.config().encoding) {
                     w.write_raw_record(&pkt.raw)?;
                 } else {
-                    w.write_record(
-                        pcap_core::capture::Timestamp::new(pkt.ts_secs, pkt.ts_nanos),
-                        pkt.origlen,
-                        &pkt.data,
-                    )?;
+                    w.write_record(ts, pkt.origlen, &pkt.data)?;
                 }
             }
-            written += 1;
-            Ok(())
-        };
-        if info.format == "pcap" {
-            let reader = CaptureReader::open(&path)?;
-            let Format::Pcap(header) = reader.format() else {
-                return Err(format!("{}: not a classic pcap file any more", path.display()).into());
-            };
-            let encoding = (!header.modified).then_some(header.encoding);
-            for &offset in offsets.keys() {
-                let rec = reader
-                    .record_at(offset)
-                    .map_err(|e| format!("{e}; {} does not match the index", path.display()))?;
-                each(offset, owned(&rec, encoding))?;
+            PacketOut::Pcapng(w) => {
+                w.write_record(pkt.linktype, precision, ts, pkt.origlen, &pkt.data)?;
             }
-        } else if let Some(context) = info.context.as_deref().and_then(db::decode_offsets) {
-            // pcapng, with its section headers and interface descriptions
-            // located at indexing time: each record read at its offset.
-            let reader = CaptureReader::open(&path)?;
-            for &offset in offsets.keys() {
-                let rec = reader
-                    .record_at_with(offset, &context)
-                    .map_err(|e| format!("{e}; {} does not match the index", path.display()))?;
-                each(offset, owned(&rec, None))?;
-            }
-        } else {
-            // pcapng without a saved context (more than 65,536 section
-            // headers and interface descriptions): walked block by block.
-            eprintln!(
-                "pcapdig: {}: no saved pcapng context in the index; walking the file",
-                path.display()
-            );
-            let mut reader = CaptureReader::open(&path)?;
-            let mut found = 0usize;
-            let mut last_error = None;
-            loop {
-                let rec = match reader.next_record() {
-                    Ok(Some(r)) => r,
-                    Ok(None) => break,
-                    Err(e) => {
-                        // Damaged records are skipped; a framing error ends
-                        // the walk (the next call returns `Ok(None)`).
-                        last_error = Some(e);
-                        continue;
-                    }
-                };
-                if offsets.contains_key(&rec.offset) {
-                    let pkt = owned(&rec, None);
-                    each(rec.offset, pkt)?;
-                    found += 1;
-                    if found == offsets.len() {
-                        break;
-                    }
-                }
-            }
-            if found != offsets.len() {
-                return Err(format!(
-                    "{}: {} of the indexed records were not found; the file does not match the index{}",
-                    path.display(),
-                    offsets.len() - found,
-                    last_error.map(|e| format!(" ({e})")).unwrap_or_default()
-                )
-                .into());
+            PacketOut::Pending { .. } | PacketOut::Failed => {
+                return Err(OutError::Other("output not started".into()));
             }
         }
+        Ok(())
     }
-    if let Some((w, config, _, out)) = writer {
-        let w = match w {
-            Some(w) => w,
-            None => create(&out, config)?,
-        };
-        w.into_inner()?.flush()?;
-    }
-    if let Some(dir) = &args.payload {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        for (s, pair) in sessions.iter().zip(streams.iter_mut()) {
-            let Some(pair) = pair.as_mut() else {
-                eprintln!("pcapdig: session {} is not TCP; no payload written", s.id);
-                continue;
-            };
-            pair.finish();
-            for (side, stream) in [("client", &pair.client), ("server", &pair.server)] {
-                let p = dir.join(format!("{}.{side}", s.id));
-                std::fs::write(&p, stream.data()).map_err(|e| format!("{}: {e}", p.display()))?;
-                for g in stream.gaps() {
-                    eprintln!(
-                        "pcapdig: session {} {side}: gap of {} bytes at stream offset {}",
-                        s.id, g.len, g.offset
-                    );
-                }
-            }
-        }
-    }
-    eprintln!(
-        "pcapdig: carved {} session(s), {written} packets",
-        sessions.len()
-    );
-    Ok(())
-}
 
-/// Creates the output file and writes its header.
-fn create(
-    out: &std::path::Path,
-    config: WriterConfig,
-) -> Result<PcapWriter<BufWriter<File>>, Error> {
-    let file = File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    Ok(PcapWriter::new(BufWriter::new(file), config)?)
+    /// Completes the file and puts it in place.
+    fn finish(mut self) -> Result<(), Error> {
+        self.start(None).map_err(|e| match e {
+            OutError::Other(e) => e,
+            OutError::LinkType { .. } => "link type".into(),
+        })?;
+        let sink = match self {
+            PacketOut::Pcap(w) => w.into_inner()?,
+            PacketOut::Pcapng(w) => w.into_inner()?,
+            PacketOut::Pending { .. } | PacketOut::Failed => {
+                return Err("output not started".into());
+            }
+        };
+        sink.into_inner().map_err(|e| e.into_error())?.commit()
+    }
 }
 
 fn owned(rec: &Record<'_>, encoding: Option<PcapEncoding>) -> Packet {
@@ -418,10 +610,11 @@ fn owned(rec: &Record<'_>, encoding: Option<PcapEncoding>) -> Packet {
     }
 }
 
-/// Finds the indexed file, at its path or by name in the search path, and
-/// checks its fingerprint.
+/// Finds the indexed file, at its path or by name in the search path,
+/// with the indexed size and quick hash (each record is then checked by
+/// its digest as it is read).
 fn locate(info: &FileInfo, search: &[PathBuf]) -> Result<PathBuf, Error> {
-    let mut candidates = vec![PathBuf::from(&info.path)];
+    let mut candidates = vec![info.path.clone()];
     candidates.extend(search.iter().map(|d| d.join(&info.name)));
     let mut problems = Vec::new();
     for c in candidates {
@@ -429,14 +622,16 @@ fn locate(info: &FileInfo, search: &[PathBuf]) -> Result<PathBuf, Error> {
             continue;
         }
         match db::fingerprint(&c) {
-            Ok(fp) if fp.size as i64 == info.size && fp.content_hash == info.hash => return Ok(c),
+            Ok(fp) if fp.size as i64 == info.size && fp.content_hash == info.quick_hash => {
+                return Ok(c);
+            }
             Ok(fp) => problems.push(format!(
-                "{} has changed since it was indexed (size {} vs {}, content hash {} vs {})",
+                "{} has changed since it was indexed (size {} vs {}, quick hash {} vs {})",
                 c.display(),
                 fp.size,
                 info.size,
                 fp.content_hash,
-                info.hash
+                info.quick_hash
             )),
             Err(e) => problems.push(format!("{}: {e}", c.display())),
         }
@@ -444,7 +639,8 @@ fn locate(info: &FileInfo, search: &[PathBuf]) -> Result<PathBuf, Error> {
     if problems.is_empty() {
         Err(format!(
             "indexed file {} is missing (moved? give --search-path DIR to find {} elsewhere)",
-            info.path, info.name
+            info.path.display(),
+            info.name.display()
         )
         .into())
     } else {

@@ -15,8 +15,10 @@ mod carve;
 mod content_hash;
 mod db;
 mod fields;
+mod follow;
 mod index;
 mod inputs;
+mod output;
 mod sessions;
 mod show;
 
@@ -69,14 +71,29 @@ enum Command {
     ///
     /// Example: pcapdig sessions --db day1.db 'tcp and port 80 and net 10.0.0.0/8'
     Sessions(sessions::Args),
-    /// Write sessions' packets back out as pcap, reading only their records.
+    /// Write sessions' packets back out, reading only their records.
     ///
-    /// Packets are merged in capture order and copied byte for byte (pcapng
-    /// sources become classic pcap records). Refuses if a file changed since
-    /// it was indexed; --search-path finds moved files by name. --payload
-    /// DIR writes the reassembled TCP streams (ID.client, ID.server).
+    /// Packets are merged in capture order. Classic pcap output copies
+    /// records byte for byte (pcapng sources become classic records);
+    /// `-o NAME.pcapng` or `--format pcapng` writes pcapng, which can also
+    /// hold sessions that span link types. `-o -` writes to standard
+    /// output.
     ///
-    /// Example: pcapdig carve --db day1.db 42 -o session42.pcap
+    /// Nothing is ever written over evidence: an output that is one of the
+    /// captures read, the database or its -wal/-shm (also through a symlink
+    /// or hard link) is refused; outputs go to a temporary file beside the
+    /// target, renamed into place only when complete, so a failed carve
+    /// leaves an earlier output as it was. Every record read is checked
+    /// against the digest the index recorded for it (its time, lengths and
+    /// bytes): a changed file is refused, naming the file and offset.
+    /// --search-path finds moved files by name. --payload DIR writes the
+    /// reassembled TCP streams (ID.client, ID.server), IP fragments put
+    /// back together first.
+    ///
+    /// Examples:
+    ///   pcapdig carve --db day1.db 42 -o session42.pcap
+    ///   pcapdig carve --db day1.db 42 43 -o both.pcapng
+    ///   pcapdig carve --db day1.db 42 -o - | tcpdump -r - -nn
     Carve(carve::Args),
 }
 
@@ -91,22 +108,49 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A closed output pipe (`pcapdig ... | head -1`) is the reader
+        // saying it has seen enough: not an error.
+        Err(e) if is_broken_pipe(e.as_ref()) => ExitCode::SUCCESS,
         Err(e) => {
-            // A closed pipe (`| head`) is not an error worth a message.
-            if e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            {
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("pcapdig: {e}");
-            let mut source = e.source();
-            while let Some(s) = source {
-                eprintln!("  caused by: {s}");
-                source = s.source();
-            }
+            eprintln!("pcapdig: {}", error_text(e.as_ref()));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether the error (or one of its causes) is a write to a closed pipe.
+fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(e);
+    while let Some(err) = next {
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            return true;
+        }
+        if let Some(json) = err.downcast_ref::<serde_json::Error>()
+            && json.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe)
+        {
+            return true;
+        }
+        next = err.source();
+    }
+    false
+}
+
+/// The error and each cause whose text it does not already include, so
+/// that nothing is said twice.
+fn error_text(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = s.source();
+    }
+    text
 }
 
 /// The error type of every subcommand.
@@ -125,5 +169,27 @@ mod tests {
     #[test]
     fn cli_definition_is_valid() {
         Cli::command().debug_assert();
+    }
+
+    #[derive(Debug)]
+    struct Outer(std::io::Error);
+    impl std::fmt::Display for Outer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "reading x.pcap: {}", self.0)
+        }
+    }
+    impl std::error::Error for Outer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn causes_are_said_once() {
+        let e = Outer(std::io::Error::other("disk on fire"));
+        assert_eq!(error_text(&e), "reading x.pcap: disk on fire");
+        assert!(!is_broken_pipe(&e));
+        let pipe = Outer(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+        assert!(is_broken_pipe(&pipe));
     }
 }

@@ -19,6 +19,10 @@ pub struct Args {
     /// A tcpdump-style expression (several words are joined with spaces);
     /// all sessions when absent.
     pub expr: Vec<String>,
+    /// Only sessions with an address in this file (one address or CIDR a
+    /// line, `#` comments): an indicator list. Combined with EXPR by `and`.
+    #[arg(long)]
+    pub filter_file: Option<PathBuf>,
     /// One JSON object per line instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -55,8 +59,11 @@ pub struct Row {
     pub dst: String,
     /// Responder port (0 if none).
     pub dport: u16,
-    /// Outermost VLAN ID, if tagged.
+    /// Outermost VLAN ID of the first packet, if tagged.
     pub vlan: Option<u16>,
+    /// Every VLAN ID any of its packets carried (any depth), ascending.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vlans: Vec<u16>,
     /// First packet time, epoch seconds with 9 decimals.
     pub first_ts: String,
     /// Last packet time, epoch seconds with 9 decimals.
@@ -81,44 +88,36 @@ pub struct Row {
     pub files: Vec<String>,
 }
 
-/// Parses `--since`/`--until`: epoch seconds with an optional fraction, or
-/// an ISO 8601 UTC date-time. Returns nanoseconds since the epoch.
+/// Parses `--since`/`--until`: epoch seconds with an optional fraction,
+/// or an ISO 8601 date or date-time (`2023-11-14`, `2023-11-14T22:13:20Z`,
+/// `2023-11-14 22:13:20.25`, `2023-11-14T23:13:20+01:00`; UTC when no
+/// offset is given). Impossible dates (`2014-02-30`) are refused. Returns
+/// nanoseconds since the epoch.
 pub fn parse_time(text: &str) -> Result<i64, String> {
-    let bad =
-        || format!("bad time {text:?}: give epoch seconds or YYYY-MM-DD[THH:MM:SS[.frac]][Z]");
     let t = text.trim();
-    let (date, time) = match t.split_once(['T', ' ']) {
-        Some((d, tm)) => (d, Some(tm.trim_end_matches('Z'))),
-        None if t.len() == 10 && t.as_bytes().get(4) == Some(&b'-') => (t, None),
-        None => return parse_epoch(t).ok_or_else(bad),
-    };
-    let mut it = date.split('-');
-    let (Some(y), Some(m), Some(d), None) = (it.next(), it.next(), it.next(), it.next()) else {
-        return Err(bad());
-    };
-    let (y, m, d): (i64, u32, u32) = (
-        y.parse().map_err(|_| bad())?,
-        m.parse().map_err(|_| bad())?,
-        d.parse().map_err(|_| bad())?,
-    );
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return Err(bad());
+    if let Some(ns) = parse_epoch(t) {
+        return Ok(ns);
     }
-    let days = days_from_civil(y, m, d);
-    let mut ns = days.checked_mul(86_400_000_000_000).ok_or_else(bad)?;
-    if let Some(tm) = time {
-        let mut parts = tm.split(':');
-        let h: i64 = parts.next().unwrap_or("0").parse().map_err(|_| bad())?;
-        let mi: i64 = parts.next().unwrap_or("0").parse().map_err(|_| bad())?;
-        let sec = parse_epoch(parts.next().unwrap_or("0")).ok_or_else(bad)?;
-        if parts.next().is_some() || !(0..24).contains(&h) || !(0..60).contains(&mi) {
-            return Err(bad());
-        }
-        ns = ns
-            .checked_add((h * 3600 + mi * 60) * 1_000_000_000 + sec)
-            .ok_or_else(bad)?;
+    let to_ns = |ts: jiff::Timestamp| {
+        i64::try_from(ts.as_nanosecond()).map_err(|_| {
+            format!("bad time {text:?}: outside the years 1677 to 2262 that the index stores")
+        })
+    };
+    if let Ok(ts) = t.parse::<jiff::Timestamp>() {
+        return to_ns(ts);
     }
-    Ok(ns)
+    let civil = t.parse::<jiff::civil::DateTime>().or_else(|_| {
+        t.parse::<jiff::civil::Date>()
+            .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+    });
+    match civil.and_then(|dt| jiff::tz::TimeZone::UTC.to_timestamp(dt)) {
+        Ok(ts) => to_ns(ts),
+        Err(e) => Err(format!(
+            "bad time {text:?}: {e} (give epoch seconds such as 1700000000.5, or an ISO 8601 \
+             date or date-time such as 2023-11-14, 2023-11-14T22:13:20Z or \
+             2023-11-14T23:13:20+01:00; UTC when no offset is given)"
+        )),
+    }
 }
 
 fn parse_epoch(t: &str) -> Option<i64> {
@@ -134,17 +133,6 @@ fn parse_epoch(t: &str) -> Option<i64> {
     };
     secs.checked_mul(1_000_000_000)?
         .checked_add(if secs < 0 { -nanos } else { nanos })
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// The name of an IP protocol number.
@@ -176,7 +164,7 @@ pub fn blob_to_ip(blob: &[u8], ip_version: i64) -> String {
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> crate::CliResult {
-    let conn = db::open(&args.db, false)?;
+    let conn = db::open_read_only(&args.db)?;
     let mut sql = String::from(
         "SELECT s.id, s.community_id, s.proto, s.ip_version, s.src_ip, s.dst_ip, s.sport, s.dport, s.vlan,
                 s.first_ts, s.last_ts, s.packets, s.bytes, s.packets_to_server, s.bytes_to_server,
@@ -185,9 +173,22 @@ pub fn run(args: Args) -> crate::CliResult {
     );
     let mut values: Vec<Value> = Vec::new();
     let text = args.expr.join(" ");
+    let mut filter = None;
     if !text.trim().is_empty() {
-        let filter = Filter::parse(&text).map_err(|e| format!("expression: {e}"))?;
-        let (cond, vals) = filter.expr().to_sql();
+        filter = Some(Filter::parse(&text).map_err(|e| format!("expression: {e}"))?);
+    }
+    if let Some(path) = &args.filter_file {
+        let list = Filter::from_file(path).map_err(|e| format!("--filter-file: {e}"))?;
+        filter = Some(match filter {
+            Some(f) => f.and(list),
+            None => list,
+        });
+    }
+    if let Some(filter) = filter {
+        let (cond, vals) = filter
+            .expr()
+            .to_sql()
+            .map_err(|e| format!("expression: {e}"))?;
         sql.push_str(" AND (");
         sql.push_str(&cond);
         sql.push(')');
@@ -213,10 +214,25 @@ pub fn run(args: Args) -> crate::CliResult {
     let mut paths = std::collections::HashMap::new();
     {
         let mut st = conn.prepare("SELECT id, path FROM files")?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = st.query_map([], |r| {
+            let path = db::blob_to_path(&r.get::<_, Vec<u8>>(1)?);
+            Ok((r.get::<_, i64>(0)?, path.to_string_lossy().into_owned()))
+        })?;
         for row in rows {
             let (id, p) = row?;
             paths.insert(id, p);
+        }
+    }
+
+    // Every session's VLAN IDs, read once (the table is keyed by VLAN for
+    // searching, so one lookup per listed session would scan it).
+    let mut vlans: std::collections::HashMap<i64, Vec<u16>> = std::collections::HashMap::new();
+    {
+        let mut st = conn.prepare("SELECT session_id, vlan FROM session_vlans ORDER BY vlan")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, u16>(1)?)))?;
+        for row in rows {
+            let (id, vlan) = row?;
+            vlans.entry(id).or_default().push(vlan);
         }
     }
 
@@ -250,6 +266,7 @@ pub fn run(args: Args) -> crate::CliResult {
             dst: blob_to_ip(&dst_blob, ip_version),
             dport: r.get(7)?,
             vlan: r.get(8)?,
+            vlans: vlans.remove(&r.get::<_, i64>(0)?).unwrap_or_default(),
             first_ts: db::ns_to_string(first),
             last_ts: db::ns_to_string(last),
             packets: r.get(11)?,
@@ -313,9 +330,18 @@ mod tests {
             Ok(1_700_000_000_250_000_000)
         );
         assert_eq!(parse_time("1970-01-02"), Ok(86_400_000_000_000));
+        assert_eq!(
+            parse_time("2023-11-14T23:13:20+01:00"),
+            Ok(1_700_000_000_000_000_000)
+        );
+        let e = parse_time("2014-02-30").unwrap_err();
+        assert!(e.contains("2014-02-30") && e.contains("ISO 8601"), "{e}");
         for bad in [
             "",
             "x",
+            "2014-02-30",
+            "2023-02-29",
+            "2023-04-31T00:00:00",
             "2023-13-01",
             "1.1234567891",
             "2023-11-14T25:00:00",

@@ -29,7 +29,10 @@ pub struct Args {
     /// (eth,vlan,ip,ipv6,tcp,udp,icmp,icmpv6,gtp,dns,http,sll,null).
     #[arg(long, value_delimiter = ',')]
     pub layers: Option<Vec<String>>,
-    /// Only packets matching this tcpdump-style expression.
+    /// Only packets matching this tcpdump-style expression (pcap-filter(7)
+    /// syntax: `and`/`or` have equal precedence, left to right). Unlike
+    /// tcpdump, filters look through VLAN tags: `host 10.0.0.1` also
+    /// matches tagged frames, without `vlan and`.
     #[arg(long)]
     pub filter: Option<String>,
 }
@@ -57,7 +60,10 @@ pub fn run(args: Args) -> crate::CliResult {
             Ok(Some(rec)) => {
                 number += 1;
                 let d = dissector.dissect_record(&rec);
-                if filter.as_ref().is_some_and(|f| !f.matches(&d.summary)) {
+                if filter
+                    .as_ref()
+                    .is_some_and(|f| !f.matches_packet(&d.summary, rec.data))
+                {
                     continue;
                 }
                 shown += 1;

@@ -498,7 +498,8 @@ pub(crate) fn decode_i64_option<E: ByteOrder>(b: &[u8; 8]) -> i64 {
     u64_of::<E>(*b) as i64
 }
 
-/// pcapng encoders, used by [`super::synth`] to build test files.
+/// pcapng encoders, used by [`super::synth`] to build test files and by
+/// the [`PcapngWriter`](super::PcapngWriter).
 pub(crate) mod encode {
     use super::*;
 

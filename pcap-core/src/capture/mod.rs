@@ -108,6 +108,7 @@ mod headers;
 mod linktype;
 mod pcap;
 mod pcapng;
+mod pcapng_writer;
 pub mod schema;
 mod source;
 pub mod synth;
@@ -130,6 +131,7 @@ pub use headers::{
     PcapHeader,
 };
 pub use linktype::LinkType;
+pub use pcapng_writer::PcapngWriter;
 pub use timestamp::{Precision, Timestamp, TsResolution};
 pub use writer::{PcapWriter, WriterConfig};
 

@@ -6,6 +6,7 @@ use std::net::IpAddr;
 
 use super::ipset::IpNet;
 use crate::flow::ip_proto;
+use crate::mac::MacAddr;
 
 /// Which end of a packet (or session) an address or port qualifier tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -69,6 +70,228 @@ pub enum Primitive {
     /// `vlan` (any 802.1Q/802.1ad tag) or `vlan ID` (one of the frame's
     /// tags has this ID).
     Vlan(Option<u16>),
+    /// `ether [src|dst] host MAC`: an Ethernet address of the frame (only
+    /// frames of an Ethernet link match).
+    EtherHost {
+        /// Which address(es) to test.
+        dir: Dir,
+        /// The address.
+        mac: MacAddr,
+    },
+    /// `ether proto N`, `arp`, `rarp`: the EtherType the link layer gives
+    /// for its payload, after any VLAN tags (on links without one, such as
+    /// raw IP, IPv4 and IPv6 packets count as 0x0800 and 0x86dd).
+    EtherProto(u16),
+    /// `EXPR RELOP EXPR`: a comparison of two arithmetic expressions
+    /// (`tcp[13] & 2 != 0`, `len > 100`); `greater N` and `less N` are
+    /// `len >= N` and `len <= N`.
+    Compare {
+        /// The relation.
+        op: RelOp,
+        /// Left-hand side.
+        lhs: Arith,
+        /// Right-hand side.
+        rhs: Arith,
+    },
+}
+
+/// A relational operator of a [`Primitive::Compare`] (unsigned 32-bit
+/// comparison, as BPF does).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RelOp {
+    /// `>`
+    Gt,
+    /// `<`
+    Lt,
+    /// `>=`
+    Ge,
+    /// `<=`
+    Le,
+    /// `=` or `==`
+    Eq,
+    /// `!=`
+    Ne,
+}
+
+impl RelOp {
+    /// The operator's text.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            RelOp::Gt => ">",
+            RelOp::Lt => "<",
+            RelOp::Ge => ">=",
+            RelOp::Le => "<=",
+            RelOp::Eq => "=",
+            RelOp::Ne => "!=",
+        }
+    }
+
+    /// Applies the relation.
+    pub fn holds(self, a: u32, b: u32) -> bool {
+        match self {
+            RelOp::Gt => a > b,
+            RelOp::Lt => a < b,
+            RelOp::Ge => a >= b,
+            RelOp::Le => a <= b,
+            RelOp::Eq => a == b,
+            RelOp::Ne => a != b,
+        }
+    }
+}
+
+/// A binary arithmetic operator (32-bit unsigned, wrapping, as BPF).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/` (a zero divisor rejects the packet)
+    Div,
+    /// `%` (a zero divisor rejects the packet)
+    Mod,
+    /// `&`
+    And,
+    /// `|`
+    Or,
+    /// `^`
+    Xor,
+    /// `<<` (a shift of 32 or more gives 0)
+    Shl,
+    /// `>>` (a shift of 32 or more gives 0)
+    Shr,
+}
+
+impl ArithOp {
+    /// The operator's text.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+            ArithOp::Mod => "%",
+            ArithOp::And => "&",
+            ArithOp::Or => "|",
+            ArithOp::Xor => "^",
+            ArithOp::Shl => "<<",
+            ArithOp::Shr => ">>",
+        }
+    }
+
+    /// Applies the operator; `None` for a division by zero (BPF rejects
+    /// the packet).
+    pub fn apply(self, a: u32, b: u32) -> Option<u32> {
+        Some(match self {
+            ArithOp::Add => a.wrapping_add(b),
+            ArithOp::Sub => a.wrapping_sub(b),
+            ArithOp::Mul => a.wrapping_mul(b),
+            ArithOp::Div => a.checked_div(b)?,
+            ArithOp::Mod => a.checked_rem(b)?,
+            ArithOp::And => a & b,
+            ArithOp::Or => a | b,
+            ArithOp::Xor => a ^ b,
+            ArithOp::Shl => a.checked_shl(b).unwrap_or(0),
+            ArithOp::Shr => a.checked_shr(b).unwrap_or(0),
+        })
+    }
+}
+
+/// The header a byte access `proto[offset:size]` is relative to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Layer {
+    /// `ether[...]` (also `link[...]`): the start of the frame.
+    Ether,
+    /// `ip[...]`: the IPv4 header (IPv4 packets only).
+    Ip,
+    /// `ip6[...]`: the IPv6 header (IPv6 packets only).
+    Ip6,
+    /// `tcp[...]`: the TCP header.
+    Tcp,
+    /// `udp[...]`: the UDP header.
+    Udp,
+    /// `icmp[...]`: the ICMP (IPv4) header.
+    Icmp,
+    /// `icmp6[...]`: the ICMPv6 header.
+    Icmp6,
+}
+
+impl Layer {
+    /// The keyword before `[`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layer::Ether => "ether",
+            Layer::Ip => "ip",
+            Layer::Ip6 => "ip6",
+            Layer::Tcp => "tcp",
+            Layer::Udp => "udp",
+            Layer::Icmp => "icmp",
+            Layer::Icmp6 => "icmp6",
+        }
+    }
+}
+
+/// An arithmetic expression of pcap-filter(7): 32-bit unsigned values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Arith {
+    /// A constant (decimal, `0x` hex or `0` octal, or a named value such as
+    /// `tcp-syn` or `icmp-echo`).
+    Num(u32),
+    /// `len`: the packet's length on the wire.
+    Len,
+    /// `proto[offset:size]`: `size` (1, 2 or 4) bytes, big-endian, at
+    /// `offset` from the start of `layer`'s header.
+    Load {
+        /// The header the offset counts from.
+        layer: Layer,
+        /// The offset.
+        offset: Box<Arith>,
+        /// 1, 2 or 4.
+        size: u8,
+    },
+    /// Unary minus (two's complement).
+    Neg(Box<Arith>),
+    /// A binary operation.
+    Bin(ArithOp, Box<Arith>, Box<Arith>),
+}
+
+impl fmt::Display for Arith {
+    /// Nested operations are parenthesized, so the text parses back to the
+    /// same tree whatever pcap-filter's operator precedence.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn operand(a: &Arith, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match a {
+                Arith::Bin(..) | Arith::Neg(_) => write!(f, "({a})"),
+                _ => write!(f, "{a}"),
+            }
+        }
+        match self {
+            Arith::Num(n) => write!(f, "{n}"),
+            Arith::Len => f.write_str("len"),
+            Arith::Load {
+                layer,
+                offset,
+                size,
+            } => {
+                write!(f, "{}[{offset}", layer.name())?;
+                if *size != 1 {
+                    write!(f, ":{size}")?;
+                }
+                f.write_str("]")
+            }
+            Arith::Neg(a) => {
+                f.write_str("-")?;
+                operand(a, f)
+            }
+            Arith::Bin(op, a, b) => {
+                operand(a, f)?;
+                write!(f, " {} ", op.symbol())?;
+                operand(b, f)
+            }
+        }
+    }
 }
 
 /// A filter expression tree, as parsed.
@@ -107,6 +330,13 @@ impl fmt::Display for Primitive {
             Primitive::Ip6 => f.write_str("ip6"),
             Primitive::Vlan(None) => f.write_str("vlan"),
             Primitive::Vlan(Some(id)) => write!(f, "vlan {id}"),
+            Primitive::EtherHost { dir, mac } => write!(f, "ether {}host {mac}", dir.prefix()),
+            Primitive::EtherProto(0x0806) => f.write_str("arp"),
+            Primitive::EtherProto(0x8035) => f.write_str("rarp"),
+            Primitive::EtherProto(n) => write!(f, "ether proto {n}"),
+            Primitive::Compare { op, lhs, rhs } => {
+                write!(f, "{lhs} {} {rhs}", op.symbol())
+            }
         }
     }
 }
@@ -123,42 +353,29 @@ pub(crate) fn proto_name(p: u8) -> Option<&'static str> {
     })
 }
 
-/// Where an expression is printed, to decide on parentheses.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Ctx {
-    Top,
-    InOr,
-    InAnd,
-    InNot,
-}
-
-fn write_expr(e: &Expr, f: &mut fmt::Formatter<'_>, ctx: Ctx) -> fmt::Result {
-    let (items, sep, parens) = match e {
+fn write_expr(e: &Expr, f: &mut fmt::Formatter<'_>, top: bool) -> fmt::Result {
+    let (items, sep) = match e {
         Expr::Prim(p) => return write!(f, "{p}"),
         Expr::Not(inner) => {
             f.write_str("not ")?;
-            return write_expr(inner, f, Ctx::InNot);
+            return write_expr(inner, f, false);
         }
-        // A nested list of the same kind needs parentheses, or it would
-        // parse back flattened into its parent.
-        Expr::And(items) => (items, " and ", matches!(ctx, Ctx::InAnd | Ctx::InNot)),
-        Expr::Or(items) => (items, " or ", ctx != Ctx::Top),
+        Expr::And(items) => (items, " and "),
+        Expr::Or(items) => (items, " or "),
     };
-    let inner = if sep == " and " {
-        Ctx::InAnd
-    } else {
-        Ctx::InOr
-    };
-    if parens {
+    // Every nested list is parenthesized: `and` and `or` have equal
+    // precedence in pcap-filter(7), and explicit grouping reads the same
+    // to anyone, whatever precedence they expect.
+    if !top {
         f.write_str("(")?;
     }
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             f.write_str(sep)?;
         }
-        write_expr(item, f, inner)?;
+        write_expr(item, f, false)?;
     }
-    if parens {
+    if !top {
         f.write_str(")")?;
     }
     Ok(())
@@ -166,7 +383,7 @@ fn write_expr(e: &Expr, f: &mut fmt::Formatter<'_>, ctx: Ctx) -> fmt::Result {
 
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_expr(self, f, Ctx::Top)
+        write_expr(self, f, true)
     }
 }
 
@@ -208,7 +425,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn display_uses_minimal_parentheses() {
+    fn display_parenthesizes_nested_lists() {
         let host = |s: &str| {
             Expr::Prim(Primitive::Host {
                 dir: Dir::Either,
@@ -237,7 +454,7 @@ mod tests {
         ]);
         assert_eq!(
             nested.to_string(),
-            "host 1.1.1.1 and vlan 5 or (ip6 or proto 47)"
+            "(host 1.1.1.1 and vlan 5) or (ip6 or proto 47)"
         );
     }
 }

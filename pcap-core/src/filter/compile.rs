@@ -9,9 +9,9 @@
 
 use std::net::IpAddr;
 
-use super::ast::{Dir, Expr, Primitive};
+use super::ast::{Arith, Dir, Expr, Layer, Primitive, RelOp};
 use super::ipset::{IpNet, IpSet};
-use crate::flow::PacketSummary;
+use crate::flow::{PacketSummary, ip_proto};
 
 bitflags::bitflags! {
     /// The parts of a [`PacketSummary`] a consumer reads, so a dissector can
@@ -36,6 +36,15 @@ bitflags::bitflags! {
         const FRAGMENT = 1 << 7;
         /// `wire_len`.
         const LENGTH = 1 << 8;
+        /// `ethertype` (and the VLAN tags it comes after): filled by the
+        /// walk over the link layer, at any depth.
+        const LINK = 1 << 9;
+        /// The frame's bytes: the filter reads them (byte access such as
+        /// `tcp[13]`, `ether host`), so it must be evaluated with
+        /// [`Filter::matches_packet`](super::Filter::matches_packet) and the
+        /// frame, and the offsets (`l3_offset`, `l4_offset`) of the layers
+        /// it names must be filled.
+        const FRAME = 1 << 10;
         /// Everything the flow table and Community ID read.
         const FLOW = Self::VLAN.bits() | Self::IP_VERSION.bits() | Self::IP_ADDRS.bits()
             | Self::IP_PROTO.bits() | Self::PORTS.bits() | Self::ICMP.bits()
@@ -52,6 +61,44 @@ impl Primitive {
             Primitive::Proto(_) => Needs::IP_VERSION | Needs::IP_PROTO,
             Primitive::Ip | Primitive::Ip6 => Needs::IP_VERSION,
             Primitive::Vlan(_) => Needs::VLAN,
+            Primitive::EtherHost { .. } => Needs::VLAN | Needs::LINK | Needs::FRAME,
+            Primitive::EtherProto(_) => Needs::LINK | Needs::IP_VERSION,
+            Primitive::Compare { lhs, rhs, .. } => lhs.needs() | rhs.needs(),
+        }
+    }
+}
+
+impl Arith {
+    /// What evaluating this arithmetic expression reads.
+    pub fn needs(&self) -> Needs {
+        match self {
+            Arith::Num(_) => Needs::empty(),
+            Arith::Len => Needs::LENGTH,
+            Arith::Load { layer, offset, .. } => {
+                let layer = match layer {
+                    Layer::Ether => Needs::FRAME,
+                    Layer::Ip | Layer::Ip6 => Needs::FRAME | Needs::IP_VERSION,
+                    // The transport header's offset is known once the walk
+                    // reached it: the ports' depth.
+                    Layer::Tcp | Layer::Udp => {
+                        Needs::FRAME
+                            | Needs::IP_VERSION
+                            | Needs::IP_PROTO
+                            | Needs::PORTS
+                            | Needs::FRAGMENT
+                    }
+                    Layer::Icmp | Layer::Icmp6 => {
+                        Needs::FRAME
+                            | Needs::IP_VERSION
+                            | Needs::IP_PROTO
+                            | Needs::ICMP
+                            | Needs::FRAGMENT
+                    }
+                };
+                layer | offset.needs()
+            }
+            Arith::Neg(a) => a.needs(),
+            Arith::Bin(_, a, b) => a.needs() | b.needs(),
         }
     }
 }
@@ -101,6 +148,95 @@ pub(crate) enum Node {
     Proto(u8),
     IpVersion(u8),
     Vlan(Option<u16>),
+    EtherHost(Dir, [u8; 6]),
+    EtherProto(u16),
+    Compare(Box<(RelOp, Arith, Arith)>),
+}
+
+/// Evaluation that a failed byte access aborts: as in tcpdump's BPF, a
+/// load past the captured bytes (or a division by zero) rejects the
+/// packet outright, whatever the rest of the expression (`not tcp[100] =
+/// 1` rejects a short segment).
+type Verdict = Option<bool>;
+
+/// The EtherTypes of 802.1Q / 802.1ad tags (and the old QinQ 0x9100).
+fn is_vlan_tpid(t: u16) -> bool {
+    matches!(t, 0x8100 | 0x88a8 | 0x9100)
+}
+
+fn be16(frame: &[u8], at: usize) -> Option<u16> {
+    frame
+        .get(at..at + 2)
+        .map(|b| u16::from_be_bytes([b[0], b[1]]))
+}
+
+/// Whether the frame has an Ethernet header. The summary does not carry
+/// the link type, so this checks that the frame's EtherType field at
+/// offset 12 is the one the walk recorded (or a VLAN tag's, for tagged
+/// frames): raw IP and loopback frames have no EtherType (0), and a Linux
+/// cooked header carries its protocol at offset 14 or 0.
+fn is_ethernet(p: &PacketSummary, frame: &[u8]) -> bool {
+    if p.ethertype == 0 || frame.len() < 14 {
+        return false;
+    }
+    match be16(frame, 12) {
+        Some(t) if p.vlan_count == 0 => t == p.ethertype,
+        Some(t) => is_vlan_tpid(t),
+        None => false,
+    }
+}
+
+/// The byte offset in the frame a byte access on `layer` counts from, or
+/// `None` when the packet has no such header (the primitive is false).
+fn layer_offset(layer: Layer, p: &PacketSummary) -> Option<usize> {
+    let transport = |proto: u8| {
+        (p.ip.is_some() && p.protocol == proto && p.has_l4 && !p.is_non_first_fragment())
+            .then_some(usize::from(p.l4_offset))
+    };
+    match layer {
+        Layer::Ether => Some(0),
+        Layer::Ip => (p.ip_version() == 4).then_some(usize::from(p.l3_offset)),
+        Layer::Ip6 => (p.ip_version() == 6).then_some(usize::from(p.l3_offset)),
+        Layer::Tcp => transport(ip_proto::TCP),
+        Layer::Udp => transport(ip_proto::UDP),
+        Layer::Icmp => transport(ip_proto::ICMP).filter(|_| p.ip_version() == 4),
+        Layer::Icmp6 => transport(ip_proto::ICMPV6).filter(|_| p.ip_version() == 6),
+    }
+}
+
+/// The value of an arithmetic expression: `Err(())` rejects the packet
+/// (out-of-bounds load, division by zero), `Ok(None)` makes the
+/// comparison false (no such header), `Ok(Some(v))` is the value.
+fn arith(a: &Arith, p: &PacketSummary, frame: &[u8]) -> Result<Option<u32>, ()> {
+    Ok(Some(match a {
+        Arith::Num(n) => *n,
+        Arith::Len => p.wire_len,
+        Arith::Load {
+            layer,
+            offset,
+            size,
+        } => {
+            let Some(base) = layer_offset(*layer, p) else {
+                return Ok(None);
+            };
+            let Some(off) = arith(offset, p, frame)? else {
+                return Ok(None);
+            };
+            let at = base.checked_add(off as usize).ok_or(())?;
+            let bytes = frame.get(at..at + usize::from(*size)).ok_or(())?;
+            bytes.iter().fold(0u32, |v, &b| (v << 8) | u32::from(b))
+        }
+        Arith::Neg(x) => match arith(x, p, frame)? {
+            Some(v) => v.wrapping_neg(),
+            None => return Ok(None),
+        },
+        Arith::Bin(op, x, y) => {
+            let (Some(x), Some(y)) = (arith(x, p, frame)?, arith(y, p, frame)?) else {
+                return Ok(None);
+            };
+            op.apply(x, y).ok_or(())?
+        }
+    }))
 }
 
 #[inline]
@@ -122,13 +258,74 @@ fn port_in(ranges: &[(u16, u16)], port: u16) -> bool {
 }
 
 impl Node {
-    /// Evaluates the predicate on one packet.
-    pub(crate) fn eval(&self, p: &PacketSummary) -> bool {
-        match self {
+    /// Evaluates the predicate on one packet and its frame.
+    #[inline]
+    pub(crate) fn eval(&self, p: &PacketSummary, frame: &[u8]) -> bool {
+        self.verdict(p, frame).unwrap_or(false)
+    }
+
+    fn verdict(&self, p: &PacketSummary, frame: &[u8]) -> Verdict {
+        Some(match self {
             Node::Const(b) => *b,
-            Node::Not(n) => !n.eval(p),
-            Node::And(items) => items.iter().all(|n| n.eval(p)),
-            Node::Or(items) => items.iter().any(|n| n.eval(p)),
+            Node::Not(n) => !n.verdict(p, frame)?,
+            Node::And(items) => {
+                for n in items {
+                    if !n.verdict(p, frame)? {
+                        return Some(false);
+                    }
+                }
+                true
+            }
+            Node::Or(items) => {
+                for n in items {
+                    if n.verdict(p, frame)? {
+                        return Some(true);
+                    }
+                }
+                false
+            }
+            Node::EtherHost(dir, mac) => {
+                is_ethernet(p, frame)
+                    && by_dir(
+                        *dir,
+                        || frame.get(6..12) == Some(&mac[..]),
+                        || frame.get(..6) == Some(&mac[..]),
+                    )
+            }
+            Node::EtherProto(t) => {
+                if p.ethertype != 0 {
+                    p.ethertype == *t
+                } else {
+                    // No link-layer EtherType (raw IP, loopback): the IP
+                    // version stands for it.
+                    match *t {
+                        0x0800 => p.ip_version() == 4,
+                        0x86dd => p.ip_version() == 6,
+                        _ => false,
+                    }
+                }
+            }
+            Node::Compare(c) => {
+                let (op, lhs, rhs) = &**c;
+                let l = arith(lhs, p, frame).ok()?;
+                let r = arith(rhs, p, frame).ok()?;
+                match (l, r) {
+                    (Some(l), Some(r)) => op.holds(l, r),
+                    _ => false,
+                }
+            }
+            Node::Addr(..)
+            | Node::Ports(..)
+            | Node::Proto(_)
+            | Node::IpVersion(_)
+            | Node::Vlan(_) => self.eval_simple(p),
+        })
+    }
+
+    /// The primitives that read only the summary.
+    #[inline]
+    fn eval_simple(&self, p: &PacketSummary) -> bool {
+        match self {
             Node::Addr(dir, m) => match &p.ip {
                 Some(ip) => by_dir(*dir, || m.contains(&ip.src), || m.contains(&ip.dst)),
                 None => false,
@@ -145,6 +342,7 @@ impl Node {
             Node::IpVersion(v) => p.ip_version() == *v,
             Node::Vlan(None) => p.vlan_count > 0,
             Node::Vlan(Some(id)) => p.vlans().contains(id),
+            _ => unreachable!("not a summary-only node"),
         }
     }
 }
@@ -201,6 +399,11 @@ fn compile_prim(p: &Primitive) -> Node {
         Primitive::Ip => Node::IpVersion(4),
         Primitive::Ip6 => Node::IpVersion(6),
         Primitive::Vlan(id) => Node::Vlan(*id),
+        Primitive::EtherHost { dir, mac } => Node::EtherHost(*dir, mac.octets()),
+        Primitive::EtherProto(t) => Node::EtherProto(*t),
+        Primitive::Compare { op, lhs, rhs } => {
+            Node::Compare(Box::new((*op, lhs.clone(), rhs.clone())))
+        }
     }
 }
 
@@ -215,7 +418,45 @@ fn dir_index(d: Dir) -> usize {
     }
 }
 
+/// Whether evaluating `e` may reject the packet outright (a byte access
+/// or a division): such alternatives must keep their order.
+fn can_abort(e: &Expr) -> bool {
+    fn arith(a: &Arith) -> bool {
+        match a {
+            Arith::Num(_) | Arith::Len => false,
+            Arith::Load { .. } => true,
+            Arith::Neg(x) => arith(x),
+            Arith::Bin(op, x, y) => {
+                matches!(op, super::ast::ArithOp::Div | super::ast::ArithOp::Mod)
+                    || arith(x)
+                    || arith(y)
+            }
+        }
+    }
+    match e {
+        Expr::Prim(Primitive::Compare { lhs, rhs, .. }) => arith(lhs) || arith(rhs),
+        Expr::Prim(_) => false,
+        Expr::Not(x) => can_abort(x),
+        Expr::And(xs) | Expr::Or(xs) => xs.iter().any(can_abort),
+    }
+}
+
 fn compile_or(items: &[Expr]) -> Node {
+    if items.iter().any(can_abort) {
+        // Merging would move address tests before a byte access that can
+        // reject the packet: evaluate in the written order instead.
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match compile(item) {
+                Node::Or(inner) => out.extend(inner.into_vec()),
+                n => out.push(n),
+            }
+        }
+        return match out.len() {
+            1 => out.pop().expect("one node"),
+            _ => Node::Or(out.into_boxed_slice()),
+        };
+    }
     // Alternatives on addresses / ports, grouped by direction. `Both`
     // cannot be merged (src in A and dst in B differs from both in A∪B),
     // so it stays separate.
@@ -270,4 +511,11 @@ fn compile_or(items: &[Expr]) -> Node {
         1 => out.pop().expect("one node"),
         _ => Node::Or(out.into_boxed_slice()),
     }
+}
+
+/// The value of an arithmetic expression without a packet (constants and
+/// operators only; for tests of the parser's precedence).
+#[cfg(test)]
+pub(crate) fn eval_const(a: &Arith) -> Option<u32> {
+    arith(a, &PacketSummary::new(), &[]).ok().flatten()
 }

@@ -61,6 +61,7 @@
 mod ast;
 mod compile;
 mod ipset;
+mod names;
 mod parse;
 pub mod sql;
 
@@ -68,11 +69,11 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-pub use ast::{Dir, Expr, Primitive};
+pub use ast::{Arith, ArithOp, Dir, Expr, Layer, Primitive, RelOp};
 pub use compile::Needs;
 pub use ipset::{IpNet, IpNetError, IpSet};
 pub use parse::ParseError;
-pub use sql::{SqlValue, ip_to_blob};
+pub use sql::{SqlError, SqlValue, ip_to_blob};
 
 use crate::flow::PacketSummary;
 
@@ -190,20 +191,28 @@ impl Filter {
         Ok(Filter::from_expr(expr))
     }
 
-    /// Whether the packet passes the filter.
+    /// Whether the packet passes the filter, judged on its summary alone:
+    /// primitives that read the frame's bytes (`ether host`, `tcp[13]`...;
+    /// see [`Needs::FRAME`]) see an empty frame and reject the packet. Use
+    /// [`matches_packet`](Self::matches_packet) when the frame is at hand.
     #[inline]
     pub fn matches(&self, pkt: &PacketSummary) -> bool {
-        self.node.eval(pkt)
+        self.node.eval(pkt, &[])
     }
 
-    /// Whether the packet passes the filter, for expressions that may read
-    /// the frame's bytes (`ether host`, `tcp[13] & 2 != 0`, `greater`...):
-    /// `frame` is the captured frame the summary describes (its offsets,
-    /// `l3_offset` and `l4_offset`, index into it).
+    /// Whether the packet passes the filter: `frame` is the captured frame
+    /// the summary describes (its offsets, `l3_offset` and `l4_offset`,
+    /// index into it), read by byte access (`tcp[13] & 2 != 0`) and
+    /// `ether host`.
+    ///
+    /// As in tcpdump, a byte access past the captured bytes (or a division
+    /// by zero) rejects the packet whatever the rest of the expression
+    /// says, and a byte access on a header the packet does not have
+    /// (`tcp[13]` on a UDP datagram, or on a non-first fragment) makes its
+    /// comparison false.
     #[inline]
     pub fn matches_packet(&self, pkt: &PacketSummary, frame: &[u8]) -> bool {
-        let _ = frame;
-        self.node.eval(pkt)
+        self.node.eval(pkt, frame)
     }
 
     /// The packet parts the filter reads.

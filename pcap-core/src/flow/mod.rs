@@ -9,12 +9,15 @@
 //!   packets, handed out when they end.
 //! - [`StreamReassembler`] / [`TcpStreamPair`] — TCP byte streams from
 //!   segments, with gaps recorded.
+//! - [`Defragmenter`] — IP datagram payloads from their fragments.
 //!
 //! Each submodule's docs give its rules (the Community ID algorithm, the
 //! location encoding, when sessions end and the defaults, reassembly
 //! policy); everything is re-exported here.
 
 pub mod community_id;
+pub mod defrag;
+mod fragments;
 mod index;
 pub mod locations;
 pub mod reassembly;
@@ -27,6 +30,8 @@ pub use community_id::{
     COMMUNITY_ID_LEN, CommunityId, FlowKey, Side, community_id, icmp_port_equivalents,
     proto_has_ports,
 };
+pub use defrag::{DEFAULT_MAX_DATAGRAMS, DatagramId, Defragmenter, MAX_DATAGRAM_LEN};
+pub use fragments::{FRAGMENT_TIMEOUT, MAX_HELD_FRAGMENTS, MAX_TRACKED_DATAGRAMS};
 pub use locations::{Location, LocationDecodeError, LocationIter, Locations};
 pub use reassembly::{DEFAULT_MAX_BUFFERED, Gap, StreamReassembler, TcpStreamPair};
 pub use summary::{IpPair, MAX_VLANS, PacketSummary, ip_proto, tcp_flags};

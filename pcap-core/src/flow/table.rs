@@ -24,6 +24,17 @@
 //! undrained queue. Per packet the table does one hash lookup and appends
 //! 2–4 bytes to the session's [`Locations`]; nothing else is allocated.
 //!
+//! **IP fragments**: a non-first fragment (no ports of its own) joins the
+//! session of its datagram's first fragment (same source, destination,
+//! protocol and identification), within the time and memory bounds of
+//! [`FRAGMENT_TIMEOUT`](super::FRAGMENT_TIMEOUT),
+//! [`MAX_TRACKED_DATAGRAMS`](super::MAX_TRACKED_DATAGRAMS) and
+//! [`MAX_HELD_FRAGMENTS`](super::MAX_HELD_FRAGMENTS). One that arrives
+//! before its first fragment is held until the first comes (then it is
+//! listed right after it in [`Session::locations`]); if the first never
+//! comes, it gets its own address-only session (protocol, no ports) when
+//! the wait is over. Unfragmented packets skip all this on one branch.
+//!
 //! The initiator ("client") is the sender of the first packet, except
 //! that a TCP SYN+ACK seen first makes its receiver the client. For ICMP
 //! the client "port" is the first packet's type and the server "port" its
@@ -34,6 +45,8 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use super::community_id::{CommunityId, FlowKey, Side};
+use super::defrag::DatagramId;
+use super::fragments::{Fragments, Held, Learned};
 use super::index::Index;
 use super::locations::{Location, Locations};
 use super::slot_key::{KeySeed, SlotKey};
@@ -164,7 +177,12 @@ pub enum EndReason {
 #[derive(Clone)]
 #[repr(C)]
 pub struct Session {
-    /// Every packet's location, in arrival order.
+    /// Every packet's location, in the order the packets were pushed,
+    /// which is capture order except for IP fragments that came before
+    /// their datagram's first fragment: they are listed right after that
+    /// first fragment, or (if it never came) when the table stopped
+    /// waiting for it (see the [module docs](crate::flow::table)). Sort by
+    /// [`Location`]'s order (file, then offset) for strict capture order.
     pub locations: Locations,
     /// Sequence number in the table, in order of first packet (from 0).
     pub id: u64,
@@ -277,6 +295,13 @@ pub struct FlowStats {
     pub sessions_started: u64,
     /// Sessions moved to the finished queue.
     pub sessions_finished: u64,
+    /// Non-first IP fragments added to the session of their datagram's
+    /// first fragment.
+    pub fragments_attached: u64,
+    /// Non-first IP fragments that got an address-only session of their
+    /// own: their first fragment never came within the bounds, or its
+    /// session had ended.
+    pub fragments_unattached: u64,
 }
 
 /// The configuration's durations as nanoseconds, converted once rather
@@ -392,6 +417,9 @@ pub struct FlowTable {
     /// `i128::MIN` until the first packet, which always sweeps.
     next_sweep_ns: i128,
     stats: FlowStats,
+    /// Datagrams whose first fragment was seen, and fragments waiting for
+    /// theirs.
+    fragments: Fragments,
 }
 
 impl Default for FlowTable {
@@ -422,6 +450,7 @@ impl FlowTable {
             now_ns: i128::MIN,
             next_sweep_ns: i128::MIN,
             stats: FlowStats::default(),
+            fragments: Fragments::default(),
         }
     }
 
@@ -446,7 +475,9 @@ impl FlowTable {
     }
 
     /// Adds a packet at time `ts`, stored at `loc`; returns its session's
-    /// id, or `None` for a non-IP frame. The packet's bytes are its
+    /// id, or `None` for a non-IP frame or for a non-first IP fragment
+    /// held until its datagram's first fragment arrives (see the
+    /// [module docs](crate::flow::table)). The packet's bytes are its
     /// `wire_len`.
     pub fn push(&mut self, pkt: &PacketSummary, ts: Timestamp, loc: Location) -> Option<u64> {
         let keyed = self.key_of(pkt);
@@ -570,12 +601,22 @@ impl FlowTable {
             ts,
             loc,
         };
+        if pkt.is_fragment {
+            return self.push_fragment(key, h, &a);
+        }
+        Some(self.place(key, h, &a))
+    }
+
+    /// Adds an IP packet to the session of its own key (hash `h`).
+    #[inline(always)]
+    fn place(&mut self, key: SlotKey, h: u32, a: &Arrival<'_>) -> u64 {
+        let (pkt, ts_ns) = (a.pkt, a.ts.as_nanos());
         let slots = &self.slots;
         let Some((pos, i)) = self
             .index
             .find(h, |i| slots.get(i).is_some_and(|slot| slot.key == key))
         else {
-            return Some(self.start(key, h, &a));
+            return self.start(key, h, a);
         };
         if let Some(s) = self.slots[i].session.as_mut() {
             let syn_only = pkt.protocol == ip_proto::TCP
@@ -583,10 +624,122 @@ impl FlowTable {
             // Neither a port reuse nor past the session's end (the
             // conditions `end_or_update` tells apart).
             if !(syn_only && s.is_closed()) && ts_ns <= self.limits.deadline(s) {
-                return Some(go_on(s, &mut self.hints[i], &self.limits, &a));
+                return go_on(s, &mut self.hints[i], &self.limits, a);
             }
         }
-        Some(self.end_or_update(pos, i, key, h, &a))
+        self.end_or_update(pos, i, key, h, a)
+    }
+
+    /// [`push`](Self::push) for an IP fragment (key `key`, hash `h`): a
+    /// first fragment goes to its own session, which its datagram's later
+    /// fragments then join; a later one joins the session of its first
+    /// fragment, or waits for it.
+    #[cold]
+    #[inline(never)]
+    fn push_fragment(&mut self, key: SlotKey, h: u32, a: &Arrival<'_>) -> Option<u64> {
+        let pkt = a.pkt;
+        let datagram = DatagramId {
+            src: a.ip.src,
+            dst: a.ip.dst,
+            protocol: pkt.protocol,
+            id: pkt.ip_id,
+        };
+        if pkt.frag_offset == 0 {
+            let id = self.place(key, h, a);
+            // An IPv6 atomic fragment (offset 0, no more) has no others.
+            if pkt.more_fragments {
+                let learned = Learned {
+                    key,
+                    hash: h,
+                    side: a.side,
+                    session_id: id,
+                };
+                self.fragments.learn(datagram, learned, a.ts.as_nanos());
+                if self.fragments.has_held() {
+                    for p in self.fragments.take_held(&datagram) {
+                        self.attach_or_place(learned, &p);
+                    }
+                }
+            }
+            return Some(id);
+        }
+        if let Some(learned) = self.fragments.lookup(&datagram, a.ts.as_nanos()) {
+            if let Some(id) = self.attach(learned, a) {
+                return Some(id);
+            }
+            self.stats.fragments_unattached += 1;
+            return Some(self.place(key, h, a));
+        }
+        let held = Held {
+            datagram,
+            packet: Pending {
+                summary: *pkt,
+                ts: a.ts,
+                loc: a.loc,
+            },
+        };
+        if let Some(p) = self.fragments.hold(held) {
+            self.place_pending(&p);
+        }
+        None
+    }
+
+    /// Adds a non-first fragment to the session its datagram's first
+    /// fragment went to, if that session is still live at the fragment's
+    /// time; returns its id.
+    fn attach(&mut self, learned: Learned, a: &Arrival<'_>) -> Option<u64> {
+        let slots = &self.slots;
+        let (_, i) = self.index.find(learned.hash, |i| {
+            slots.get(i).is_some_and(|slot| slot.key == learned.key)
+        })?;
+        let s = self.slots[i].session.as_mut()?;
+        if s.id != learned.session_id || a.ts.as_nanos() > self.limits.deadline(s) {
+            return None;
+        }
+        // The fragment's source is its first fragment's.
+        let a = Arrival {
+            side: learned.side,
+            ..*a
+        };
+        self.stats.fragments_attached += 1;
+        Some(go_on(s, &mut self.hints[i], &self.limits, &a))
+    }
+
+    /// A held fragment whose first fragment came: into its session, or its
+    /// own if that one has ended.
+    fn attach_or_place(&mut self, learned: Learned, p: &Pending) {
+        let Some((key, side, h)) = self.key_of(&p.summary) else {
+            return;
+        };
+        let Some(ip) = p.summary.ip else { return };
+        let a = Arrival {
+            pkt: &p.summary,
+            ip,
+            side,
+            ts: p.ts,
+            loc: p.loc,
+        };
+        if self.attach(learned, &a).is_none() {
+            self.stats.fragments_unattached += 1;
+            self.place(key, h, &a);
+        }
+    }
+
+    /// A held fragment whose first fragment did not come: into its own
+    /// (address-only) session.
+    fn place_pending(&mut self, p: &Pending) {
+        let (Some((key, side, h)), Some(ip)) = (self.key_of(&p.summary), p.summary.ip) else {
+            return;
+        };
+        self.stats.fragments_unattached += 1;
+        let a = Arrival {
+            pkt: &p.summary,
+            ip,
+            side,
+            ts: p.ts,
+            loc: p.loc,
+        };
+        self.place(key, h, &a);
     }
 
     /// [`push`](Self::push) when the packet's session might end: it
@@ -741,9 +894,14 @@ impl FlowTable {
 
     /// Moves every session idle at time `now` (or closed and past its
     /// linger time) to the finished queue.
+    /// Fragments that waited [`FRAGMENT_TIMEOUT`](super::FRAGMENT_TIMEOUT)
+    /// for their datagram's first fragment get their own sessions first.
     pub fn expire(&mut self, now: Timestamp) {
         let config = self.config;
         let now_ns = now.as_nanos();
+        for p in self.fragments.expire(now_ns) {
+            self.place_pending(&p);
+        }
         let start = self.finished.len();
         // Only slots whose hint has passed can have ended; the dense hint
         // array is scanned instead of the sessions themselves.
@@ -780,7 +938,13 @@ impl FlowTable {
     }
 
     /// Moves all live sessions to the finished queue (end of input).
+    /// Fragments still waiting for their first fragment get their own
+    /// sessions first.
     pub fn finish_all(&mut self) {
+        for p in self.fragments.take_all_held() {
+            self.place_pending(&p);
+        }
+        self.fragments = Fragments::default();
         let start = self.finished.len();
         // In id order, sorting (id, slot) pairs rather than the sessions.
         let mut order: Vec<(u64, usize)> = self
@@ -984,6 +1148,20 @@ mod tests {
                     [SYN, RST, FIN | ACK][(r % 3) as usize],
                 ),
                 5 => PacketSummary::icmp(c, s, 8, 0),
+                // Fragments of a few datagrams, first ones and later ones
+                // in any order.
+                6 => fragment(
+                    PacketSummary::udp(s, 53, c, 1000 + flow),
+                    u32::from(flow % 7),
+                    0,
+                    true,
+                ),
+                7 => fragment(
+                    PacketSummary::udp(s, 53, c, 1000 + flow),
+                    u32::from(flow % 7),
+                    (r % 3) as u16,
+                    r.is_multiple_of(2),
+                ),
                 _ => PacketSummary::tcp(s, 80, c, 2000 + flow, ACK),
             };
             packets.push(Pending {
@@ -1016,6 +1194,19 @@ mod tests {
             format!("{:?}", one.stats()),
             format!("{:?}", batched.stats())
         );
+    }
+
+    /// `p` as a fragment of datagram `id` at `offset` (8-byte units): a
+    /// non-first one loses its transport header.
+    fn fragment(mut p: PacketSummary, id: u32, offset: u16, more: bool) -> PacketSummary {
+        p.is_fragment = true;
+        p.ip_id = id;
+        p.frag_offset = offset;
+        p.more_fragments = more;
+        if offset != 0 {
+            (p.has_l4, p.sport, p.dport, p.tcp_flags, p.payload_len) = (false, 0, 0, 0, 0);
+        }
+        p
     }
 
     fn push(table: &mut FlowTable, p: &PacketSummary, secs: i64) -> u64 {
@@ -1303,6 +1494,145 @@ mod tests {
         assert_eq!(s[1].vlan_stacks().count(), 0);
         let digests: Vec<u32> = s[0].locations.iter().map(|l| l.digest).collect();
         assert_eq!(digests, vec![7, 8, 9, 10, 11]);
+    }
+
+    fn udp_frags(id: u32) -> (PacketSummary, PacketSummary, PacketSummary) {
+        let q = PacketSummary::udp(ip("10.0.0.9"), 5353, ip("10.0.0.1"), 53);
+        (
+            fragment(q, id, 0, true),
+            fragment(q, id, 185, true),
+            fragment(q, id, 370, false),
+        )
+    }
+
+    fn ports_of(s: &Session) -> (u16, u16) {
+        (s.client.port, s.server.port)
+    }
+
+    #[test]
+    fn later_fragments_join_their_first_fragments_session() {
+        let mut table = FlowTable::new();
+        let (first, mid, last) = udp_frags(77);
+        let reply = PacketSummary::udp(ip("10.0.0.1"), 53, ip("10.0.0.9"), 5353);
+        let id = push(&mut table, &first, 1);
+        assert_eq!(push(&mut table, &mid, 1), id);
+        assert_eq!(push(&mut table, &last, 1), id);
+        assert_eq!(push(&mut table, &reply, 2), id);
+        // Another datagram id between the same hosts: not this session.
+        let (_, other, _) = udp_frags(78);
+        assert_eq!(
+            table.push(&other, t(2), Location::new(0, 400)),
+            None,
+            "waits"
+        );
+        table.finish_all();
+        let s: Vec<Session> = table.drain_finished().collect();
+        assert_eq!(s.len(), 2);
+        assert_eq!(ports_of(&s[0]), (5353, 53));
+        assert_eq!((s[0].to_server.packets, s[0].to_client.packets), (3, 1));
+        let offsets: Vec<u64> = s[0].locations.iter().map(|l| l.offset).collect();
+        assert_eq!(offsets, vec![0, 100, 200, 300]);
+        assert_eq!(ports_of(&s[1]), (0, 0), "datagram 78's first never came");
+        assert_eq!(table.stats().fragments_attached, 2);
+        assert_eq!(table.stats().fragments_unattached, 1);
+    }
+
+    #[test]
+    fn fragments_before_their_first_wait_for_it() {
+        let mut table = FlowTable::new();
+        let (first, mid, last) = udp_frags(5);
+        let loc = |n: u64| Location::new(0, 24 + n * 100);
+        assert_eq!(table.push(&last, t(1), loc(0)), None, "held");
+        assert_eq!(table.push(&mid, t(1), loc(1)), None, "held");
+        let id = table.push(&first, t(2), loc(2)).unwrap();
+        table.finish_all();
+        let s: Vec<Session> = table.drain_finished().collect();
+        assert_eq!(s.len(), 1, "no port-0 session");
+        assert_eq!(s[0].id, id);
+        assert_eq!(s[0].packets(), 3);
+        assert_eq!(s[0].first_ts, t(1));
+        // Listed right after the first fragment, in their arrival order.
+        let got: Vec<Location> = s[0].locations.iter().collect();
+        assert_eq!(got, vec![loc(2), loc(0), loc(1)]);
+        assert_eq!(table.stats().packets, 3);
+        assert_eq!(table.stats().fragments_attached, 2);
+    }
+
+    #[test]
+    fn a_fragment_whose_first_never_comes_gets_its_own_session() {
+        let mut table = FlowTable::new();
+        let (_, mid, _) = udp_frags(9);
+        assert_eq!(table.push(&mid, t(1), Location::new(0, 24)), None);
+        assert_eq!(table.fragments.held_len(), 1);
+        // 30 s is still within the wait; past it the fragment stops waiting.
+        table.expire(t(31));
+        assert_eq!(table.live_len(), 0);
+        table.expire(t(32));
+        assert_eq!(table.fragments.held_len(), 0);
+        assert_eq!(table.live_len(), 1);
+        let s = table.live().next().unwrap();
+        assert_eq!((ports_of(s), s.packets()), ((0, 0), 1));
+        // A first fragment after the wait does not pull it back.
+        let (first, _, _) = udp_frags(9);
+        push(&mut table, &first, 33);
+        assert_eq!(table.live_len(), 2);
+        // Held at the end of input: own session too.
+        let (_, mid2, _) = udp_frags(10);
+        assert_eq!(table.push(&mid2, t(34), Location::new(0, 99)), None);
+        table.finish_all();
+        assert_eq!(table.drain_finished().count(), 2);
+        assert_eq!(table.stats().fragments_unattached, 2);
+    }
+
+    #[test]
+    fn datagrams_are_forgotten_after_the_timeout_and_beyond_the_cap() {
+        let mut table = FlowTable::new();
+        let (first, mid, _) = udp_frags(1);
+        push(&mut table, &first, 0);
+        assert_eq!(
+            table.push(&mid, t(31), Location::new(0, 1)),
+            None,
+            "31 s later: forgotten, so it waits for a first fragment"
+        );
+        assert_eq!(table.stats().fragments_attached, 0);
+        // The cap: the oldest datagram is forgotten first.
+        let mut table = FlowTable::new();
+        let first_id = push(&mut table, &udp_frags(0).0, 0);
+        for n in 1..=crate::flow::MAX_TRACKED_DATAGRAMS as u32 {
+            assert_eq!(push(&mut table, &udp_frags(n).0, 0), first_id);
+        }
+        assert_eq!(
+            table.fragments.tracked(),
+            crate::flow::MAX_TRACKED_DATAGRAMS
+        );
+        assert_eq!(table.push(&udp_frags(0).1, t(0), Location::new(0, 1)), None);
+        assert_eq!(push(&mut table, &udp_frags(1).1, 0), first_id);
+        // Held fragments beyond their cap: the oldest stops waiting.
+        let mut table = FlowTable::new();
+        for n in 0..=crate::flow::MAX_HELD_FRAGMENTS as u32 {
+            assert_eq!(table.push(&udp_frags(n).1, t(0), Location::new(0, 0)), None);
+        }
+        assert_eq!(table.fragments.held_len(), crate::flow::MAX_HELD_FRAGMENTS);
+        assert_eq!(table.live_len(), 1);
+        assert_eq!(table.stats().fragments_unattached, 1);
+    }
+
+    #[test]
+    fn fragments_of_an_ended_session_do_not_join_it() {
+        let c = conn();
+        let mut table = FlowTable::new();
+        let first = fragment(c.to_server(ACK | FIN), 3, 0, true);
+        let id = push(&mut table, &first, 1);
+        push(&mut table, &c.to_client(FIN | ACK), 1);
+        // Closed: the linger (5 s) is over before the fragment comes.
+        let later = fragment(c.to_server(ACK), 3, 10, false);
+        assert_ne!(push(&mut table, &later, 8), id);
+        // An IPv6 atomic fragment (offset 0, no more) is an ordinary packet.
+        let mut atomic = PacketSummary::udp(ip("2001:db8::1"), 1, ip("2001:db8::2"), 2);
+        atomic.is_fragment = true;
+        let a = push(&mut table, &atomic, 9);
+        assert_eq!(push(&mut table, &atomic, 9), a);
+        assert_eq!(table.fragments.tracked(), 1);
     }
 
     #[test]

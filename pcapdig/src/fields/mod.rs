@@ -37,7 +37,10 @@ pub struct Args {
     /// A field to print (tshark name); repeat for several columns.
     #[arg(short = 'e', long = "field", required = true)]
     pub fields: Vec<String>,
-    /// Only packets matching this tcpdump-style expression.
+    /// Only packets matching this tcpdump-style expression (pcap-filter(7)
+    /// syntax: `and`/`or` have equal precedence, left to right). Unlike
+    /// tcpdump, filters look through VLAN tags: `host 10.0.0.1` also
+    /// matches tagged frames, without `vlan and`.
     #[arg(long)]
     pub filter: Option<String>,
 }
@@ -211,7 +214,7 @@ impl<W: Write> FieldWriter<'_, W> {
             );
         }
         if let Some(f) = self.filter
-            && !f.matches(&d.summary)
+            && !f.matches_packet(&d.summary, rec.data)
         {
             return Ok(());
         }

@@ -361,3 +361,51 @@ fn arbitrary_bytes_do_not_panic() {
     // Whatever the bytes, the text written is UTF-8.
     assert!(std::str::from_utf8(line.as_bytes()).is_ok());
 }
+
+/// Runs `fields` with a `--filter` on one-record-per-frame pcap.
+fn filtered(frames: &[Vec<u8>], filter: &str) -> String {
+    let mut file = PcapBuilder::new(Endian::Little, Precision::Micro);
+    for f in frames {
+        file.record(Timestamp::new(1_084_443_427, 0), f.len() as u32, f);
+    }
+    let reader = CaptureReader::from_bytes(file.build(), "test.pcap").expect("reader");
+    let fields = parse_fields(&["frame.number".to_owned()]).expect("fields");
+    let filter = Filter::parse(filter).expect("filter");
+    let mut out = Vec::new();
+    write_fields(reader, &fields, Some(&filter), &mut out).expect("write");
+    String::from_utf8(out)
+        .expect("utf8")
+        .lines()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[test]
+fn filters_read_the_frame_bytes() {
+    let a = [10, 0, 0, 1];
+    let b = [10, 0, 0, 2];
+    let frames = vec![
+        eth(0x0800, &ipv4(6, a, b, &tcp(40000, 80, 0x02, b""))), // SYN
+        eth(0x0800, &ipv4(6, b, a, &tcp(80, 40000, 0x12, b""))), // SYN-ACK
+        eth(0x0800, &ipv4(6, a, b, &tcp(40000, 80, 0x10, b"hi"))), // ACK
+        eth(0x0800, &ipv4(17, a, b, &udp(5353, 53, b"x"))),
+        eth(0x0806, &[0; 28]), // ARP
+    ];
+    assert_eq!(filtered(&frames, "tcp[13] & 2 != 0"), "1,2");
+    assert_eq!(
+        filtered(&frames, "tcp[tcpflags] & (tcp-syn|tcp-ack) = tcp-syn"),
+        "1"
+    );
+    assert_eq!(filtered(&frames, "arp"), "5");
+    assert_eq!(filtered(&frames, "ip[9] = 17 or arp"), "4,5");
+    assert_eq!(filtered(&frames, "greater 55 and tcp"), "3");
+    assert_eq!(
+        filtered(&frames, "ether src 00:00:01:00:00:00 and port domain"),
+        "4"
+    );
+    assert_eq!(
+        filtered(&frames, "host 10.0.0.2 or host 10.0.0.9 and udp"),
+        "4"
+    );
+}
