@@ -66,7 +66,7 @@ use std::time::{Duration, Instant};
 
 use pcap_core::capture::{CaptureReader, Format, LinkType, Record};
 use pcap_core::filter::{Filter, Needs, ip_to_blob};
-use pcap_core::flow::{self, EndReason, FlowTable, Location, PacketSummary, Pending, Session};
+use pcap_core::flow::{self, EndReason, FlowTable, Location, Pending, Session};
 use protocols::{Config, Dissection, Dissector};
 use rusqlite::{Connection, params};
 
@@ -860,18 +860,6 @@ fn write_sessions(
         totals.sessions += 1;
     }
     Ok(())
-}
-
-/// Reads layers 2–4 of a packet captured with `linktype` with the
-/// `protocols` dissector: its summary (without `wire_len`) and its
-/// transport payload (TCP/UDP data as far as captured).
-pub fn summarize<'a>(
-    dissector: &Dissector,
-    linktype: u16,
-    data: &'a [u8],
-) -> (PacketSummary, &'a [u8]) {
-    let d = dissector.dissect(linktype, data);
-    (d.summary, d.payload)
 }
 
 /// A dissector reading just what flows and filters need: no header is
