@@ -265,15 +265,32 @@ pub fn open(path: &Path, create: bool) -> Result<Connection, DbError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, &e))?;
     let at = |e: rusqlite::Error| -> DbError { format!("{}: {e}", path.display()).into() };
-    // Locks taken here (switching a new file to WAL) are brief.
-    conn.busy_timeout(Duration::from_secs(10)).map_err(at)?;
-    // Looked at before anything is written: another program's database
-    // must not get our journal mode or tables.
-    check(&conn, path, true)?;
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(at)?;
+    // Switching a new file to WAL needs a moment of exclusive lock; a
+    // connection that read the file before another writer switched it
+    // would try to switch it again and find it busy for that writer's
+    // whole run: such a connection is dropped and the file opened again
+    // (it then reads that the file is in WAL mode already).
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let conn = loop {
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, &e))?;
+        conn.busy_timeout(Duration::from_secs(10)).map_err(at)?;
+        // Looked at before anything is written: another program's
+        // database must not get our journal mode or tables.
+        check(&conn, path, true)?;
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => break conn,
+            Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                drop(conn);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => {
+                return Err(
+                    format!("{}: cannot switch it to WAL mode: {e}", path.display()).into(),
+                );
+            }
+        }
+    };
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(at)?;
     // A session's locations cannot outlive it (nor be written without it).
