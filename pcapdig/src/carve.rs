@@ -622,7 +622,7 @@ fn locate(info: &FileInfo, search: &[PathBuf]) -> Result<PathBuf, Error> {
             continue;
         }
         match db::fingerprint(&c) {
-            Ok(fp) if fp.size as i64 == info.size && fp.content_hash == info.quick_hash => {
+            Ok(fp) if fp.size as i64 == info.size && fp.quick_hash == info.quick_hash => {
                 return Ok(c);
             }
             Ok(fp) => problems.push(format!(
@@ -630,7 +630,7 @@ fn locate(info: &FileInfo, search: &[PathBuf]) -> Result<PathBuf, Error> {
                 c.display(),
                 fp.size,
                 info.size,
-                fp.content_hash,
+                fp.quick_hash,
                 info.quick_hash
             )),
             Err(e) => problems.push(format!("{}: {e}", c.display())),

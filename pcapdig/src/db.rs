@@ -631,10 +631,6 @@ pub struct Fingerprint {
     pub mtime_ns: Option<i64>,
     /// Hex FNV-1a 64 of the first and last 64 KiB (`files.quick_hash`).
     pub quick_hash: String,
-    /// The same as `quick_hash`, under its schema-2 name, until `carve`
-    /// moves to `quick_hash` (then remove it; it is not the column
-    /// `files.content_hash`).
-    pub content_hash: String,
 }
 
 /// Computes the [`Fingerprint`] of the file at `path`, reading at most
@@ -664,7 +660,6 @@ pub fn fingerprint(path: &Path) -> std::io::Result<Fingerprint> {
         size,
         mtime_ns,
         quick_hash: format!("{hash:016x}"),
-        content_hash: format!("{hash:016x}"),
     })
 }
 
