@@ -323,7 +323,10 @@ pub fn begin_write<'c>(
 ) -> Result<WriteTx<'c>, DbError> {
     let at = |e: rusqlite::Error| -> DbError { format!("{}: {e}", path.display()).into() };
     let wait = wait.filter(|w| !w.is_zero());
-    conn.busy_timeout(Duration::ZERO).map_err(at)?;
+    // A moment's grace: readers asking whether a run is in progress
+    // ([`writer_active`]) and checkpoints hold the lock for microseconds;
+    // a run holds it for its whole duration.
+    conn.busy_timeout(Duration::from_millis(250)).map_err(at)?;
     let mut locked = false;
     match conn.execute_batch("BEGIN IMMEDIATE") {
         Ok(()) => locked = true,
@@ -407,8 +410,6 @@ impl Drop for WriteTx<'_> {
 /// in progress are not shown yet. Tries the lock without waiting and lets
 /// go at once (nothing is written); `false` if that cannot be tried (a
 /// read-only directory, where no writer can be either).
-// For `sessions` and `carve` (the lead's files) to call.
-#[allow(dead_code)]
 pub fn writer_active(path: &Path) -> bool {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let Ok(conn) = Connection::open_with_flags(path, flags) else {

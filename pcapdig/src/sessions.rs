@@ -165,6 +165,12 @@ pub fn blob_to_ip(blob: &[u8], ip_version: i64) -> String {
 /// Runs the subcommand.
 pub fn run(args: Args) -> crate::CliResult {
     let conn = db::open_read_only(&args.db)?;
+    if db::writer_active(&args.db) {
+        eprintln!(
+            "pcapdig: an index run is writing {} now; its sessions are listed once it completes",
+            args.db.display()
+        );
+    }
     let mut sql = String::from(
         "SELECT s.id, s.community_id, s.proto, s.ip_version, s.src_ip, s.dst_ip, s.sport, s.dport, s.vlan,
                 s.first_ts, s.last_ts, s.packets, s.bytes, s.packets_to_server, s.bytes_to_server,
