@@ -55,21 +55,51 @@ enum Command {
     /// Index sessions of one or more consecutive capture files into SQLite.
     ///
     /// Files given together are one capture cut into pieces: a session that
-    /// starts in one file and ends in the next is one session. Re-indexing
-    /// the same files changes nothing: a file already indexed with the same
-    /// path and fingerprint (size and a hash of its first and last 64 KiB)
-    /// is skipped; one that changed since is refused. An interrupted run is
-    /// cleaned up and redone by the next one.
+    /// starts in one file and ends in the next is one session (parts whose
+    /// time goes backwards get a warning). Only regular files are read: a
+    /// pipe, `-` or a device is refused at once; a directory needs
+    /// --recursive (each capture in it is its own unless --parts).
     ///
-    /// Example: pcapdig index day1-00.pcap day1-01.pcap --db day1.db
+    /// Re-indexing changes nothing: a file already indexed with the same
+    /// path and content (a hash of every byte) is skipped; one that changed
+    /// since, or was indexed with another --filter, is refused (--reindex
+    /// redoes it). Each packet's digest is recorded so that carve can
+    /// verify every byte it reads back.
+    ///
+    /// A run is one transaction: its sessions appear all at once when it
+    /// completes, and an interrupted run leaves nothing behind. One run
+    /// writes a database at a time: a second fails at once unless --wait
+    /// SECONDS; readers (sessions, carve) are never blocked.
+    ///
+    /// Examples:
+    ///
+    ///   pcapdig index day1-00.pcap day1-01.pcap --db day1.db
+    ///
+    ///   pcapdig index --recursive /cases/42/ --db case42.db
+    ///
+    ///   pcapdig index big.pcap --filter 'not port 443' --db s.db --wait 600
     Index(index::Args),
     /// List indexed sessions matching a tcpdump-style expression.
     ///
-    /// `src`/`sport` are the initiator (for TCP, the SYN sender). `--json`
-    /// prints one object per line (id, community_id, proto, src, sport, dst,
-    /// dport, first_ts, last_ts, packets, bytes, per-direction counts, files).
+    /// The expression uses pcap-filter(7) syntax (`and`/`or` of equal
+    /// precedence, left to right; `host`, `net`, `port`, `portrange`,
+    /// protocols, `vlan`, ...); primitives that need packet bytes (`tcp[13]`,
+    /// `ether host`, `greater`) cannot be searched in the index and are
+    /// refused by name. `vlan N` matches a session if any of its packets
+    /// carried tag N. `--filter-file LIST` takes an indicator list (one
+    /// address or CIDR a line). `src`/`sport` are the initiator (for TCP,
+    /// the SYN sender). The database is opened read-only; sessions of an
+    /// index run still in progress are not listed (a note says so).
     ///
-    /// Example: pcapdig sessions --db day1.db 'tcp and port 80 and net 10.0.0.0/8'
+    /// `--json` prints one object per line (id, community_id, proto, src,
+    /// sport, dst, dport, vlans, first_ts, last_ts, packets, bytes,
+    /// per-direction counts, files).
+    ///
+    /// Examples:
+    ///
+    ///   pcapdig sessions --db day1.db 'tcp and port 80 and net 10.0.0.0/8'
+    ///
+    ///   pcapdig sessions --db day1.db --filter-file iocs.txt --since 2023-11-14 --json
     Sessions(sessions::Args),
     /// Write sessions' packets back out, reading only their records.
     ///
@@ -91,8 +121,11 @@ enum Command {
     /// back together first.
     ///
     /// Examples:
+    ///
     ///   pcapdig carve --db day1.db 42 -o session42.pcap
+    ///
     ///   pcapdig carve --db day1.db 42 43 -o both.pcapng
+    ///
     ///   pcapdig carve --db day1.db 42 -o - | tcpdump -r - -nn
     Carve(carve::Args),
 }

@@ -26,9 +26,10 @@ pub struct Args {
     /// One JSON object per line instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Only sessions whose last packet is at or after this time (epoch
-    /// seconds such as `1700000000.5`, or `YYYY-MM-DD[THH:MM:SS[.frac]][Z]`
-    /// in UTC).
+    /// Only sessions whose last packet is at or after this time: epoch
+    /// seconds (`1700000000.5`) or ISO 8601 (`2023-11-14`,
+    /// `2023-11-14T22:13:20Z`, `2023-11-14T23:13:20+01:00`; UTC when no
+    /// offset is given). Impossible dates are refused.
     #[arg(long)]
     pub since: Option<String>,
     /// Only sessions whose first packet is at or before this time (same
