@@ -768,7 +768,15 @@ impl<'a> Parser<'a> {
         if name == "len" || names::value(name).is_some() {
             return true;
         }
-        let operator_next = matches!(next, Some(Kind::Rel(_) | Kind::Op(_)));
+        let operator_next = match self.tokens.get(self.pos + 1) {
+            Some(n) => match n.kind {
+                Kind::Rel(_) | Kind::Op(_) => true,
+                // `-` and `/` are word bytes: `len - 1`, `0 / 2`.
+                Kind::Word => n.text.starts_with(['-', '/']),
+                _ => false,
+            },
+            None => false,
+        };
         // `tcp = 1`: a byte access missing its brackets.
         (operator_next && layer_keyword(t.text).is_some())
             || (operator_next
@@ -1495,6 +1503,8 @@ mod tests {
         assert_eq!(p("(len > 100) and tcp"), "len > 100 and tcp");
         assert_eq!(p("-len < 5"), "-len < 5");
         assert_eq!(p("010 = len"), "8 = len");
+        assert_eq!(p("not 0 - 0 > 0"), "not 0 - 0 > 0");
+        assert_eq!(p("4 /2 = 2"), "4 / 2 = 2");
         assert_eq!(p("tcp[tcp[0] % 4:2] = 1"), "tcp[tcp[0] % 4:2] = 1");
         assert_eq!(p("port http"), "tcp and port 80");
         assert_eq!(p("port domain or 443"), "port 53 or port 443");
