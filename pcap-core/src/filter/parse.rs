@@ -512,6 +512,9 @@ impl<'a> ArithParser<'a, '_> {
 
     fn arith(&mut self, min_bp: u8) -> Result<Arith, ParseError> {
         let mut lhs = self.operand()?;
+        // Each operator of a chain (`1 + 1 + 1 ...`) nests the tree one
+        // level deeper, though the parser does not recurse for it.
+        let before = self.depth;
         while let Some(t) = self.peek() {
             let AKind::Op(op) = t.kind else { break };
             let (l, r) = binding(op);
@@ -521,12 +524,12 @@ impl<'a> ArithParser<'a, '_> {
             self.pos += 1;
             self.enter(t)?;
             let rhs = self.arith(r)?;
-            self.depth -= 1;
             if matches!(op, ArithOp::Div | ArithOp::Mod) && rhs == Arith::Num(0) {
                 return Err(self.error_at(t, "division by zero".to_owned()));
             }
             lhs = Arith::Bin(op, Box::new(lhs), Box::new(rhs));
         }
+        self.depth = before;
         Ok(lhs)
     }
 
@@ -1585,6 +1588,14 @@ mod tests {
         );
         assert_eq!(
             err(&format!("{}1{} = 1", "(".repeat(300), ")".repeat(300))).message(),
+            "expression nested too deeply"
+        );
+        assert_eq!(
+            err(&format!("len = 1{}", " + 1".repeat(5000))).message(),
+            "expression nested too deeply"
+        );
+        assert_eq!(
+            err(&format!("len = 1{}", " ^ 1".repeat(5000))).message(),
             "expression nested too deeply"
         );
     }
