@@ -838,17 +838,17 @@ impl<'a> Parser<'a> {
         let op = match a.peek().map(|t| t.kind) {
             Some(AKind::Rel(op)) => op,
             _ => {
-                let shown = &self.input[self.tokens[begin].start..text_end];
+                // The value as written (`tcp-syn`, not its number).
+                let from = self.tokens[begin].start;
+                let to = a.peek().map_or(text_end, |t| t.start);
+                let shown = self.input[from..to].trim();
                 let msg = format!(
-                    "expected a comparison (`=`, `!=`, `<`, `>`, `<=`, `>=`) after `{lhs}`: \
-                     a value is not a test (write `{lhs} != 0` for \"any bit set\")"
+                    "expected a comparison (`=`, `!=`, `<`, `>`, `<=`, `>=`) after `{shown}`: \
+                     a value is not a test (write `{shown} != 0` for \"any bit set\")"
                 );
                 return Err(match a.peek() {
                     Some(t) => a.error_at(t, msg),
-                    None => ParseError::new(self.input, text_end, 0, {
-                        let _ = shown;
-                        msg
-                    }),
+                    None => ParseError::new(self.input, text_end, 0, msg),
                 });
             }
         };
