@@ -263,6 +263,41 @@ fn ten_thousand_or_ed_terms_on_100k_sessions() {
 }
 
 #[test]
+fn long_lists_sqlite_accepts() {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(SCHEMA).unwrap();
+    let data = sessions(5_000);
+    load(&conn, &data);
+    // 20,000 port terms, 3,000 `src and dst` host pairs, and 12,000
+    // `udp port N` terms.
+    let ports = (1000..21_000)
+        .map(|p| format!("port {p}"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    // `udp port N`: merged per protocol.
+    let udp_ports = (1000..13_000)
+        .map(|p| format!("udp port {}", p * 2))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let mut r = Rng(7);
+    let pairs = (0..3000)
+        .map(|_| format!("src and dst host {}", addr(&mut r)))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    for expr in [ports.clone(), format!("not ({ports})"), pairs, udp_ports] {
+        let f: Filter = expr.parse().unwrap();
+        let want = expected(&data, &f);
+        let (got, secs) = search(&conn, &f);
+        assert_eq!(got, want, "{}", &expr[..40]);
+        println!(
+            "{} ...: {} matches, SQL {secs:.3} s",
+            &expr[..40],
+            got.len()
+        );
+    }
+}
+
+#[test]
 fn vlan_matches_any_tag_a_session_carried() {
     let conn = Connection::open_in_memory().unwrap();
     conn.execute_batch(SCHEMA).unwrap();

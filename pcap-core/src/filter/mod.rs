@@ -18,26 +18,43 @@
 //!
 //! # Syntax
 //!
+//! pcap-filter(7), the language of tcpdump:
+//!
 //! | primitive | matches |
 //! | --- | --- |
 //! | `host A`, `src host A`, `dst host A`, `src and dst host A` | IPv4/IPv6 address `A` (either end unless qualified); `src A` / `dst A` / bare `A` imply `host` |
 //! | `net CIDR`, `net A mask M`, `net 10.1` | the network (also with `src`/`dst`); host bits must be clear |
-//! | `port N`, `portrange A-B` | a TCP, UDP or SCTP port (also with `src`/`dst`, and `tcp`/`udp`/`sctp` before them) |
-//! | `tcp`, `udp`, `icmp`, `icmp6`, `sctp`, `proto N` | the upper-layer IP protocol (after IPv6 extension headers) |
-//! | `ip`, `ip6` | IPv4 / IPv6; `ip proto N`, `ip host A`, `ip6 net N` combine |
+//! | `port N`, `port NAME`, `portrange A-B` | a TCP, UDP or SCTP port (also with `src`/`dst`, and `tcp`/`udp`/`sctp` before them); `NAME` from a built-in table of common services (`http`, `domain`, `ssh`...; a name listed for TCP only, such as `http`, means `tcp port 80`, as in tcpdump) |
+//! | `tcp`, `udp`, `icmp`, `icmp6`, `sctp`, `igmp`, `pim`, `vrrp`, `ah`, `esp`, `proto N` | the upper-layer IP protocol (after IPv6 extension headers) |
+//! | `ip`, `ip6` | IPv4 / IPv6; `ip proto N`, `ip proto \NAME` (`\tcp`, `\gre`...), `ip host A`, `ip6 net N` combine |
+//! | `ether host M`, `ether src M`, `ether dst M` | an Ethernet address (`00:11:22:33:44:55`, `00-11-...`, `0011.2233.4455`) |
+//! | `ether proto N`, `ether proto \arp` (`\ip`, `\ip6`, `\rarp`), `arp`, `rarp` | the EtherType (after VLAN tags) |
+//! | `greater N`, `less N` | the length on the wire is `>= N` / `<= N` |
+//! | `EXPR RELOP EXPR` | a comparison (`>`, `<`, `>=`, `<=`, `=`, `==`, `!=`) of arithmetic expressions: numbers (`0x` hex, `0` octal), `len`, byte access `PROTO[OFFSET]` / `PROTO[OFFSET:SIZE]` (size 1, 2 or 4; `PROTO` one of `ether`/`link`, `ip`, `ip6`, `tcp`, `udp`, `icmp`, `icmp6`), `+ - * / % & \| ^ << >>`, unary `-`, parentheses, and the named values `tcpflags`, `tcp-fin` ... `tcp-cwr`, `icmptype`, `icmpcode`, `icmp-echo`, `icmp-echoreply`, `icmp-unreach`... (`tcp[13] & 2 != 0`, `ip[6:2] & 0x1fff != 0`, `tcp[tcpflags] & tcp-syn != 0`) |
 //! | `vlan`, `vlan ID` | any VLAN tag / a tag with that ID (any of the frame's tags) |
 //!
-//! Operators: `not`/`!`, `and`/`&&`, `or`/`||`, parentheses. Precedence
-//! is the conventional **`not` > `and` > `or`** (tcpdump itself gives `and`
-//! and `or` the same precedence, left to right: `a or b and c` is
-//! `(a or b) and c` in tcpdump but `a or (b and c)` here; add parentheses
-//! when in doubt). As in tcpdump, a bare value after `and`/`or` repeats
-//! the previous qualifiers: `host 10.0.0.1 or 10.0.0.2`, `port 80 or 443`.
+//! Operators: `not`/`!`, `and`/`&&`, `or`/`||`, parentheses. As in
+//! pcap-filter(7), `not` binds tightest and **`and` and `or` have equal
+//! precedence, left to right**: `host A or host B and udp` is
+//! `(host A or host B) and udp`. A bare value after `and`/`or` repeats the
+//! previous qualifiers: `host 10.0.0.1 or 10.0.0.2`, `port 80 or 443`.
+//! Keywords of pcap-filter that are not implemented (`ppp`, `wlan`,
+//! `mpls`, `ether broadcast`...) are named in the error.
+//!
+//! Byte access reads the frame: evaluate such filters with
+//! [`Filter::matches_packet`]. `ip[...]`/`ip6[...]` count from the IP
+//! header, `tcp[...]`/`udp[...]`/`icmp[...]` from the transport header
+//! (never in a non-first fragment), `ether[...]` from the frame's first
+//! byte. As in tcpdump, a byte access past the captured bytes rejects the
+//! packet, and one on a header the packet lacks makes its comparison false.
 //!
 //! Differences from tcpdump: filters look **through VLAN tags** (tcpdump's
 //! `host X` does not match a tagged frame unless the expression says
-//! `vlan and host X`); `icmp` is protocol 1 and `proto N` matches over
-//! both IPv4 and IPv6; host names and service names are not resolved.
+//! `vlan and host X`), and `vlan N` matches any of the frame's tags, not
+//! only the outermost; `icmp` is protocol 1 and `proto N` matches over both
+//! IPv4 and IPv6, after IPv6 extension headers; host names are not
+//! resolved, and service names come from a built-in table rather than
+//! `/etc/services`.
 //!
 //! # Large address sets
 //!

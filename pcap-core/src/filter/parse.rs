@@ -512,6 +512,9 @@ impl<'a> ArithParser<'a, '_> {
 
     fn arith(&mut self, min_bp: u8) -> Result<Arith, ParseError> {
         let mut lhs = self.operand()?;
+        // Each operator of a chain (`1 + 1 + 1 ...`) nests the tree one
+        // level deeper, though the parser does not recurse for it.
+        let before = self.depth;
         while let Some(t) = self.peek() {
             let AKind::Op(op) = t.kind else { break };
             let (l, r) = binding(op);
@@ -521,12 +524,12 @@ impl<'a> ArithParser<'a, '_> {
             self.pos += 1;
             self.enter(t)?;
             let rhs = self.arith(r)?;
-            self.depth -= 1;
             if matches!(op, ArithOp::Div | ArithOp::Mod) && rhs == Arith::Num(0) {
                 return Err(self.error_at(t, "division by zero".to_owned()));
             }
             lhs = Arith::Bin(op, Box::new(lhs), Box::new(rhs));
         }
+        self.depth = before;
         Ok(lhs)
     }
 
@@ -768,7 +771,15 @@ impl<'a> Parser<'a> {
         if name == "len" || names::value(name).is_some() {
             return true;
         }
-        let operator_next = matches!(next, Some(Kind::Rel(_) | Kind::Op(_)));
+        let operator_next = match self.tokens.get(self.pos + 1) {
+            Some(n) => match n.kind {
+                Kind::Rel(_) | Kind::Op(_) => true,
+                // `-` and `/` are word bytes: `len - 1`, `0 / 2`.
+                Kind::Word => n.text.starts_with(['-', '/']),
+                _ => false,
+            },
+            None => false,
+        };
         // `tcp = 1`: a byte access missing its brackets.
         (operator_next && layer_keyword(t.text).is_some())
             || (operator_next
@@ -827,17 +838,17 @@ impl<'a> Parser<'a> {
         let op = match a.peek().map(|t| t.kind) {
             Some(AKind::Rel(op)) => op,
             _ => {
-                let shown = &self.input[self.tokens[begin].start..text_end];
+                // The value as written (`tcp-syn`, not its number).
+                let from = self.tokens[begin].start;
+                let to = a.peek().map_or(text_end, |t| t.start);
+                let shown = self.input[from..to].trim();
                 let msg = format!(
-                    "expected a comparison (`=`, `!=`, `<`, `>`, `<=`, `>=`) after `{lhs}`: \
-                     a value is not a test (write `{lhs} != 0` for \"any bit set\")"
+                    "expected a comparison (`=`, `!=`, `<`, `>`, `<=`, `>=`) after `{shown}`: \
+                     a value is not a test (write `{shown} != 0` for \"any bit set\")"
                 );
                 return Err(match a.peek() {
                     Some(t) => a.error_at(t, msg),
-                    None => ParseError::new(self.input, text_end, 0, {
-                        let _ = shown;
-                        msg
-                    }),
+                    None => ParseError::new(self.input, text_end, 0, msg),
                 });
             }
         };
@@ -1495,6 +1506,8 @@ mod tests {
         assert_eq!(p("(len > 100) and tcp"), "len > 100 and tcp");
         assert_eq!(p("-len < 5"), "-len < 5");
         assert_eq!(p("010 = len"), "8 = len");
+        assert_eq!(p("not 0 - 0 > 0"), "not 0 - 0 > 0");
+        assert_eq!(p("4 /2 = 2"), "4 / 2 = 2");
         assert_eq!(p("tcp[tcp[0] % 4:2] = 1"), "tcp[tcp[0] % 4:2] = 1");
         assert_eq!(p("port http"), "tcp and port 80");
         assert_eq!(p("port domain or 443"), "port 53 or port 443");
@@ -1575,6 +1588,14 @@ mod tests {
         );
         assert_eq!(
             err(&format!("{}1{} = 1", "(".repeat(300), ")".repeat(300))).message(),
+            "expression nested too deeply"
+        );
+        assert_eq!(
+            err(&format!("len = 1{}", " + 1".repeat(5000))).message(),
+            "expression nested too deeply"
+        );
+        assert_eq!(
+            err(&format!("len = 1{}", " ^ 1".repeat(5000))).message(),
             "expression nested too deeply"
         );
     }

@@ -85,6 +85,19 @@ pub fn ip_to_blob(addr: IpAddr) -> [u8; 16] {
     }
 }
 
+/// Sorted, merged inclusive port ranges.
+fn merge_ports(mut ranges: Vec<(u16, u16)>) -> Vec<(u16, u16)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(u16, u16)> = Vec::with_capacity(ranges.len());
+    for (lo, hi) in ranges {
+        match out.last_mut() {
+            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+            _ => out.push((lo, hi)),
+        }
+    }
+    out
+}
+
 /// Lists longer than this are written as balanced trees.
 const FLAT_LIST: usize = 8;
 
@@ -116,9 +129,30 @@ type Group = Box<dyn Fn(&mut Sql)>;
 struct Sql {
     text: String,
     values: Vec<SqlValue>,
+    /// Write values as literals instead of `?` placeholders (when there
+    /// would be more than SQLite's variable limit).
+    inline: bool,
 }
 
+/// SQLite's default maximum number of bound variables (since 3.32).
+const MAX_VARIABLES: usize = 32_766;
+
 impl Sql {
+    /// A value: a `?` placeholder (its value kept), or a literal.
+    fn value(&mut self, v: SqlValue) {
+        if self.inline {
+            match v {
+                SqlValue::Int(i) => {
+                    let _ = write!(self.text, "{i}");
+                }
+                SqlValue::Blob(b) => blob_literal(&mut self.text, &b),
+            }
+        } else {
+            self.text.push('?');
+            self.values.push(v);
+        }
+    }
+
     fn by_dir(&mut self, dir: Dir, test: impl Fn(&mut Sql, &str)) {
         let (cols, join) = sides(dir);
         if cols.len() > 1 {
@@ -140,12 +174,13 @@ impl Sql {
         let _ = write!(self.text, "(s.ip_version = {version} AND ");
         self.by_dir(dir, |s, side| {
             if net.is_host() {
-                let _ = write!(s.text, "s.{side}_ip = ?");
-                s.values.push(SqlValue::Blob(ip_to_blob(net.addr())));
+                let _ = write!(s.text, "s.{side}_ip = ");
+                s.value(SqlValue::Blob(ip_to_blob(net.addr())));
             } else {
-                let _ = write!(s.text, "s.{side}_ip BETWEEN ? AND ?");
-                s.values.push(SqlValue::Blob(ip_to_blob(net.addr())));
-                s.values.push(SqlValue::Blob(ip_to_blob(net.last())));
+                let _ = write!(s.text, "s.{side}_ip BETWEEN ");
+                s.value(SqlValue::Blob(ip_to_blob(net.addr())));
+                s.text.push_str(" AND ");
+                s.value(SqlValue::Blob(ip_to_blob(net.last())));
             }
         });
         self.text.push(')');
@@ -154,8 +189,8 @@ impl Sql {
     fn prim(&mut self, p: &Primitive) -> Result<(), SqlError> {
         match p {
             Primitive::Host { dir, addr } => self.by_dir(*dir, |s, side| {
-                let _ = write!(s.text, "s.{side}_ip = ?");
-                s.values.push(SqlValue::Blob(ip_to_blob(*addr)));
+                let _ = write!(s.text, "s.{side}_ip = ");
+                s.value(SqlValue::Blob(ip_to_blob(*addr)));
             }),
             Primitive::Net { dir, net } => self.net(*dir, net),
             Primitive::Port { dir, first, last } => {
@@ -163,19 +198,20 @@ impl Sql {
                 self.by_dir(*dir, |s, side| {
                     let col = if side == "src" { "sport" } else { "dport" };
                     if first == last {
-                        let _ = write!(s.text, "s.{col} = ?");
-                        s.values.push(SqlValue::Int(i64::from(*first)));
+                        let _ = write!(s.text, "s.{col} = ");
+                        s.value(SqlValue::Int(i64::from(*first)));
                     } else {
-                        let _ = write!(s.text, "s.{col} BETWEEN ? AND ?");
-                        s.values.push(SqlValue::Int(i64::from(*first)));
-                        s.values.push(SqlValue::Int(i64::from(*last)));
+                        let _ = write!(s.text, "s.{col} BETWEEN ");
+                        s.value(SqlValue::Int(i64::from(*first)));
+                        s.text.push_str(" AND ");
+                        s.value(SqlValue::Int(i64::from(*last)));
                     }
                 });
                 self.text.push(')');
             }
             Primitive::Proto(n) => {
-                self.text.push_str("s.proto = ?");
-                self.values.push(SqlValue::Int(i64::from(*n)));
+                self.text.push_str("s.proto = ");
+                self.value(SqlValue::Int(i64::from(*n)));
             }
             Primitive::Ip => self.text.push_str("s.ip_version = 4"),
             Primitive::Ip6 => self.text.push_str("s.ip_version = 6"),
@@ -185,8 +221,9 @@ impl Sql {
             }
             Primitive::Vlan(Some(id)) => {
                 self.text
-                    .push_str("s.id IN (SELECT session_id FROM session_vlans WHERE vlan = ?)");
-                self.values.push(SqlValue::Int(i64::from(*id)));
+                    .push_str("s.id IN (SELECT session_id FROM session_vlans WHERE vlan = ");
+                self.value(SqlValue::Int(i64::from(*id)));
+                self.text.push(')');
             }
             Primitive::EtherHost { .. } | Primitive::EtherProto(_) | Primitive::Compare { .. } => {
                 return Err(SqlError::Unsupported(p.to_string()));
@@ -282,9 +319,59 @@ impl Sql {
 
     /// An `or` list: address and port alternatives merged per direction,
     /// the rest as a (balanced) list.
+    /// Ports (same direction), merged into ranges: single ports as an
+    /// `IN` list, ranges as `BETWEEN`s (or a join when many).
+    fn port_set(&mut self, dir: Dir, proto: Option<u8>, ranges: &[(u16, u16)]) {
+        let singles: Vec<String> = ranges
+            .iter()
+            .filter(|r| r.0 == r.1)
+            .map(|r| r.0.to_string())
+            .collect();
+        let spans: Vec<(u16, u16)> = ranges.iter().copied().filter(|r| r.0 != r.1).collect();
+        let singles = singles.join(", ");
+        match proto {
+            Some(p) => {
+                let _ = write!(self.text, "(s.proto = {p} AND ");
+            }
+            None => self.text.push_str("(s.proto IN (6, 17, 132) AND "),
+        }
+        self.by_dir(dir, |s, side| {
+            let col = if side == "src" { "sport" } else { "dport" };
+            let mut terms = Vec::new();
+            if !singles.is_empty() {
+                terms.push(format!("s.{col} IN ({singles})"));
+            }
+            if spans.len() > RANGE_JOIN {
+                let values: Vec<String> =
+                    spans.iter().map(|(a, b)| format!("({a}, {b})")).collect();
+                terms.push(format!(
+                    "s.id IN (SELECT n.id FROM (VALUES {}) AS r \
+                     CROSS JOIN sessions AS n ON n.{col} BETWEEN r.column1 AND r.column2)",
+                    values.join(", ")
+                ));
+            } else {
+                terms.extend(
+                    spans
+                        .iter()
+                        .map(|(a, b)| format!("s.{col} BETWEEN {a} AND {b}")),
+                );
+            }
+            s.text.push('(');
+            s.text.push_str(&terms.join(" OR "));
+            s.text.push(')');
+        });
+        self.text.push(')');
+    }
+
+    /// An `or` list: address and port alternatives merged per direction,
+    /// the rest as a (balanced) list.
     fn or(&mut self, items: &[Expr]) -> Result<(), SqlError> {
-        let mut hosts: [Vec<IpAddr>; 3] = Default::default();
+        let mut hosts: [Vec<IpAddr>; 4] = Default::default();
         let mut nets: [Vec<IpNet>; 3] = Default::default();
+        let mut ports: [Vec<(u16, u16)>; 3] = Default::default();
+        // `tcp port N` (`tcp and port N`) alternatives, by protocol.
+        let mut proto_ports: std::collections::BTreeMap<(u8, usize), Vec<(u16, u16)>> =
+            Default::default();
         let mut rest: Vec<&Expr> = Vec::new();
         let slot = |d: Dir| match d {
             Dir::Either => Some(0),
@@ -294,16 +381,29 @@ impl Sql {
         };
         for item in items {
             match item {
-                Expr::Prim(Primitive::Host { dir, addr }) if slot(*dir).is_some() => {
-                    hosts[slot(*dir).expect("checked")].push(*addr);
+                Expr::Prim(Primitive::Host { dir, addr }) => {
+                    hosts[slot(*dir).unwrap_or(3)].push(*addr);
                 }
                 Expr::Prim(Primitive::Net { dir, net }) if slot(*dir).is_some() => {
                     nets[slot(*dir).expect("checked")].push(*net);
                 }
+                Expr::Prim(Primitive::Port { dir, first, last }) if slot(*dir).is_some() => {
+                    ports[slot(*dir).expect("checked")].push((*first, *last));
+                }
+                Expr::And(pair) if pair.len() == 2 => match (&pair[0], &pair[1]) {
+                    (
+                        Expr::Prim(Primitive::Proto(p)),
+                        Expr::Prim(Primitive::Port { dir, first, last }),
+                    ) if slot(*dir).is_some() && matches!(p, 6 | 17 | 132) => {
+                        let key = (*p, slot(*dir).expect("checked"));
+                        proto_ports.entry(key).or_default().push((*first, *last));
+                    }
+                    _ => rest.push(item),
+                },
                 other => rest.push(other),
             }
         }
-        let dirs = [Dir::Either, Dir::Src, Dir::Dst];
+        let dirs = [Dir::Either, Dir::Src, Dir::Dst, Dir::Both];
         // Each group is one SQL term; few enough that nothing nests deeply.
         let mut groups: Vec<Group> = Vec::new();
         for (i, mut group) in hosts.into_iter().enumerate() {
@@ -318,8 +418,38 @@ impl Sql {
                         let _ = s.prim(&Primitive::Host { dir, addr });
                     }));
                 }
+                // `src and dst host A or src and dst host B`: both ends
+                // are the same address, one of the list.
+                _ if dir == Dir::Both => groups.push(Box::new(move |s: &mut Sql| {
+                    s.text.push_str("(s.src_ip = s.dst_ip AND ");
+                    s.host_set(Dir::Src, &group);
+                    s.text.push(')');
+                })),
                 _ => groups.push(Box::new(move |s: &mut Sql| s.host_set(dir, &group))),
             }
+        }
+        for (i, group) in ports.into_iter().enumerate() {
+            let dir = dirs[i];
+            match group.len() {
+                0 => {}
+                1 => {
+                    let (first, last) = group[0];
+                    groups.push(Box::new(move |s: &mut Sql| {
+                        let _ = s.prim(&Primitive::Port { dir, first, last });
+                    }));
+                }
+                _ => {
+                    let merged = merge_ports(group);
+                    groups.push(Box::new(move |s: &mut Sql| s.port_set(dir, None, &merged)));
+                }
+            }
+        }
+        for ((proto, i), group) in proto_ports {
+            let dir = dirs[i];
+            let merged = merge_ports(group);
+            groups.push(Box::new(move |s: &mut Sql| {
+                s.port_set(dir, Some(proto), &merged)
+            }));
         }
         for (i, group) in nets.into_iter().enumerate() {
             let dir = dirs[i];
@@ -418,8 +548,18 @@ impl Expr {
         let mut sql = Sql {
             text: String::new(),
             values: Vec::new(),
+            inline: false,
         };
         sql.expr(self)?;
+        if sql.values.len() > MAX_VARIABLES {
+            // Too many placeholders for SQLite: the same, with literals.
+            sql = Sql {
+                text: String::new(),
+                values: Vec::new(),
+                inline: true,
+            };
+            sql.expr(self)?;
+        }
         Ok((sql.text, sql.values))
     }
 }
@@ -452,14 +592,13 @@ mod tests {
         let (text, values) = sql("dst net 192.168.0.0/16 and not (port 53 or portrange 1-1023)");
         assert_eq!(
             text,
-            "((s.ip_version = 4 AND s.dst_ip BETWEEN ? AND ?) AND NOT (((s.proto IN (6, 17, 132) AND (s.sport = ? OR s.dport = ?)) OR (s.proto IN (6, 17, 132) AND (s.sport BETWEEN ? AND ? OR s.dport BETWEEN ? AND ?)))))"
+            "((s.ip_version = 4 AND s.dst_ip BETWEEN ? AND ?) AND NOT ((s.proto IN (6, 17, 132) AND ((s.sport BETWEEN 1 AND 1023) OR (s.dport BETWEEN 1 AND 1023)))))"
         );
-        assert_eq!(values.len(), 8);
+        assert_eq!(values.len(), 2);
         assert_eq!(
             values[1],
             SqlValue::Blob(ip_to_blob("192.168.255.255".parse().unwrap()))
         );
-        assert_eq!(values[4], SqlValue::Int(1));
         let (text, values) = sql("vlan 10 or vlan or ip6 or udp");
         assert_eq!(
             text,
@@ -522,11 +661,44 @@ mod tests {
     #[test]
     fn long_lists_of_other_terms_are_balanced() {
         let text = (0..3000)
-            .map(|i| format!("port {i}"))
+            .map(|i| format!("(tcp and port {i} and vlan {})", i % 4000))
             .collect::<Vec<_>>()
             .join(" or ");
         let (sql, values) = parse(&text).unwrap().to_sql().unwrap();
-        assert_eq!(values.len(), 6000);
+        assert_eq!(values.len(), 12000);
+        // Beyond SQLite's variable limit, values are inline literals.
+        let many = (0..12_000)
+            .map(|i| format!("(udp and port {i} and vlan {})", i % 4000))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let (big, none) = parse(&many).unwrap().to_sql().unwrap();
+        assert!(none.is_empty(), "{} values", none.len());
+        assert!(big.contains("(s.sport = 11999 OR s.dport = 11999)"));
+        // `tcp port N` alternatives merge per protocol.
+        let tcp_ports = (0..3000)
+            .map(|i| format!("tcp port {i}"))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let (merged, none) = parse(&tcp_ports).unwrap().to_sql().unwrap();
+        assert!(none.is_empty());
+        assert_eq!(
+            merged,
+            "(s.proto = 6 AND ((s.sport BETWEEN 0 AND 2999) OR (s.dport BETWEEN 0 AND 2999)))"
+        );
+        // Plain ports merge into ranges and IN lists.
+        let ports = (0..5000)
+            .map(|i| format!("port {}", i * 3))
+            .chain(["portrange 20000-30000".to_owned(), "port 30001".to_owned()])
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let (merged, none) = parse(&ports).unwrap().to_sql().unwrap();
+        assert!(none.is_empty());
+        assert!(
+            merged.contains("s.sport IN (0, 3, 6,"),
+            "{}",
+            &merged[..100]
+        );
+        assert!(merged.contains("s.dport BETWEEN 20000 AND 30001"));
         let mut depth = 0i32;
         let mut max = 0;
         for c in sql.chars() {

@@ -482,8 +482,15 @@ proptest! {
         Just("not"), Just("ether"), Just("host"), Just("port"), Just("http"), Just("tcp-syn"),
         Just("/"), Just("%"), Just("^"), Just("<<"), Just("!="), Just("greater"), Just("vlan"),
     ], 0..16)) {
-        let _ = parse::parse(&words.join(" "));
-        let _ = parse::parse(&words.concat());
+        for text in [words.join(" "), words.concat()] {
+            if let Ok(e) = parse::parse(&text) {
+                // Whatever parses prints back to the same tree.
+                let printed = e.to_string();
+                let back = parse::parse(&printed)
+                    .map_err(|err| TestCaseError::fail(format!("{text:?} -> {printed:?}: {err}")))?;
+                prop_assert_eq!(back, e, "{:?} -> {:?}", text, printed);
+            }
+        }
     }
 }
 
