@@ -1,0 +1,251 @@
+//! The records' hashes for `pcapdig index`, computed on a second thread
+//! that walks the file ahead of the indexing walk.
+//!
+//! Every record's XXH3-64 ([`db::record_hash`]: its digest for `carve`)
+//! and the file's content hash ([`crate::content_hash`]) cover every byte
+//! of the file. Computed inline, on the indexing thread, they added
+//! 40–50% to `index` time on `benches/index.sh` (650 MB: the indexing
+//! walk reads only the headers of each packet, the hash reads all of it).
+//! So a second thread walks the same records of the same mapped file with
+//! its own [`Records`], hashes them and builds the content hash, and
+//! hands the hashes over in batches of [`BATCH`] through a bounded
+//! channel: no synchronisation per packet, and at most [`AHEAD`] batches
+//! ahead (memory stays bounded, and the bytes it read are still in the
+//! cache when the indexing walk gets there).
+//!
+//! Both walks start from the same reader state over the same bytes, so
+//! they see the same records, damaged ones and a loss of framing
+//! included. Each hash travels with its record's offset, and the indexing
+//! walk checks it against its own record ([`RecordHashes::hash`]): if they
+//! ever differ (only if the file is rewritten while it is mapped), the
+//! file fails with an error instead of recording a wrong digest.
+//!
+//! Small files, and machines with one CPU, hash inline
+//! ([`Mode::Inline`]): the same values, without a thread.
+
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use pcap_core::capture::{Record, Records};
+
+use crate::content_hash::ContentHasher;
+use crate::db;
+
+/// Records per batch sent by the hashing thread.
+const BATCH: usize = 4096;
+
+/// Batches the hashing thread may have sent and the indexing walk not yet
+/// taken (about 5 MB of the benchmark's file ahead).
+const AHEAD: usize = 2;
+
+/// Files smaller than this are hashed inline: starting a thread costs more
+/// than hashing them.
+const THREAD_MIN_BYTES: usize = 1 << 20;
+
+/// How the records of a file are hashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// On the indexing thread, as each record is reached.
+    Inline,
+    /// On a second thread running ahead.
+    Ahead,
+}
+
+impl Mode {
+    /// The mode for a file of `len` bytes: [`Mode::Ahead`] for a file of at
+    /// least 1 MiB when more than one CPU is available.
+    pub fn for_file(len: usize) -> Mode {
+        if len >= THREAD_MIN_BYTES
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+        {
+            Mode::Ahead
+        } else {
+            Mode::Inline
+        }
+    }
+}
+
+/// The two walks disagreed: the file changed while it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutOfStep {
+    /// The offset of the record the indexing walk read.
+    pub offset: u64,
+    /// The offset of the record the hashing walk read there (`None`: it
+    /// had no more records).
+    pub hashed: Option<u64>,
+}
+
+impl std::fmt::Display for OutOfStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.hashed {
+            Some(h) => write!(
+                f,
+                "the file changed while it was read: two reads disagree at offset {} (record at {h} in the other)",
+                self.offset
+            ),
+            None => write!(
+                f,
+                "the file changed while it was read: two reads disagree at offset {} (no record there in the other)",
+                self.offset
+            ),
+        }
+    }
+}
+
+impl std::error::Error for OutOfStep {}
+
+/// The source of the records' hashes for the indexing walk.
+pub struct RecordHashes<'a> {
+    kind: Kind<'a>,
+}
+
+enum Kind<'a> {
+    Inline(ContentHasher<'a>),
+    Ahead {
+        /// `None` once the walk is over.
+        rx: Option<Receiver<Vec<(u64, u64)>>>,
+        /// The current batch, taken from the end (it is sent reversed).
+        batch: Vec<(u64, u64)>,
+    },
+}
+
+impl RecordHashes<'_> {
+    /// The XXH3-64 of `rec`, the record the indexing walk has just read
+    /// (records are given in the order read, every one of them).
+    #[inline]
+    pub fn hash(&mut self, rec: &Record<'_>) -> Result<u64, OutOfStep> {
+        match &mut self.kind {
+            Kind::Inline(content) => {
+                let hash = db::record_hash(rec.raw);
+                content.record(rec.offset, rec.raw.len(), hash);
+                Ok(hash)
+            }
+            Kind::Ahead { rx, batch } => {
+                if batch.is_empty() {
+                    next_batch(rx, batch);
+                }
+                match batch.pop() {
+                    Some((offset, hash)) if offset == rec.offset => Ok(hash),
+                    other => Err(OutOfStep {
+                        offset: rec.offset,
+                        hashed: other.map(|(o, _)| o),
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// Replaces the empty `batch` by the next one from `rx` (left empty when
+/// the hashing thread is done).
+#[cold]
+fn next_batch(rx: &Option<Receiver<Vec<(u64, u64)>>>, batch: &mut Vec<(u64, u64)>) {
+    if let Some(next) = rx.as_ref().and_then(|rx| rx.recv().ok()) {
+        *batch = next;
+    }
+}
+
+/// Runs `walk`, the indexing walk over the records of `file` (the whole
+/// file as mapped), with a [`RecordHashes`] giving each record's hash.
+/// `records` is a second walker over the same records from the same
+/// start (`CaptureReader::records`), used by the hashing thread in
+/// [`Mode::Ahead`] (unused inline).
+///
+/// Returns what `walk` returned, and the file's content hash, or
+/// [`OutOfStep`] if the hashing walk had records the indexing walk did
+/// not read (or the hashing thread failed).
+pub fn with_hashes<'a, T>(
+    file: &'a [u8],
+    records: Records<'a>,
+    mode: Mode,
+    walk: impl FnOnce(&mut RecordHashes<'a>) -> T,
+) -> (T, Result<String, OutOfStep>) {
+    match mode {
+        Mode::Inline => {
+            let mut hashes = RecordHashes {
+                kind: Kind::Inline(ContentHasher::new(file)),
+            };
+            let out = walk(&mut hashes);
+            let Kind::Inline(content) = hashes.kind else {
+                unreachable!("inline hashes stay inline")
+            };
+            (out, Ok(content.finish()))
+        }
+        Mode::Ahead => std::thread::scope(|s| {
+            let (tx, rx) = sync_channel(AHEAD);
+            let hasher = s.spawn(move || hash_records(file, records, tx));
+            let mut hashes = RecordHashes {
+                kind: Kind::Ahead {
+                    rx: Some(rx),
+                    batch: Vec::new(),
+                },
+            };
+            let out = walk(&mut hashes);
+            let Kind::Ahead { rx, batch } = &mut hashes.kind else {
+                unreachable!("hashes ahead stay ahead")
+            };
+            // Anything the hashing walk read that the indexing walk did
+            // not is a disagreement too.
+            if batch.is_empty() {
+                next_batch(rx, batch);
+            }
+            let extra = batch.last().map(|&(offset, _)| offset);
+            // Dropping the receiver ends a hashing thread still sending
+            // (the indexing walk stopped early, on an error).
+            drop(rx.take());
+            // A panic there is a bug: it goes on as a panic here.
+            let content = hasher
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let content = match (extra, content) {
+                (None, Some(hash)) => Ok(hash),
+                (Some(offset), _) => Err(OutOfStep {
+                    offset,
+                    hashed: Some(offset),
+                }),
+                (None, None) => Err(OutOfStep {
+                    offset: file.len() as u64,
+                    hashed: None,
+                }),
+            };
+            (out, content)
+        }),
+    }
+}
+
+/// The hashing thread: hashes every record of `records` in order, sends
+/// `(offset, hash)` in batches (each reversed, for `pop`), and returns the
+/// file's content hash (`None` if the receiver went away first).
+fn hash_records(
+    file: &[u8],
+    mut records: Records<'_>,
+    tx: SyncSender<Vec<(u64, u64)>>,
+) -> Option<String> {
+    let mut content = ContentHasher::new(file);
+    let mut batch = Vec::with_capacity(BATCH);
+    let send = |batch: &mut Vec<(u64, u64)>| {
+        batch.reverse();
+        tx.send(std::mem::replace(batch, Vec::with_capacity(BATCH)))
+            .is_ok()
+    };
+    loop {
+        match records.next_record() {
+            Ok(Some(rec)) => {
+                let hash = db::record_hash(rec.raw);
+                content.record(rec.offset, rec.raw.len(), hash);
+                batch.push((rec.offset, hash));
+                if batch.len() == BATCH && !send(&mut batch) {
+                    return None;
+                }
+            }
+            Ok(None) => break,
+            // The indexing walk reports damaged records; both walks go on
+            // (or stop, framing lost) alike.
+            Err(_) if records.is_done() => break,
+            Err(_) => {}
+        }
+    }
+    if !batch.is_empty() && !send(&mut batch) {
+        return None;
+    }
+    Some(content.finish())
+}
