@@ -30,6 +30,9 @@ use pcap_core::capture::{Record, Records};
 use crate::content_hash::ContentHasher;
 use crate::db;
 
+/// `(offset, hash)` of consecutive records, as the hashing thread sends them.
+type Batch = Vec<(u64, u64)>;
+
 /// Records per batch sent by the hashing thread.
 const BATCH: usize = 4096;
 
@@ -98,13 +101,15 @@ pub struct RecordHashes<'a> {
     kind: Kind<'a>,
 }
 
+// One per file walked, on the stack: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Kind<'a> {
     Inline(ContentHasher<'a>),
     Ahead {
         /// `None` once the walk is over.
-        rx: Option<Receiver<Vec<(u64, u64)>>>,
+        rx: Option<Receiver<Batch>>,
         /// The current batch, taken from the end (it is sent reversed).
-        batch: Vec<(u64, u64)>,
+        batch: Batch,
     },
 }
 
@@ -138,7 +143,7 @@ impl RecordHashes<'_> {
 /// Replaces the empty `batch` by the next one from `rx` (left empty when
 /// the hashing thread is done).
 #[cold]
-fn next_batch(rx: &Option<Receiver<Vec<(u64, u64)>>>, batch: &mut Vec<(u64, u64)>) {
+fn next_batch(rx: &Option<Receiver<Batch>>, batch: &mut Batch) {
     if let Some(next) = rx.as_ref().and_then(|rx| rx.recv().ok()) {
         *batch = next;
     }
@@ -215,14 +220,10 @@ pub fn with_hashes<'a, T>(
 /// The hashing thread: hashes every record of `records` in order, sends
 /// `(offset, hash)` in batches (each reversed, for `pop`), and returns the
 /// file's content hash (`None` if the receiver went away first).
-fn hash_records(
-    file: &[u8],
-    mut records: Records<'_>,
-    tx: SyncSender<Vec<(u64, u64)>>,
-) -> Option<String> {
+fn hash_records(file: &[u8], mut records: Records<'_>, tx: SyncSender<Batch>) -> Option<String> {
     let mut content = ContentHasher::new(file);
     let mut batch = Vec::with_capacity(BATCH);
-    let send = |batch: &mut Vec<(u64, u64)>| {
+    let send = |batch: &mut Batch| {
         batch.reverse();
         tx.send(std::mem::replace(batch, Vec::with_capacity(BATCH)))
             .is_ok()
@@ -248,4 +249,138 @@ fn hash_records(
         return None;
     }
     Some(content.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use pcap_core::Endian;
+    use pcap_core::capture::synth::PcapngBuilder;
+    use pcap_core::capture::{CaptureReader, LinkType, Timestamp};
+
+    use super::*;
+
+    /// A pcapng file of several batches of records, with damaged blocks
+    /// (unknown interface, caplen beyond the block) in the middle, a
+    /// second section, and lost framing at the end (a block length that
+    /// is not a multiple of 4).
+    fn damaged_file() -> Vec<u8> {
+        let mut b = PcapngBuilder::new(Endian::Little);
+        b.interface(LinkType::ETHERNET, 0);
+        let packet = |i: u32| -> Vec<u8> { (0..60 + i % 7).map(|j| (i + j) as u8).collect() };
+        for i in 0..3 * BATCH as u32 {
+            let data = packet(i);
+            b.epb(0, Timestamp::new(i64::from(i), 0), data.len() as u32, &data);
+            if i % 1500 == 700 {
+                b.epb_raw(9, 0, 4, 4, b"abcd");
+                b.epb_raw(0, 0, 4000, 4000, b"cut");
+            }
+        }
+        b.section(Endian::Big).interface(LinkType::RAW, 0);
+        for i in 0..BATCH as u32 {
+            let data = packet(i);
+            b.epb(0, Timestamp::new(i64::from(i), 1), data.len() as u32, &data);
+        }
+        b.raw(&[6, 0, 0, 0, 13, 0, 0, 0, 1, 2, 3, 4, 5]);
+        b.build()
+    }
+
+    /// Every record's `(offset, hash)`, and the number of damaged records.
+    type Walked = (Batch, usize);
+
+    /// The indexing walk as `index` does it: every record's offset and
+    /// hash, and the number of damaged records.
+    fn walk_all(
+        records: &mut Records<'_>,
+        hashes: &mut RecordHashes<'_>,
+    ) -> Result<Walked, OutOfStep> {
+        let mut seen = Vec::new();
+        let mut damaged = 0;
+        loop {
+            match records.next_record() {
+                Ok(Some(rec)) => seen.push((rec.offset, hashes.hash(&rec)?)),
+                Ok(None) => break,
+                Err(_) => {
+                    damaged += 1;
+                    if records.is_done() {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok((seen, damaged))
+    }
+
+    fn hashed(reader: &CaptureReader, mode: Mode) -> (Result<Walked, OutOfStep>, String) {
+        let (bytes, mut records, ahead) = (
+            reader.bytes().expect("in memory"),
+            reader.records().expect("in memory"),
+            reader.records().expect("in memory"),
+        );
+        let (out, content) = with_hashes(bytes, ahead, mode, |h| walk_all(&mut records, h));
+        (out, content.expect("in step"))
+    }
+
+    #[test]
+    fn ahead_equals_inline_through_damaged_records() {
+        let reader = CaptureReader::from_bytes(damaged_file(), "d.pcapng").expect("open");
+        let (inline, inline_hash) = hashed(&reader, Mode::Inline);
+        let (ahead, ahead_hash) = hashed(&reader, Mode::Ahead);
+        let (inline, ahead) = (inline.expect("inline"), ahead.expect("ahead"));
+        // The records read, damaged ones and the loss of framing included.
+        assert_eq!(inline.0.len(), 4 * BATCH);
+        let forged = (0..3 * BATCH).filter(|i| i % 1500 == 700).count();
+        assert_eq!(inline.1, 2 * forged + 1);
+        assert_eq!(ahead, inline);
+        assert_eq!(ahead_hash, inline_hash);
+        let mut records = reader.records().expect("in memory");
+        for &(offset, hash) in &inline.0 {
+            let rec = records.find_map(Result::ok).expect("a record");
+            assert_eq!((offset, hash), (rec.offset, db::record_hash(rec.raw)));
+        }
+        // And the content hash is `crate::content_hash`'s.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("d.pcapng");
+        std::fs::write(&path, damaged_file()).expect("write");
+        assert_eq!(
+            crate::content_hash::file_content_hash(&path).expect("hash"),
+            inline_hash
+        );
+    }
+
+    #[test]
+    fn walks_out_of_step_fail() {
+        let reader = CaptureReader::from_bytes(damaged_file(), "d.pcapng").expect("open");
+        let bytes = reader.bytes().expect("in memory");
+        // The indexing walk skips a record: its next one is not the
+        // hashing walk's next.
+        let mut records = reader.records().expect("in memory");
+        let (out, content) = with_hashes(
+            bytes,
+            reader.records().expect("in memory"),
+            Mode::Ahead,
+            |h| {
+                let first = records.next_record().expect("ok").expect("a record");
+                h.hash(&first)?;
+                let _skipped = records.next_record();
+                let third = records.next_record().expect("ok").expect("a record");
+                h.hash(&third)
+            },
+        );
+        let err = out.expect_err("out of step");
+        assert!(err.hashed.is_some_and(|o| o < err.offset), "{err}");
+        assert!(err.to_string().contains("changed while it was read"));
+        // The hashing thread is not left waiting, and has more records than
+        // were taken.
+        assert!(content.is_err());
+        // The indexing walk stops early: the hashing walk had more.
+        let (out, content) = with_hashes(
+            bytes,
+            reader.records().expect("in memory"),
+            Mode::Ahead,
+            |_| (),
+        );
+        assert_eq!(out, ());
+        let err = content.expect_err("records left");
+        assert!(err.hashed.is_some(), "{err}");
+    }
 }
