@@ -36,6 +36,10 @@ type Batch = Vec<(u64, u64)>;
 /// Records per batch sent by the hashing thread.
 const BATCH: usize = 4096;
 
+/// Records in the first batch: batches double from this size up to
+/// [`BATCH`], so that the indexing walk waits little at the start.
+const FIRST_BATCH: usize = 64;
+
 /// Batches the hashing thread may have sent and the indexing walk not yet
 /// taken (about 5 MB of the benchmark's file ahead).
 const AHEAD: usize = 2;
@@ -222,10 +226,11 @@ pub fn with_hashes<'a, T>(
 /// file's content hash (`None` if the receiver went away first).
 fn hash_records(file: &[u8], mut records: Records<'_>, tx: SyncSender<Batch>) -> Option<String> {
     let mut content = ContentHasher::new(file);
-    let mut batch = Vec::with_capacity(BATCH);
-    let send = |batch: &mut Batch| {
+    let mut size = FIRST_BATCH;
+    let mut batch = Vec::with_capacity(size);
+    let send = |batch: &mut Batch, size: usize| {
         batch.reverse();
-        tx.send(std::mem::replace(batch, Vec::with_capacity(BATCH)))
+        tx.send(std::mem::replace(batch, Vec::with_capacity(size)))
             .is_ok()
     };
     loop {
@@ -234,8 +239,11 @@ fn hash_records(file: &[u8], mut records: Records<'_>, tx: SyncSender<Batch>) ->
                 let hash = db::record_hash(rec.raw);
                 content.record(rec.offset, rec.raw.len(), hash);
                 batch.push((rec.offset, hash));
-                if batch.len() == BATCH && !send(&mut batch) {
-                    return None;
+                if batch.len() >= size {
+                    size = (size * 2).min(BATCH);
+                    if !send(&mut batch, size) {
+                        return None;
+                    }
                 }
             }
             Ok(None) => break,
@@ -245,7 +253,7 @@ fn hash_records(file: &[u8], mut records: Records<'_>, tx: SyncSender<Batch>) ->
             Err(_) => {}
         }
     }
-    if !batch.is_empty() && !send(&mut batch) {
+    if !batch.is_empty() && !send(&mut batch, 0) {
         return None;
     }
     Some(content.finish())
