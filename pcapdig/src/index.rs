@@ -56,7 +56,9 @@
 //! (`--filter`, `--filter-file`) is applied to each packet's summary and
 //! frame before it reaches the flow table: sessions then hold only
 //! matching packets. Each packet's location carries the
-//! [`db::record_digest`] of its record, which `carve` checks.
+//! [`db::record_digest`] of its record, which `carve` checks; the records
+//! of a file of 1 MiB or more are hashed by a second thread walking the
+//! file ahead of the indexing walk ([`crate::hash_ahead`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
