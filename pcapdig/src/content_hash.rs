@@ -1,18 +1,20 @@
 //! `files.content_hash`: a hash of every byte of a capture file, computed
-//! in the same pass that digests its records.
+//! in the same pass that digests its records (on the thread that hashes
+//! records ahead of the indexing walk, see [`crate::hash_ahead`]).
 //!
 //! Indexing already hashes every record as stored (XXH3-64 of
 //! `Record::raw`, [`db::record_hash`]; its low 32 bits are the location's
-//! digest that `carve` checks). Hashing the file's bytes again reads all
-//! of them a second time: on `benches/index.sh` (1,000,000 records,
-//! 650 MB), record digests plus a whole-file XXH3 on a second thread took
-//! index time to 0.76 s (0.40 s without either); record digests alone,
-//! 0.65 s. So the file's hash is built from the records' hashes instead: XXH3-128 (hex) over the file's bytes in order, where
-//! each record's bytes are replaced by the 8 bytes (little-endian) of its
-//! XXH3-64. The bytes between records (file header, pcapng section and
-//! interface blocks, damaged records, anything after the last record)
-//! go in as they are. Every byte of the file is covered: a change
-//! anywhere changes the hash (barring a hash collision).
+//! digest that `carve` checks). Hashing the file's bytes again would read
+//! all of them a second time: on `benches/index.sh` (1,000,000 records,
+//! 650 MB), record digests plus a whole-file XXH3 took index time to
+//! 0.76 s (0.40 s without either); record digests alone, 0.65 s. So the
+//! file's hash is built from the records' hashes instead: XXH3-128 (hex)
+//! over the file's bytes in order, where each record's bytes are replaced
+//! by the 8 bytes (little-endian) of its XXH3-64. The bytes between
+//! records (file header, pcapng section and interface blocks, damaged
+//! records, anything after the last record) go in as they are. Every
+//! byte of the file is covered: a change anywhere changes the hash
+//! (barring a hash collision).
 //!
 //! The same value is computed for a file alone by [`file_content_hash`]
 //! (re-indexing checks), which walks its records without dissecting them.

@@ -56,7 +56,9 @@
 //! (`--filter`, `--filter-file`) is applied to each packet's summary and
 //! frame before it reaches the flow table: sessions then hold only
 //! matching packets. Each packet's location carries the
-//! [`db::record_digest`] of its record, which `carve` checks.
+//! [`db::record_digest`] of its record, which `carve` checks; the records
+//! of a file of 1 MiB or more are hashed by a second thread walking the
+//! file ahead of the indexing walk ([`crate::hash_ahead`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -70,9 +72,9 @@ use pcap_core::flow::{self, EndReason, FlowTable, Location, Pending, Session};
 use protocols::{Config, Dissection, Dissector};
 use rusqlite::{Connection, params};
 
-use crate::content_hash::{ContentHasher, file_content_hash};
-
+use crate::content_hash::file_content_hash;
 use crate::db;
+use crate::hash_ahead;
 use crate::inputs;
 
 /// Arguments of `pcapdig index`.
@@ -599,42 +601,52 @@ fn index_file(
             )
         })
     };
-    let (Some(bytes), Some(mut records)) = (reader.bytes(), reader.records()) else {
+    let (Some(bytes), Some(mut records), Some(ahead)) =
+        (reader.bytes(), reader.records(), reader.records())
+    else {
         return Err(format!("{}: cannot read the file into memory", path.display()).into());
     };
     let size = bytes.len() as u64;
     // Each record's hash (its digest, and from them the file's hash: see
-    // `crate::content_hash`) is computed as the walk reaches it, while its
-    // bytes are in the cache. (A second thread walking the same records to
-    // hash them was slower on the shared 2-core benchmark machine: 0.85 s
-    // against 0.70 s on `benches/index.sh`.)
-    let mut content = ContentHasher::new(bytes);
-    // A file in memory: its records outlive the loop, so one `Dissection`
-    // is built once and refilled per packet.
-    let mut d = Dissection::new(0, &[]);
-    loop {
-        match records.next_record() {
-            Ok(Some(rec)) => {
-                let hash = db::record_hash(rec.raw);
-                content.record(rec.offset, rec.raw.len(), hash);
-                d.reset(rec.linktype.0, rec.data);
-                walk.record(&rec, &mut d, hash).map_err(at)?;
-            }
-            Ok(None) => break,
-            Err(e) => {
-                walk.damaged(bar, &e);
-                if records.is_done() {
-                    framing_lost();
-                    break;
+    // `crate::content_hash`) comes from a second thread walking the same
+    // records ahead of this walk (`crate::hash_ahead`), or inline for a
+    // small file.
+    let (walked, content_hash) = hash_ahead::with_hashes(
+        bytes,
+        ahead,
+        hash_ahead::Mode::for_file(bytes.len()),
+        |hashes| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+            // A file in memory: its records outlive the loop, so one
+            // `Dissection` is built once and refilled per packet.
+            let mut d = Dissection::new(0, &[]);
+            loop {
+                match records.next_record() {
+                    Ok(Some(rec)) => {
+                        let hash = hashes
+                            .hash(&rec)
+                            .map_err(|e| format!("{}: {e}", path.display()))?;
+                        d.reset(rec.linktype.0, rec.data);
+                        walk.record(&rec, &mut d, hash).map_err(at)?;
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        walk.damaged(bar, &e);
+                        if records.is_done() {
+                            framing_lost();
+                            break;
+                        }
+                        continue;
+                    }
                 }
-                continue;
+                if walk.packets.is_multiple_of(4096) {
+                    bar.set_position(base + records.position());
+                }
             }
-        }
-        if walk.packets.is_multiple_of(4096) {
-            bar.set_position(base + records.position());
-        }
-    }
-    let content_hash = content.finish();
+            Ok(())
+        },
+    );
+    walked?;
+    let content_hash = content_hash.map_err(|e| format!("{}: {e}", path.display()))?;
     let context = records.pcapng_context().map(<[u64]>::to_vec);
     walk.flush_pending().map_err(at)?;
     let FileWalk {

@@ -16,6 +16,7 @@ mod content_hash;
 mod db;
 mod fields;
 mod follow;
+mod hash_ahead;
 mod index;
 mod inputs;
 mod output;

@@ -670,3 +670,84 @@ fn reindexing_a_part_says_which_other_parts_lost_sessions() {
         1
     );
 }
+
+/// A file large enough to be hashed on a second thread ahead of the
+/// indexing walk (`hash_ahead`), with damaged blocks in the middle: the
+/// digest recorded for every packet is its record's, as computed inline
+/// (both walks stayed in step), and the content hash is the one
+/// re-indexing computes.
+#[test]
+fn digests_hashed_ahead_match_every_record() {
+    use pcap_core::capture::CaptureReader;
+    use pcap_core::capture::synth::PcapngBuilder;
+    use pcap_core::flow::LocationIter;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("big.pcapng");
+    let mut b = PcapngBuilder::new(Endian::Little);
+    b.interface(LinkType::ETHERNET, 65535);
+    for i in 0..24_000u32 {
+        let frame = udp_frame(
+            [10, 1, 0, 1],
+            4000 + (i % 50) as u16,
+            [10, 9, 9, 9],
+            53,
+            &[],
+        );
+        let ts = Timestamp::new(1_700_000_000 + i64::from(i / 100), (i % 100) * 1000);
+        b.epb(0, ts, frame.len() as u32, &frame);
+        if i % 5000 == 2500 {
+            // An unknown interface; a captured length beyond the block.
+            b.epb_raw(7, 0, 4, 4, b"abcd");
+            b.epb_raw(0, 0, 9000, 9000, &frame);
+        }
+    }
+    let bytes = b.build();
+    assert!(
+        bytes.len() > 2 << 20,
+        "{}: too small to hash ahead",
+        bytes.len()
+    );
+    std::fs::write(&file, &bytes).expect("write");
+    let db = dir.path().join("x.db");
+    let (f, d) = (file.to_str().expect("utf-8"), db.to_str().expect("utf-8"));
+    let err = ok(&["index", "--db", d, f]);
+    assert!(err.contains("10 damaged records"), "{err}");
+
+    // Every record's digest, read here inline.
+    let reader = CaptureReader::from_bytes(bytes.clone(), "big.pcapng").expect("open");
+    let mut want = std::collections::BTreeMap::new();
+    for rec in reader.records().expect("in memory").filter_map(Result::ok) {
+        want.insert(rec.offset, xxhash_rust::xxh3::xxh3_64(rec.raw) as u32);
+    }
+    assert_eq!(want.len(), 24_000);
+    let conn = read_only(&db);
+    let mut got = std::collections::BTreeMap::new();
+    let mut stmt = conn
+        .prepare("SELECT locations FROM session_locations")
+        .expect("prepare");
+    let rows = stmt
+        .query_map([], |r| r.get::<_, Vec<u8>>(0))
+        .expect("query");
+    for blob in rows {
+        let blob = blob.expect("row");
+        let mut it = LocationIter::new(&blob);
+        for loc in it.by_ref() {
+            got.insert(loc.offset, loc.digest);
+        }
+        assert_eq!(it.error_position(), None);
+    }
+    assert_eq!(got, want);
+    drop(stmt);
+    drop(conn);
+
+    // Re-indexing hashes the file inline: the same content hash.
+    let err = ok(&["index", "--db", d, f]);
+    assert!(err.contains("already indexed"), "{err}");
+    // A byte after the damaged blocks changed is noticed.
+    let mut changed = bytes;
+    let at = changed.len() * 3 / 4;
+    changed[at] ^= 0x01;
+    std::fs::write(&file, &changed).expect("write");
+    let err = fails(&["index", "--db", d, f]);
+    assert!(err.contains("content differs"), "{err}");
+}
