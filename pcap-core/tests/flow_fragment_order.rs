@@ -49,7 +49,7 @@ proptest! {
             .map(|(n, &i)| Pending {
                 summary: packets[i].0,
                 ts: Timestamp::new(1, n as u32 * 1000),
-                loc: Location::with_digest(0, 24 + 100 * n as u64, i as u32 + 1),
+                loc: Location::with_digest(0, 24 + 100 * n as u64, i as u64 + 1),
             })
             .collect();
         let mut want: BTreeMap<(u8, u16), BTreeSet<u64>> = BTreeMap::new();
@@ -74,7 +74,7 @@ proptest! {
                 // Digests travel with their locations.
                 for l in s.locations.iter() {
                     let n = ((l.offset - 24) / 100) as usize;
-                    prop_assert_eq!(l.digest, order[n] as u32 + 1);
+                    prop_assert_eq!(l.digest, order[n] as u64 + 1);
                 }
             }
             let got: BTreeSet<BTreeSet<u64>> = sessions

@@ -133,13 +133,17 @@ struct SessionInfo {
     src_ip: Vec<u8>,
     sport: u16,
     locations: Locations,
+    /// Its records' whole digests folded in location order
+    /// (`sessions.digest`).
+    digest: u64,
 }
 
 /// What is wanted of one record: the sessions it belongs to and the
 /// digest the index recorded for it.
 struct Wanted {
     owners: Vec<usize>,
-    digest: u32,
+    /// The low 16 bits of the record's XXH3-64 ([`db::record_hash`]).
+    digest: u16,
 }
 
 /// A record read back, owned.
@@ -172,7 +176,7 @@ pub fn run(args: Args) -> crate::CliResult {
                 .entry(loc.offset)
                 .or_insert(Wanted {
                     owners: Vec::new(),
-                    digest: loc.digest,
+                    digest: loc.short_digest(),
                 });
             w.owners.push(i);
         }
@@ -210,12 +214,16 @@ pub fn run(args: Args) -> crate::CliResult {
         .collect();
 
     let mut written = 0u64;
+    // Every record's whole digest, for checking each session's fold.
+    let mut hashes: HashMap<(u32, u64), u64> = HashMap::new();
     let dissector = crate::index::minimal_dissector();
     for (fid, offsets) in &wanted {
         let (info, path) = &files[fid];
         let mut each = |offset: u64, pkt: Packet| -> Result<(), Error> {
             let want = &offsets[&offset];
-            check_record(info, path, offset, &pkt, want, &sessions)?;
+            let hash = db::record_hash(&pkt.raw);
+            check_record(info, path, offset, &pkt, hash, want, &sessions)?;
+            hashes.insert((*fid, offset), hash);
             for &i in &want.owners {
                 if let Some(follow) = streams[i].as_mut() {
                     follow.packet(&dissector, pkt.linktype.0, &pkt.data);
@@ -237,6 +245,7 @@ pub fn run(args: Args) -> crate::CliResult {
         };
         read_records(info, path, offsets, &mut each)?;
     }
+    check_sessions(&sessions, &hashes, &files)?;
     if let Some(out) = out {
         out.finish()?;
     }
@@ -274,7 +283,7 @@ fn load_sessions(conn: &rusqlite::Connection, args: &Args) -> Result<Vec<Session
     let mut sessions = Vec::new();
     for &id in &args.ids {
         let row = conn.query_row(
-            "SELECT s.proto, s.first_ts, s.last_ts, s.src_ip, s.sport, l.locations
+            "SELECT s.proto, s.first_ts, s.last_ts, s.src_ip, s.sport, l.locations, s.digest
              FROM sessions s JOIN session_locations l ON l.session_id = s.id WHERE s.id = ?1",
             [id],
             |r| {
@@ -285,10 +294,11 @@ fn load_sessions(conn: &rusqlite::Connection, args: &Args) -> Result<Vec<Session
                     r.get::<_, Vec<u8>>(3)?,
                     r.get::<_, u16>(4)?,
                     r.get::<_, Vec<u8>>(5)?,
+                    r.get::<_, i64>(6)?,
                 ))
             },
         );
-        let (proto, first_ts, last_ts, src_ip, sport, locs) = match row {
+        let (proto, first_ts, last_ts, src_ip, sport, locs, digest) = match row {
             Ok(r) => r,
             Err(rusqlite::Error::QueryReturnedNoRows) => {
                 return Err(format!("no session {id} in {}", args.db.display()).into());
@@ -305,6 +315,7 @@ fn load_sessions(conn: &rusqlite::Connection, args: &Args) -> Result<Vec<Session
             src_ip,
             sport,
             locations,
+            digest: digest as u64,
         });
     }
     Ok(sessions)
@@ -336,21 +347,22 @@ fn load_file(conn: &rusqlite::Connection, fid: u32) -> Result<FileInfo, Error> {
 }
 
 /// Checks a record read back against the index: its stored bytes (time,
-/// lengths and data) by digest, its link type, its time within each
-/// owning session.
+/// lengths and data) by the 16 bits of `hash` (its [`db::record_hash`])
+/// the index kept, its link type, its time within each owning session.
 fn check_record(
     info: &FileInfo,
     path: &std::path::Path,
     offset: u64,
     pkt: &Packet,
+    hash: u64,
     want: &Wanted,
     sessions: &[SessionInfo],
 ) -> Result<(), Error> {
-    let digest = db::record_digest(&pkt.raw);
+    let digest = hash as u16;
     if digest != want.digest {
         return Err(format!(
             "{}: the record at offset {offset} is not the one indexed (its bytes, length or time \
-             changed: digest {digest:08x}, indexed {:08x}); refusing to carve",
+             changed: digest {digest:04x}, indexed {:04x}); refusing to carve",
             path.display(),
             want.digest
         )
@@ -379,6 +391,45 @@ fn check_record(
                 s.id,
                 db::ns_to_string(s.first_ts),
                 db::ns_to_string(s.last_ts)
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Checks each session's records as a whole: their digests folded in
+/// location order must give the session's indexed digest. This catches a
+/// changed record whose 16-bit digest happened to stay the same.
+fn check_sessions(
+    sessions: &[SessionInfo],
+    hashes: &HashMap<(u32, u64), u64>,
+    files: &HashMap<u32, (FileInfo, PathBuf)>,
+) -> Result<(), Error> {
+    for s in sessions {
+        let mut acc = pcap_core::flow::FOLD_START;
+        for loc in s.locations.iter() {
+            let hash = hashes
+                .get(&(loc.file_index, loc.offset))
+                .copied()
+                .ok_or_else(|| format!("session {}: a record was not read", s.id))?;
+            acc = pcap_core::flow::fold_digest(acc, hash);
+        }
+        if acc != s.digest {
+            let mut names: Vec<String> = Vec::new();
+            for loc in s.locations.iter() {
+                if let Some((_, path)) = files.get(&loc.file_index) {
+                    let name = path.display().to_string();
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+            }
+            return Err(format!(
+                "session {}: its records in {} are not the ones indexed (every record's 16-bit \
+                 digest matched, the session's 64-bit digest does not); refusing to carve",
+                s.id,
+                names.join(", ")
             )
             .into());
         }

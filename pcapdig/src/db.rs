@@ -30,11 +30,15 @@
 //!   Times are nanoseconds since the epoch (INTEGER). `vlan` is the
 //!   outermost tag of the session's first packet (for display); every tag
 //!   is in `session_vlans`. `files` is the comma-separated list of
-//!   `files.id` the session's packets are in.
+//!   `files.id` the session's packets are in. `digest` is the session's
+//!   records' whole [`record_hash`]es folded in the order of its locations
+//!   (`Session::digest`, stored as the INTEGER with the same 64 bits): the
+//!   per-record 16 bits name the offset of a changed record, the fold
+//!   catches a change they miss.
 //! * `session_locations(session_id, locations)`: each session's packets,
 //!   the delta-varint [`Locations`](pcap_core::flow::Locations) bytes whose
-//!   `file_index` is a `files.id`, with each record's
-//!   [`record_digest`]. In a table of their own so that `sessions` rows
+//!   `file_index` is a `files.id`, with the low 16 bits of each record's
+//!   [`record_hash`]. In a table of their own so that `sessions` rows
 //!   stay small: searches and the building of its indexes read them
 //!   without dragging kilobytes of locations along (indexing 106k
 //!   sessions: 1.51 s with them inline, 1.33 s apart).
@@ -133,7 +137,8 @@ CREATE TABLE sessions (
     end_reason TEXT,
     first_file INTEGER NOT NULL,
     last_file INTEGER NOT NULL,
-    files TEXT NOT NULL
+    files TEXT NOT NULL,
+    digest INTEGER NOT NULL
 );
 CREATE TABLE session_locations (
     session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
@@ -579,17 +584,11 @@ pub fn ns_to_string(ns: i64) -> String {
 
 /// The digest of one record as stored in the file (`Record::raw`: for
 /// classic pcap its 16-byte header and data, for pcapng the whole block),
-/// so that a change to its time, lengths or any data byte is seen: the low
-/// 32 bits of XXH3-64. Kept per packet in each `Location` of
-/// `session_locations.locations`.
-// `carve` checks records with it; `index` takes it from `record_hash`.
-#[allow(dead_code)]
-pub fn record_digest(raw: &[u8]) -> u32 {
-    record_hash(raw) as u32
-}
-
-/// XXH3-64 of one record as stored (see [`record_digest`], its low 32
-/// bits); [`crate::content_hash`] builds the file's hash from these.
+/// so that a change to its time, lengths or any data byte is seen:
+/// XXH3-64. Each location in `session_locations.locations` keeps its low
+/// 16 bits (`Location::short_digest`), `sessions.digest` folds all 64 bits
+/// of the session's records in order (`pcap_core::flow::fold_digest`), and
+/// [`crate::content_hash`] builds the file's hash from them.
 #[inline]
 pub fn record_hash(raw: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(raw)
@@ -682,8 +681,7 @@ mod tests {
     fn paths_round_trip_as_bytes() {
         let p = blob_to_path(b"/tmp/ab\xffcd.pcap");
         assert_eq!(path_to_blob(&p), b"/tmp/ab\xffcd.pcap");
-        assert_ne!(record_digest(b"abc"), record_digest(b"abd"));
-        assert_eq!(record_digest(b"abc"), record_hash(b"abc") as u32);
+        assert_ne!(record_hash(b"abc"), record_hash(b"abd"));
     }
 
     #[test]

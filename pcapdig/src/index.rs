@@ -56,7 +56,8 @@
 //! (`--filter`, `--filter-file`) is applied to each packet's summary and
 //! frame before it reaches the flow table: sessions then hold only
 //! matching packets. Each packet's location carries the
-//! [`db::record_digest`] of its record, which `carve` checks; the records
+//! [`db::record_hash`] of its record (16 bits stored per record, all 64
+//! folded per session), which `carve` checks; the records
 //! of a file of 1 MiB or more are hashed by a second thread walking the
 //! file ahead of the indexing walk ([`crate::hash_ahead`]).
 
@@ -750,7 +751,7 @@ impl FileWalk<'_> {
             return Ok(());
         }
         let ts = flow::Timestamp::new(rec.ts.secs, rec.ts.nanos);
-        let loc = Location::with_digest(self.file_id, rec.offset, hash as u32);
+        let loc = Location::with_digest(self.file_id, rec.offset, hash);
         if self.pending.is_empty() && !self.table.prefers_batches() {
             // Few sessions: read in place, not copied out. The summary was
             // just written field by field, and copying it whole reads it
@@ -798,9 +799,9 @@ fn write_sessions(
         "INSERT INTO sessions (run_id, community_id, proto, ip_version, src_ip, dst_ip, sport, dport, vlan,
             first_ts, last_ts, packets, bytes, packets_to_server, bytes_to_server, payload_to_server,
             packets_to_client, bytes_to_client, payload_to_client, tcp_flags, end_reason,
-            first_file, last_file, files)
+            first_file, last_file, files, digest)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-            ?22, ?23, ?24)",
+            ?22, ?23, ?24, ?25)",
     )?;
     let mut locations =
         tx.prepare_cached("INSERT INTO session_locations (session_id, locations) VALUES (?1, ?2)")?;
@@ -857,6 +858,8 @@ fn write_sessions(
             files.first().copied().unwrap_or(0),
             files.last().copied().unwrap_or(0),
             files_text,
+            // The same 64 bits, as SQLite's signed INTEGER.
+            s.digest as i64,
         ])?;
         let id = tx.last_insert_rowid();
         locations.execute(params![id, s.locations.as_bytes()])?;

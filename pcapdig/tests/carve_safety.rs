@@ -276,3 +276,58 @@ fn a_session_across_link_types_needs_pcapng() {
     let same = std::fs::metadata(&ng).expect("meta").ino();
     assert_ne!(same, std::fs::metadata(&fx.files[0]).expect("meta").ino());
 }
+
+/// A record changed so that the 16 bits of its digest kept per record stay
+/// the same is still caught, by the session's 64-bit digest.
+#[test]
+fn a_change_the_short_digest_misses_is_caught_by_the_session() {
+    let fx = Fixture::new(false);
+    let bytes = std::fs::read(&fx.files[1]).expect("read");
+    // A record with a payload in the middle of the second file (away from
+    // the first and last 64 KiB that locating a file compares).
+    let mut r = CaptureReader::from_bytes(bytes.clone(), "part").expect("pcap");
+    let mut target = None;
+    while let Some(rec) = r.next_record().expect("record") {
+        if rec.data.len() > 100 && rec.offset as usize >= bytes.len() / 2 {
+            let at = (
+                rec.offset as usize,
+                rec.raw.len(),
+                rec.data_offset() as usize,
+            );
+            target = Some(at);
+            break;
+        }
+    }
+    let (start, len, data_at) = target.expect("a record with payload");
+    let hash = |raw: &[u8]| xxhash_rust::xxh3::xxh3_64(raw);
+    let original = hash(&bytes[start..start + len]);
+    // Change three payload bytes until the low 16 bits of the record's
+    // digest come out the same.
+    let mut changed = bytes.clone();
+    let at = data_at + 60;
+    let found = (1u32..1 << 24).find(|&n| {
+        changed[at..at + 3].copy_from_slice(&n.to_le_bytes()[..3]);
+        let h = hash(&changed[start..start + len]);
+        h as u16 == original as u16 && h != original
+    });
+    assert!(found.is_some(), "no 16-bit collision found");
+    std::fs::write(&fx.files[1], &changed).expect("write");
+
+    // Whichever session holds that record is refused as a whole.
+    let all = ok(&["sessions", "--db", fx.db(), "--json"]);
+    let mut refused = Vec::new();
+    for line in String::from_utf8_lossy(&all.stdout).lines() {
+        let row: serde_json::Value = serde_json::from_str(line).expect("json");
+        let sid = row["id"].to_string();
+        let r = pcapdig(&["carve", "--db", fx.db(), &sid, "-o", "-"]);
+        if !r.status.success() {
+            let e = String::from_utf8_lossy(&r.stderr).into_owned();
+            assert!(
+                e.contains("64-bit digest") && e.contains("cap-01.pcap"),
+                "{e}"
+            );
+            refused.push(sid);
+        }
+    }
+    assert_eq!(refused.len(), 1, "one session holds the changed record");
+}

@@ -2,10 +2,15 @@
 //!
 //! Each packet is a `(file_index, offset, digest)` [`Location`] — which
 //! file of a consecutive capture, the byte offset of its record (or block)
-//! in that file, and a 32-bit digest of the record the caller computed (0
-//! when it has none). A session with a million packets would need 16 MB as
+//! in that file, and a 64-bit digest of the record the caller computed (0
+//! when it has none). A session with a million packets would need 24 MB as
 //! a `Vec<Location>`; delta-encoded varints need 2–4 bytes a packet, plus
-//! 4 for a digest.
+//! 2 for the digest's low 16 bits ([`Location::short_digest`]). The whole
+//! digests are not lost: a session folds them, in order, into one 64-bit
+//! value ([`fold_digest`], `Session::digest`), so that a reader can check
+//! each record cheaply by its short digest and the session as a whole by
+//! the fold (a record whose change its 16 bits miss still changes the
+//! fold).
 //!
 //! Encoding, relative to the previous location (initially `(0, 0)`), as
 //! unsigned LEB128 varints over up to 128 bits, each entry starting with a
@@ -16,9 +21,9 @@
 //!   fine too);
 //! - bit 0 set (another file): `zigzag(file_index - prev_file_index) << 2
 //!   | 1`, followed by the absolute offset as a varint;
-//! - bit 1 set: the entry ends with the digest as 4 little-endian bytes.
-//!   A digest of 0 is not stored (the bit is clear), so lists without
-//!   digests cost nothing extra.
+//! - bit 1 set: the entry ends with the short digest as 2 little-endian
+//!   bytes. A short digest of 0 is not stored (the bit is clear), so lists
+//!   without digests cost nothing extra.
 //!
 //! The bytes can be stored as is (an SQLite BLOB) and decoded later with
 //! [`LocationIter::new`] or [`Locations::from_bytes`].
@@ -35,10 +40,12 @@ pub struct Location {
     pub file_index: u32,
     /// Byte offset of the packet's record (pcap) or block (pcapng).
     pub offset: u64,
-    /// A 32-bit digest of the record's bytes, computed by the caller (the
-    /// index uses the low 32 bits of XXH3-64 of the stored record); 0 when
-    /// unknown.
-    pub digest: u32,
+    /// A 64-bit digest of the record's bytes, computed by the caller (the
+    /// index uses XXH3-64 of the stored record); 0 when unknown. A
+    /// [`Locations`] list keeps only its low 16 bits
+    /// ([`Location::short_digest`]): locations read back from one carry
+    /// just those.
+    pub digest: u64,
 }
 
 impl Location {
@@ -52,18 +59,35 @@ impl Location {
     }
 
     /// A location with the record's digest.
-    pub const fn with_digest(file_index: u32, offset: u64, digest: u32) -> Self {
+    pub const fn with_digest(file_index: u32, offset: u64, digest: u64) -> Self {
         Location {
             file_index,
             offset,
             digest,
         }
     }
+
+    /// The part of the digest a [`Locations`] list stores: its low 16 bits.
+    pub const fn short_digest(&self) -> u16 {
+        self.digest as u16
+    }
+}
+
+/// The starting value of a session's [`fold_digest`].
+pub const FOLD_START: u64 = 0x6a09_e667_f3bc_c909;
+
+/// Folds one record's 64-bit digest into a session's running digest:
+/// `acc * K + digest` modulo 2^64 with an odd `K`, from [`FOLD_START`].
+/// Order matters, and since `K` is odd a change to any one record's
+/// digest always changes the result.
+#[inline]
+pub const fn fold_digest(acc: u64, digest: u64) -> u64 {
+    acc.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(digest)
 }
 
 /// Head bit 0: the entry changes file (an absolute offset follows).
 const FILE_CHANGE: u8 = 1;
-/// Head bit 1: 4 digest bytes end the entry.
+/// Head bit 1: 2 short-digest bytes end the entry.
 const HAS_DIGEST: u8 = 2;
 /// Bits of the head taken by the flags.
 const FLAG_BITS: u32 = 2;
@@ -167,7 +191,8 @@ impl Locations {
     /// Appends a packet's location.
     #[inline]
     pub fn push(&mut self, loc: Location) {
-        let digest_flag = if loc.digest != 0 { HAS_DIGEST } else { 0 };
+        let short = loc.short_digest();
+        let digest_flag = if short != 0 { HAS_DIGEST } else { 0 };
         if loc.file_index == self.last.file_index {
             let delta = loc.offset.wrapping_sub(self.last.offset) as i64;
             let z = zigzag(delta);
@@ -191,9 +216,13 @@ impl Locations {
             put_varint(&mut self.bytes, u128::from(loc.offset));
         }
         if digest_flag != 0 {
-            self.bytes.extend_from_slice(&loc.digest.to_le_bytes());
+            self.bytes.extend_from_slice(&short.to_le_bytes());
         }
-        self.last = loc;
+        // As it reads back (a list equals its decoded copy).
+        self.last = Location {
+            digest: u64::from(short),
+            ..loc
+        };
         self.count += 1;
     }
 
@@ -329,13 +358,13 @@ impl Iterator for LocationIter<'_> {
             let digest_at = self.at;
             let Some(raw) = self
                 .bytes
-                .get(digest_at..digest_at.saturating_add(4))
-                .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                .get(digest_at..digest_at.saturating_add(2))
+                .and_then(|b| <[u8; 2]>::try_from(b).ok())
             else {
                 return self.fail(digest_at);
             };
-            self.at += 4;
-            loc.digest = u32::from_le_bytes(raw);
+            self.at += 2;
+            loc.digest = u64::from(u16::from_le_bytes(raw));
             // A stored digest of 0 is not how the encoder writes one.
             if loc.digest == 0 {
                 return self.fail(digest_at);
@@ -404,17 +433,17 @@ mod tests {
         );
         // A digest cut short, and a stored digest of 0.
         assert_eq!(
-            Locations::from_bytes(vec![0x08, 0x02, 1, 2, 3]),
+            Locations::from_bytes(vec![0x08, 0x02, 1]),
             Err(LocationDecodeError { position: 2 })
         );
         assert_eq!(
-            Locations::from_bytes(vec![0x02, 0, 0, 0, 0]),
+            Locations::from_bytes(vec![0x02, 0, 0]),
             Err(LocationDecodeError { position: 1 })
         );
     }
 
     #[test]
-    fn digests_round_trip_and_cost_four_bytes() {
+    fn short_digests_round_trip_and_cost_two_bytes() {
         let mut plain = Locations::new();
         let mut with = Locations::new();
         let mut off = 24;
@@ -423,20 +452,22 @@ mod tests {
             with.push(Location::with_digest(
                 i / 50,
                 off,
-                i.wrapping_mul(0x9e37_79b9) | 1,
+                u64::from(i).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1,
             ));
             off += 1530;
         }
         assert_eq!(
             with.as_bytes().len(),
-            plain.as_bytes().len() + 4 * 100,
-            "4 raw bytes a digest"
+            plain.as_bytes().len() + 2 * 100,
+            "2 raw bytes a digest"
         );
         let got: Vec<Location> = with.iter().collect();
+        let full = 7u64.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
         assert_eq!(
             got[7],
-            Location::with_digest(0, 24 + 7 * 1530, 7u32.wrapping_mul(0x9e37_79b9) | 1)
+            Location::with_digest(0, 24 + 7 * 1530, u64::from(full as u16))
         );
+        assert_eq!(got[7].short_digest(), full as u16);
         assert_eq!(got[50].file_index, 1);
         assert!(plain.iter().all(|l| l.digest == 0));
         assert_eq!(
@@ -447,20 +478,42 @@ mod tests {
         let mut zero = Locations::new();
         zero.push(Location::with_digest(0, 24, 0));
         // zigzag(+8) = 16, shifted past the two flag bits.
-        zero.push(Location::with_digest(0, 32, 0));
+        zero.push(Location::with_digest(0, 32, 0x1_0000));
         assert_eq!(zero.as_bytes(), &[0xc0, 0x01, 16 << 2]);
+    }
+
+    #[test]
+    fn the_fold_sees_any_one_change_and_the_order() {
+        let digests = [3u64, 1 << 40, u64::MAX, 0, 77];
+        let fold = |d: &[u64]| d.iter().fold(FOLD_START, |acc, &x| fold_digest(acc, x));
+        let base = fold(&digests);
+        for i in 0..digests.len() {
+            for delta in [1u64, 1 << 16, 1 << 63, 0xdead_beef] {
+                let mut changed = digests;
+                changed[i] = changed[i].wrapping_add(delta);
+                assert_ne!(fold(&changed), base, "record {i} changed by {delta:#x}");
+            }
+        }
+        let mut swapped = digests;
+        swapped.swap(0, 1);
+        assert_ne!(fold(&swapped), base);
     }
 
     proptest! {
         #[test]
-        fn encode_decode_round_trip(locs in proptest::collection::vec((any::<u32>(), any::<u64>(), any::<u32>()), 0..50),
-                                    small in proptest::collection::vec((0u32..3, 0u64..100_000, 0u32..3), 0..50)) {
+        fn encode_decode_round_trip(locs in proptest::collection::vec((any::<u32>(), any::<u64>(), any::<u64>()), 0..50),
+                                    small in proptest::collection::vec((0u32..3, 0u64..100_000, 0u64..3), 0..50)) {
             for list in [locs, small] {
                 let mut l = Locations::new();
-                let want: Vec<Location> = list.iter().map(|&(f, o, d)| Location::with_digest(f, o, d)).collect();
-                for &loc in &want {
+                let pushed: Vec<Location> = list.iter().map(|&(f, o, d)| Location::with_digest(f, o, d)).collect();
+                for &loc in &pushed {
                     l.push(loc);
                 }
+                // What comes back: the short digests.
+                let want: Vec<Location> = pushed
+                    .iter()
+                    .map(|l| Location::with_digest(l.file_index, l.offset, u64::from(l.short_digest())))
+                    .collect();
                 let got: Vec<Location> = l.iter().collect();
                 prop_assert_eq!(&got, &want);
                 let back = Locations::from_bytes(l.as_bytes().to_vec()).unwrap();
@@ -472,7 +525,7 @@ mod tests {
         /// changed) never panic: they decode to something or are an error.
         #[test]
         fn damaged_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..64),
-                                     locs in proptest::collection::vec((0u32..3, 0u64..1_000_000, any::<u32>()), 1..20),
+                                     locs in proptest::collection::vec((0u32..3, 0u64..1_000_000, any::<u64>()), 1..20),
                                      cut in any::<usize>(), flip in any::<(usize, u8)>()) {
             let _ = Locations::from_bytes(bytes);
             let mut l = Locations::new();

@@ -32,7 +32,9 @@ pub use community_id::{
 };
 pub use defrag::{DEFAULT_MAX_DATAGRAMS, DatagramId, Defragmenter, MAX_DATAGRAM_LEN};
 pub use fragments::{FRAGMENT_TIMEOUT, MAX_HELD_FRAGMENTS, MAX_TRACKED_DATAGRAMS};
-pub use locations::{Location, LocationDecodeError, LocationIter, Locations};
+pub use locations::{
+    FOLD_START, Location, LocationDecodeError, LocationIter, Locations, fold_digest,
+};
 pub use reassembly::{DEFAULT_MAX_BUFFERED, Gap, StreamReassembler, TcpStreamPair};
 pub use summary::{IpPair, MAX_VLANS, PacketSummary, ip_proto, tcp_flags};
 pub use table::{

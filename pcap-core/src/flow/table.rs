@@ -186,6 +186,11 @@ pub struct Session {
     /// waiting for it (see the [module docs](crate::flow::table)). Sort by
     /// [`Location`]'s order (file, then offset) for strict capture order.
     pub locations: Locations,
+    /// The packets' whole [`Location::digest`]s folded in the order of
+    /// `locations` ([`fold_digest`](super::fold_digest) from
+    /// [`FOLD_START`](super::FOLD_START)): `locations` keeps only 16 bits
+    /// of each, this keeps what they would miss.
+    pub digest: u64,
     /// Sequence number in the table, in order of first packet (from 0).
     pub id: u64,
     /// Time of the first packet.
@@ -237,6 +242,7 @@ impl fmt::Debug for Session {
             .field("to_client", &self.to_client)
             .field("tcp_flags", &self.tcp_flags)
             .field("locations", &self.locations)
+            .field("digest", &self.digest)
             .field("end", &self.end)
             .field("client_side", &self.client_side)
             .field("fin_from_client", &self.fin_from_client)
@@ -885,6 +891,7 @@ impl FlowTable {
             to_client: DirStats::default(),
             tcp_flags: 0,
             locations: Locations::with_capacity(SESSION_LOCATION_BYTES),
+            digest: super::FOLD_START,
             end: None,
             client_side,
             fin_from_client: false,
@@ -1078,6 +1085,7 @@ fn update(s: &mut Session, a: &Arrival<'_>) {
         }
     }
     s.locations.push(loc);
+    s.digest = super::fold_digest(s.digest, loc.digest);
 }
 
 #[cfg(test)]
@@ -1492,7 +1500,11 @@ mod tests {
             table.push(
                 p,
                 t(1),
-                Location::with_digest(0, 24 + 100 * n as u64, 7 + n as u32),
+                Location::with_digest(
+                    0,
+                    24 + 100 * n as u64,
+                    ((7 + n as u64) << 48) | (7 + n as u64),
+                ),
             );
         }
         let plain = PacketSummary::udp(ip("10.0.0.8"), 1, ip("10.0.0.1"), 53);
@@ -1504,8 +1516,14 @@ mod tests {
         assert_eq!(s[0].vlan, None, "first packet untagged");
         assert_eq!(s[0].vlan_stacks_dropped(), 0);
         assert_eq!(s[1].vlan_stacks().count(), 0);
-        let digests: Vec<u32> = s[0].locations.iter().map(|l| l.digest).collect();
+        // The list keeps the low 16 bits; the session folds all 64.
+        let digests: Vec<u64> = s[0].locations.iter().map(|l| l.digest).collect();
         assert_eq!(digests, vec![7, 8, 9, 10, 11]);
+        let full = (7..12u64).map(|d| d << 48 | d);
+        assert_eq!(
+            s[0].digest,
+            full.fold(crate::flow::FOLD_START, crate::flow::fold_digest)
+        );
     }
 
     fn udp_frags(id: u32) -> (PacketSummary, PacketSummary, PacketSummary) {
