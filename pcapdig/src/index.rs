@@ -89,7 +89,10 @@ pub struct Args {
     /// The index database (created if missing).
     #[arg(long, default_value_os_t = crate::default_db())]
     pub db: PathBuf,
-    /// Index only packets matching this tcpdump-style expression.
+    /// Index only packets matching this expression (pcap-filter(7) syntax:
+    /// `and`/`or` of equal precedence, left to right). Unlike tcpdump,
+    /// filters look through VLAN tags: `host 10.0.0.1` also matches tagged
+    /// frames, without `vlan and`.
     #[arg(long)]
     pub filter: Option<String>,
     /// Index only packets with an address in this file (one address or CIDR
