@@ -257,16 +257,76 @@ pub enum Arith {
     Bin(ArithOp, Box<Arith>, Box<Arith>),
 }
 
-impl fmt::Display for Arith {
-    /// Nested operations are parenthesized, so the text parses back to the
-    /// same tree whatever pcap-filter's operator precedence.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fn operand(a: &Arith, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            match a {
-                Arith::Bin(..) | Arith::Neg(_) => write!(f, "({a})"),
-                _ => write!(f, "{a}"),
-            }
+/// Where brackets are needed to print an [`Arith`] so that it parses back
+/// to the same tree, from the parser's binding powers (`parse::binding`:
+/// libpcap's precedence, where `%` and `^` take everything after them).
+mod brackets {
+    use super::super::parse::{UNARY_MINUS, binding};
+    use super::Arith;
+
+    /// The lowest right binding power along the right edge of `a` as
+    /// printed: an operator after `a` with a left power at least this
+    /// would be taken into `a`.
+    pub(super) fn right_edge(a: &Arith) -> u8 {
+        match a {
+            Arith::Bin(op, _, b) => binding(*op).1.min(if bracket_right(*op, b) {
+                u8::MAX
+            } else {
+                right_edge(b)
+            }),
+            Arith::Neg(x) => UNARY_MINUS.min(if bracket_neg(x) {
+                u8::MAX
+            } else {
+                right_edge(x)
+            }),
+            _ => u8::MAX,
         }
+    }
+
+    /// The lowest left binding power along the left edge of `a` as
+    /// printed: read as the right operand of an operator whose right power
+    /// is above this, `a` would be cut short.
+    fn left_edge(a: &Arith) -> u8 {
+        match a {
+            Arith::Bin(op, x, _) => binding(*op).0.min(if bracket_left(*op, x) {
+                u8::MAX
+            } else {
+                left_edge(x)
+            }),
+            // A leading `-` is read whole by the operand rule.
+            _ => u8::MAX,
+        }
+    }
+
+    /// Whether `x`, the left operand of `op`, needs brackets.
+    pub(super) fn bracket_left(op: super::ArithOp, x: &Arith) -> bool {
+        binding(op).0 >= right_edge(x)
+    }
+
+    /// Whether `y`, the right operand of `op`, needs brackets.
+    pub(super) fn bracket_right(op: super::ArithOp, y: &Arith) -> bool {
+        matches!(y, Arith::Bin(..)) && left_edge(y) < binding(op).1
+    }
+
+    /// Whether the operand of a unary minus needs brackets (`-` takes
+    /// only what binds tighter than itself).
+    pub(super) fn bracket_neg(x: &Arith) -> bool {
+        matches!(x, Arith::Bin(..)) && left_edge(x) < UNARY_MINUS
+    }
+}
+
+impl fmt::Display for Arith {
+    /// Brackets only where the parser needs them ([`brackets`]), so the
+    /// text parses back to the same tree and a long chain such as `1 + 1
+    /// + ... + 1` prints flat, no deeper than it was read.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bracketed = |f: &mut fmt::Formatter<'_>, a: &Arith, yes: bool| {
+            if yes {
+                write!(f, "({a})")
+            } else {
+                write!(f, "{a}")
+            }
+        };
         match self {
             Arith::Num(n) => write!(f, "{n}"),
             Arith::Len => f.write_str("len"),
@@ -281,14 +341,16 @@ impl fmt::Display for Arith {
                 }
                 f.write_str("]")
             }
+            // `- -x`: a space, so the two signs stay two tokens.
+            Arith::Neg(a) if matches!(**a, Arith::Neg(_)) => write!(f, "- {a}"),
             Arith::Neg(a) => {
                 f.write_str("-")?;
-                operand(a, f)
+                bracketed(f, a, brackets::bracket_neg(a))
             }
             Arith::Bin(op, a, b) => {
-                operand(a, f)?;
+                bracketed(f, a, brackets::bracket_left(*op, a))?;
                 write!(f, " {} ", op.symbol())?;
-                operand(b, f)
+                bracketed(f, b, brackets::bracket_right(*op, b))
             }
         }
     }

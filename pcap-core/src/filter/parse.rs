@@ -448,7 +448,7 @@ fn split_word<'a>(input: &str, t: Token<'a>, out: &mut Vec<ATok<'a>>) -> Result<
 /// `^` bind their left operand tighter than anything and take everything
 /// after them as the right one: libpcap 1.10's grammar gives them no
 /// precedence, so its parser always shifts them.
-fn binding(op: ArithOp) -> (u8, u8) {
+pub(crate) fn binding(op: ArithOp) -> (u8, u8) {
     match op {
         ArithOp::Or => (1, 2),
         ArithOp::And => (3, 4),
@@ -460,7 +460,7 @@ fn binding(op: ArithOp) -> (u8, u8) {
 }
 
 /// The binding power of unary minus' operand.
-const UNARY_MINUS: u8 = 11;
+pub(crate) const UNARY_MINUS: u8 = 11;
 
 /// The arithmetic part of a comparison, as tokens.
 struct ArithParser<'a, 'p> {

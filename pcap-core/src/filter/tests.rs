@@ -653,3 +653,19 @@ fn pasted_tcpdump_precedence() {
     assert!(!filter.matches(&tcp("10.0.0.1", 1, "10.0.0.9", 2)));
     assert!(filter.matches(&PacketSummary::udp(ip("10.0.0.1"), 1, ip("10.0.0.9"), 2)));
 }
+
+/// Found by the `filter` fuzz target: a filter that parses must print as
+/// text that parses back to it, also when it is nested close to the limit
+/// (brackets everywhere doubled the depth of `1 - 1 - ... - 1` and of
+/// `- - ... -1`).
+#[test]
+fn long_chains_print_as_deep_as_they_were_read() {
+    let chain = vec!["1"; 150].join(" - ");
+    let negs = format!("{}2", "- ".repeat(150));
+    let mixed = "0 << 0 % 1 & 0 | 3 ^ 2 * -len % -(1 + 2)";
+    for text in [chain, negs, mixed.to_string()] {
+        let e = parse::parse(&format!("len = {text}")).expect("parses");
+        let printed = e.to_string();
+        assert_eq!(parse::parse(&printed).as_ref(), Ok(&e), "{printed}");
+    }
+}
