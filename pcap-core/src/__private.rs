@@ -384,11 +384,13 @@ mod tests {
         const FIELDS: &[crate::FieldSpec] = &[
             crate::FieldSpec {
                 name: "a",
+                display_name: "a",
                 bit_offset: Some(0),
                 bit_width: Some(16),
             },
             crate::FieldSpec {
                 name: "b",
+                display_name: "b",
                 bit_offset: Some(16),
                 bit_width: Some(32),
             },

@@ -169,8 +169,13 @@ impl<'a> Raw<'a> {
 /// Where a field sits in its header, as the derive computed it at compile time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FieldSpec {
-    /// The field's name, as declared.
+    /// The field's name, as declared in Rust (without `r#`).
     pub name: &'static str,
+    /// The field's display name: `#[field(name = "...")]`, or by default the
+    /// Rust name in lower case. Lower-case ASCII letters, digits and `_` in
+    /// segments separated by dots (`ttl`, `flags.mf`), checked at compile
+    /// time and unique within its header; see [`FieldSpec::full_name`].
+    pub display_name: &'static str,
     /// Offset of the field's first bit from the header start; `None` once
     /// the position depends on data (after a variable-length or `when` field).
     pub bit_offset: Option<usize>,
@@ -193,6 +198,21 @@ impl FieldSpec {
             Some(bits) => Some(bits.div_ceil(8)),
             None => None,
         }
+    }
+
+    /// The tshark-style full name of the field in a header whose display
+    /// name is `header`: `header.display_name`.
+    ///
+    /// ```
+    /// # use pcap_core::FieldSpec;
+    /// let ttl = FieldSpec { name: "ttl", display_name: "ttl", bit_offset: Some(64), bit_width: Some(8) };
+    /// assert_eq!(ttl.full_name("ip"), "ip.ttl");
+    /// ```
+    ///
+    /// With a derived header `H`, `H::FIELDS[i].full_name(H::NAME)`, or
+    /// [`Header::full_names`](crate::Header::full_names) for all of them.
+    pub fn full_name(&self, header: &str) -> String {
+        format!("{header}.{}", self.display_name)
     }
 
     /// Whether the field is a bit field (not whole aligned bytes).
@@ -260,6 +280,7 @@ mod tests {
     fn field_spec_offsets() {
         let spec = FieldSpec {
             name: "x",
+            display_name: "x",
             bit_offset: Some(20),
             bit_width: Some(4),
         };
@@ -268,10 +289,13 @@ mod tests {
         assert!(spec.is_bit_field());
         let var = FieldSpec {
             name: "y",
+            display_name: "why",
             bit_offset: None,
             bit_width: None,
         };
         assert_eq!(var.byte_offset(), None);
         assert!(!var.is_bit_field());
+        assert_eq!(spec.full_name("t"), "t.x");
+        assert_eq!(var.full_name("t.sub"), "t.sub.why");
     }
 }

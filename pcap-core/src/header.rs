@@ -15,7 +15,10 @@ pub trait Header<'a>: Sized {
     /// The lazy `{Name}View` type.
     type View: HeaderView<'a>;
 
-    /// The header's name, as used in errors.
+    /// The header's display name: `#[header(name = "...")]`, or by default
+    /// the struct's name in lower case (`Tunnel` → `tunnel`). tshark's for the
+    /// built-in layers (`ip`, `tcp`, `eth`...). Errors name the header by its
+    /// Rust name instead, as before.
     const NAME: &'static str;
     /// Every field's layout, in declaration order.
     const FIELDS: &'static [FieldSpec];
@@ -45,6 +48,23 @@ pub trait Header<'a>: Sized {
 
     /// A lazy view: bounds are checked once, here; accessors then decode on demand.
     fn view(bytes: &'a [u8]) -> Result<Self::View>;
+
+    /// Every field's tshark-style full name (`ip.ttl`, `ip.flags.mf`), in
+    /// declaration order: [`FieldSpec::full_name`] of each of
+    /// [`Header::FIELDS`] under [`Header::NAME`].
+    fn full_names() -> Vec<String> {
+        Self::FIELDS
+            .iter()
+            .map(|f| f.full_name(Self::NAME))
+            .collect()
+    }
+
+    /// The field whose full name is `full_name` (`"ip.ttl"`), if the header
+    /// has one: how a `-e ip.ttl` style name finds its field.
+    fn field_by_full_name(full_name: &str) -> Option<&'static FieldSpec> {
+        let rest = full_name.strip_prefix(Self::NAME)?.strip_prefix('.')?;
+        Self::FIELDS.iter().find(|f| f.display_name == rest)
+    }
 }
 
 /// What every generated `{Name}View` offers besides its field accessors.

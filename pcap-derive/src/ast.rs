@@ -9,6 +9,7 @@ use syn::{
 
 use crate::attr::{self, EndianAttr, FieldAttrs, HeaderAttrs};
 use crate::ctxt::Ctxt;
+use crate::display::{self, DisplayName};
 
 /// A parsed `#[derive(Header)]` struct.
 pub struct Input<'a> {
@@ -17,7 +18,17 @@ pub struct Input<'a> {
     pub lifetime: Lifetime,
     pub endian: EndianAttr,
     pub len: Option<Expr>,
+    /// `#[header(name = "...")]`, if written.
+    pub name_attr: Option<syn::LitStr>,
     pub fields: Vec<FieldDef<'a>>,
+}
+
+impl Input<'_> {
+    /// The header's display name: `name = "..."` or the struct's name in
+    /// lower case.
+    pub fn display_name(&self) -> DisplayName {
+        display::resolve(self.name_attr.as_ref(), self.ident)
+    }
 }
 
 /// What the wire representation of a field type is.
@@ -73,6 +84,12 @@ impl FieldDef<'_> {
 
     pub fn span(&self) -> Span {
         self.ident.span()
+    }
+
+    /// The field's display name: `name = "..."` or its Rust name (without
+    /// `r#`) in lower case.
+    pub fn display_name(&self) -> DisplayName {
+        display::resolve(self.attrs.name.as_ref(), self.ident)
     }
 
     pub fn with(&self) -> Option<&Path> {
@@ -162,7 +179,7 @@ pub fn from_input<'a>(cx: &Ctxt, input: &'a DeriveInput) -> Option<Input<'a>> {
         .map(|l| (*l).clone())
         .unwrap_or_else(|| Lifetime::new("'a", Span::call_site()));
 
-    let HeaderAttrs { endian, len } = attr::header_attrs(cx, &input.attrs);
+    let HeaderAttrs { endian, len, name } = attr::header_attrs(cx, &input.attrs);
     let endian = endian.map(|e| e.value).unwrap_or(EndianAttr::Big);
 
     let mut defs = Vec::new();
@@ -198,6 +215,7 @@ pub fn from_input<'a>(cx: &Ctxt, input: &'a DeriveInput) -> Option<Input<'a>> {
         lifetime,
         endian,
         len,
+        name_attr: name,
         fields: defs,
     })
 }

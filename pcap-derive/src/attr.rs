@@ -19,9 +19,10 @@ pub const DEFAULT: &str = "default";
 pub const ENDIAN: &str = "endian";
 pub const WHEN: &str = "when";
 pub const WITH: &str = "with";
+pub const NAME: &str = "name";
 
-const HEADER_KEYS: &[&str] = &[ENDIAN, LEN];
-const FIELD_KEYS: &[&str] = &[BITS, BYTES, LEN, DEFAULT, ENDIAN, WHEN, WITH];
+const HEADER_KEYS: &[&str] = &[ENDIAN, LEN, NAME];
+const FIELD_KEYS: &[&str] = &[BITS, BYTES, LEN, DEFAULT, ENDIAN, WHEN, WITH, NAME];
 
 /// A byte order as written in an attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +44,8 @@ pub struct Spanned<T> {
 pub struct HeaderAttrs {
     pub endian: Option<Spanned<EndianAttr>>,
     pub len: Option<Expr>,
+    /// `name = "..."`: the display name (checked in `check`).
+    pub name: Option<LitStr>,
 }
 
 /// `#[field(...)]`.
@@ -55,6 +58,8 @@ pub struct FieldAttrs {
     pub endian: Option<Spanned<EndianAttr>>,
     pub when: Option<Expr>,
     pub with: Option<Path>,
+    /// `name = "..."`: the display name (checked in `check`).
+    pub name: Option<LitStr>,
 }
 
 /// Parses every `#[header(...)]` attribute of the struct.
@@ -77,6 +82,10 @@ pub fn header_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> HeaderAttrs {
                 LEN => {
                     let expr: Expr = meta.value()?.parse()?;
                     set_once(cx, &mut out.len, expr, &meta, LEN);
+                }
+                NAME => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    set_once(cx, &mut out.name, lit, &meta, NAME);
                 }
                 _ => {
                     unknown_key(cx, &meta, &key, HEADER_KEYS, HEADER);
@@ -150,6 +159,10 @@ pub fn field_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
                 WITH => {
                     let path: Path = meta.value()?.parse()?;
                     set_once(cx, &mut out.with, path, &meta, WITH);
+                }
+                NAME => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    set_once(cx, &mut out.name, lit, &meta, NAME);
                 }
                 _ => {
                     unknown_key(cx, &meta, &key, FIELD_KEYS, FIELD);

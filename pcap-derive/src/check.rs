@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::ast::{FieldDef, Input, Kind};
 use crate::ctxt::Ctxt;
+use crate::display::{self, DisplayName};
 use crate::expr::referenced_idents;
 use crate::layout::Layout;
 
@@ -20,6 +21,7 @@ pub fn check(cx: &Ctxt, input: &Input, layout: &Layout) {
     expressions_name_earlier_fields(cx, input);
     slices_have_length(cx, input);
     generated_names_do_not_collide(cx, input);
+    display_names_are_valid_and_unique(cx, input);
 }
 
 fn field_count(cx: &Ctxt, input: &Input) {
@@ -317,6 +319,54 @@ fn generated_names_do_not_collide(cx: &Ctxt, input: &Input) {
                 );
             } else {
                 seen.insert(generated, name.clone());
+            }
+        }
+    }
+}
+
+/// Display names follow tshark's grammar (see `display`), and no two fields
+/// of one header share one: `fields -e ip.ttl` must name exactly one field.
+fn display_names_are_valid_and_unique(cx: &Ctxt, input: &Input) {
+    let report = |owner: String, name: &DisplayName| {
+        let Some(problem) = display::problem(&name.value) else {
+            return true;
+        };
+        let msg = if name.explicit {
+            format!(
+                "display name {:?} of {owner} is not valid: {problem}; use {}",
+                name.value,
+                display::GRAMMAR
+            )
+        } else {
+            format!(
+                "{owner} has no valid default display name ({:?}: {problem}): \
+                 give one with `name = \"...\"` ({})",
+                name.value,
+                display::GRAMMAR
+            )
+        };
+        cx.error_at(name.span, msg);
+        false
+    };
+    report(format!("header `{}`", input.ident), &input.display_name());
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for f in &input.fields {
+        let name = f.display_name();
+        if !report(format!("field `{}`", f.name()), &name) {
+            continue;
+        }
+        match seen.get(&name.value) {
+            Some(first) => cx.error_at(
+                name.span,
+                format!(
+                    "field `{}` has the display name {:?}, which field `{first}` already has: \
+                     display names within a header must be unique",
+                    f.name(),
+                    name.value
+                ),
+            ),
+            None => {
+                seen.insert(name.value, f.name());
             }
         }
     }

@@ -847,6 +847,7 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
         let lay = &layout.fields[i];
         let c = format_ident!("{}", names::upper(f.ident), span = f.ident.span());
         let fname = f.name();
+        let display = f.display_name().value;
         let offset = match (&lay.offset, lay.run) {
             (Some(o), Some((r, at))) => {
                 let start = layout.fields[layout.runs[r].first].offset.clone().unwrap_or_default().bits_expr();
@@ -863,10 +864,10 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
             Some(w) => quote!(::core::option::Option::Some(#w)),
             None => quote!(::core::option::Option::None),
         };
-        let doc = format!("Layout of field `{}`.", f.ident);
+        let doc = format!("Layout of field `{}` (display name `{display}`).", f.ident);
         quote! {
             #[doc = #doc]
-            pub const #c: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec { name: #fname, bit_offset: #offset, bit_width: #width };
+            pub const #c: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec { name: #fname, display_name: #display, bit_offset: #offset, bit_width: #width };
         }
     });
     let spec_names = input
@@ -874,6 +875,19 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
         .iter()
         .map(|f| format_ident!("{}", names::upper(f.ident)));
     let prefix_len = layout.prefix.bytes_expr();
+
+    // The display name as an inherent constant too, unless a field named
+    // `name` already owns `NAME` (its layout); the trait's `NAME` always has it.
+    let display = input.display_name().value;
+    let name_const = if input.fields.iter().any(|f| names::upper(f.ident) == "NAME") {
+        TokenStream::new()
+    } else {
+        let doc = format!("The header's display name, `{display}` (`Header::NAME`).");
+        quote! {
+            #[doc = #doc]
+            pub const NAME: &'static str = #display;
+        }
+    };
 
     // Compile-time checks of user types' widths.
     let type_asserts = input.fields.iter().enumerate().filter_map(|(i, f)| {
@@ -1098,6 +1112,7 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
             /// UNPACK of every field.
             pub const ALL: #flags_ty = #flags_ty::ALL;
 
+            #name_const
             #(#spec_consts)*
 
             /// Every field's layout, in declaration order.
@@ -1223,7 +1238,7 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
         impl<#lt> ::pcap_core::Header<#lt> for #ident<#lt> {
             type Flags = #flags_ty;
             type View = #view_ty<#lt>;
-            const NAME: &'static str = #name;
+            const NAME: &'static str = #display;
             const FIELDS: &'static [::pcap_core::FieldSpec] = #ident::FIELDS;
             const FIXED_LEN: usize = #ident::FIXED_LEN;
             const DEFAULT: #flags_ty = #flags_ty::DEFAULT;

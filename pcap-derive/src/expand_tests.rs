@@ -62,9 +62,9 @@ fn expand_runtime_endian_record() {
     check(
         "record",
         syn::parse_quote! {
-            #[header(endian = "runtime")]
+            #[header(endian = "runtime", name = "pcap.record")]
             pub struct Record<'a> {
-                pub ts_sec: Field<'a, u32>,
+                #[field(name = "ts.sec")] pub ts_sec: Field<'a, u32>,
                 pub ts_frac: Field<'a, u32>,
                 #[field(default)] pub incl_len: Field<'a, u32>,
                 #[field(bytes = 3, endian = "little")] pub small: Field<'a, u32>,

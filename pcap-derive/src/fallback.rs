@@ -51,9 +51,14 @@ pub fn stubs(input: &DeriveInput) -> TokenStream {
         if seen.insert(upper.clone()) {
             let o = format_ident!("{}", upper);
             consts.push(quote! {
-                pub const #o: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec { name: "", bit_offset: ::core::option::Option::None, bit_width: ::core::option::Option::None };
+                pub const #o: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec { name: "", display_name: "", bit_offset: ::core::option::Option::None, bit_width: ::core::option::Option::None };
             });
         }
+    }
+    if seen.insert(String::from("NAME")) {
+        consts.push(quote!(
+            pub const NAME: &'static str = "";
+        ));
     }
     quote! {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

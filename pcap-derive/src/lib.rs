@@ -8,7 +8,7 @@
 //! the README's schema tutorial.
 //!
 //! The pipeline, one file per stage (after serde_derive): `attr` parses the
-//! attributes, `ast` builds the spanned model, `layout` computes positions
+//! attributes, `ast` builds the spanned model (`display` resolves display names), `layout` computes positions
 //! and bit runs, `check` validates (all rules, all errors), `expand` emits
 //! code, and `fallback` emits stubs next to the errors.
 
@@ -16,6 +16,7 @@ mod ast;
 mod attr;
 mod check;
 mod ctxt;
+mod display;
 mod expand;
 mod expr;
 mod fallback;

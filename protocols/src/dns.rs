@@ -51,49 +51,52 @@ pub const HEADER_LEN: usize = 12;
 
 /// The DNS header.
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big")]
+#[header(name = "dns", endian = "big")]
 pub struct DnsHeader<'a> {
     /// Transaction ID.
-    #[field(default)]
+    #[field(default, name = "id")]
     pub id: Field<'a, u16>,
     /// QR: this is a response.
-    #[field(bits = 1, default)]
+    #[field(bits = 1, default, name = "flags.response")]
     pub response: Field<'a, bool>,
     /// Kind of query (0 = standard query).
-    #[field(bits = 4)]
+    #[field(bits = 4, name = "flags.opcode")]
     pub opcode: Field<'a, u8>,
     /// Authoritative Answer.
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "flags.authoritative")]
     pub authoritative: Field<'a, bool>,
     /// TrunCation.
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "flags.truncated")]
     pub truncated: Field<'a, bool>,
     /// Recursion Desired.
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "flags.recdesired")]
     pub recursion_desired: Field<'a, bool>,
     /// Recursion Available.
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "flags.recavail")]
     pub recursion_available: Field<'a, bool>,
     /// Reserved (Z).
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "flags.z")]
     pub z: Field<'a, bool>,
     /// Authentic Data (RFC 4035).
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "flags.authenticated")]
     pub authentic_data: Field<'a, bool>,
     /// Checking Disabled (RFC 4035).
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "flags.checkdisable")]
     pub checking_disabled: Field<'a, bool>,
     /// Response code.
-    #[field(bits = 4)]
+    #[field(bits = 4, name = "flags.rcode")]
     pub rcode: Field<'a, u8>,
     /// Number of questions.
+    #[field(name = "count.queries")]
     pub qdcount: Field<'a, u16>,
     /// Number of answer records.
-    #[field(default)]
+    #[field(default, name = "count.answers")]
     pub ancount: Field<'a, u16>,
     /// Number of authority records.
+    #[field(name = "count.auth_rr")]
     pub nscount: Field<'a, u16>,
     /// Number of additional records.
+    #[field(name = "count.add_rr")]
     pub arcount: Field<'a, u16>,
 }
 
@@ -277,33 +280,37 @@ impl fmt::Display for NameDisplay<'_> {
 
 /// A question.
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big")]
+#[header(name = "dns.qry", endian = "big")]
 pub struct DnsQuestion<'a> {
     /// QNAME.
-    #[field(with = dns_name, default)]
+    #[field(with = dns_name, default, name = "name")]
     pub qname: Field<'a, DnsName<'a>>,
     /// QTYPE.
-    #[field(default)]
+    #[field(default, name = "type")]
     pub qtype: Field<'a, u16>,
     /// QCLASS (top bit: mDNS unicast-response).
+    #[field(name = "class")]
     pub qclass: Field<'a, u16>,
 }
 
 /// A resource record.
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big")]
+#[header(name = "dns.resp", endian = "big")]
 pub struct DnsRecord<'a> {
     /// Owner name (NAME).
-    #[field(with = dns_name, default)]
+    #[field(with = dns_name, default, name = "name")]
     pub owner: Field<'a, DnsName<'a>>,
     /// TYPE.
-    #[field(default)]
+    #[field(default, name = "type")]
     pub rtype: Field<'a, u16>,
     /// CLASS (the UDP payload size for OPT).
+    #[field(name = "class")]
     pub rclass: Field<'a, u16>,
     /// TTL (extended RCODE and flags for OPT).
+    #[field(name = "ttl")]
     pub ttl: Field<'a, u32>,
     /// Length of RDATA.
+    #[field(name = "len")]
     pub rdlength: Field<'a, u16>,
     /// RDATA.
     #[field(len = rdlength, default)]

@@ -43,14 +43,16 @@ pub mod ethertype {
 
 /// An Ethernet II header (14 bytes; no FCS).
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big")]
+#[header(name = "eth", endian = "big")]
 pub struct Ethernet<'a> {
     /// Destination MAC address.
+    #[field(name = "dst")]
     pub dst: Field<'a, MacAddr>,
     /// Source MAC address.
+    #[field(name = "src")]
     pub src: Field<'a, MacAddr>,
     /// EtherType of the payload (or an 802.3 length when ≤ 1500).
-    #[field(default)]
+    #[field(default, name = "type")]
     pub ethertype: Field<'a, u16>,
 }
 

@@ -21,42 +21,43 @@ pub const G_PDU: u8 = 255;
 
 /// The GTP-U header up to the optional fields.
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big")]
+#[header(name = "gtp", endian = "big")]
 pub struct GtpU<'a> {
     /// Version (1).
-    #[field(bits = 3)]
+    #[field(bits = 3, name = "flags.version")]
     pub version: Field<'a, u8>,
     /// Protocol Type (1 for GTP, 0 for GTP').
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "flags.payload")]
     pub protocol_type: Field<'a, bool>,
     /// Reserved.
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "flags.reserved")]
     pub reserved: Field<'a, bool>,
     /// Extension Header flag.
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "flags.e")]
     pub ext_flag: Field<'a, bool>,
     /// Sequence Number flag.
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "flags.s")]
     pub seq_flag: Field<'a, bool>,
     /// N-PDU Number flag.
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "flags.pn")]
     pub npdu_flag: Field<'a, bool>,
     /// Message Type.
-    #[field(default)]
+    #[field(default, name = "message")]
     pub msg_type: Field<'a, u8>,
     /// Length of everything after the first 8 bytes.
+    #[field(name = "length")]
     pub length: Field<'a, u16>,
     /// Tunnel Endpoint Identifier.
-    #[field(default)]
+    #[field(default, name = "teid")]
     pub teid: Field<'a, u32>,
     /// Sequence Number (present when any of E, S, PN is set).
-    #[field(when = ext_flag || seq_flag || npdu_flag)]
+    #[field(when = ext_flag || seq_flag || npdu_flag, name = "seq_number")]
     pub seq_num: Field<'a, u16>,
     /// N-PDU Number (same condition).
-    #[field(when = ext_flag || seq_flag || npdu_flag)]
+    #[field(when = ext_flag || seq_flag || npdu_flag, name = "npdu_number")]
     pub npdu_num: Field<'a, u8>,
     /// Type of the first extension header (same condition; 0 = none).
-    #[field(when = ext_flag || seq_flag || npdu_flag)]
+    #[field(when = ext_flag || seq_flag || npdu_flag, name = "next")]
     pub next_ext_type: Field<'a, u8>,
 }
 

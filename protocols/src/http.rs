@@ -202,6 +202,7 @@ pub fn header_block(bytes: &[u8]) -> Result<(HeaderBlock<'_>, usize), Error> {
 
 /// An HTTP/1.x head: start line and header block.
 #[derive(Header, Debug, Clone)]
+#[header(name = "http")]
 pub struct HttpHead<'a> {
     /// The request or status line.
     #[field(with = start_line, default)]

@@ -66,15 +66,16 @@ pub mod icmpv6_type {
 
 /// The ICMP header (8 bytes; the same layout serves ICMPv6).
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big")]
+#[header(name = "icmp", endian = "big")]
 pub struct Icmp<'a> {
     /// Message type.
-    #[field(default)]
+    #[field(default, name = "type")]
     pub msg_type: Field<'a, u8>,
     /// Code.
-    #[field(default)]
+    #[field(default, name = "code")]
     pub code: Field<'a, u8>,
     /// Checksum.
+    #[field(name = "checksum")]
     pub checksum: Field<'a, u16>,
     /// Rest of header: identifier and sequence number for echo messages,
     /// the MTU of Packet Too Big, a pointer, a gateway address, or unused.

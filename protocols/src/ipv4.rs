@@ -37,48 +37,52 @@ pub mod option_kind {
 
 /// The IPv4 header (20 to 60 bytes).
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big", len = ihl * 4)]
+#[header(name = "ip", endian = "big", len = ihl * 4)]
 pub struct Ipv4<'a> {
     /// Version (4).
-    #[field(bits = 4)]
+    #[field(bits = 4, name = "version")]
     pub version: Field<'a, u8>,
     /// Internet Header Length in 32-bit words (5..15).
-    #[field(bits = 4, default)]
+    #[field(bits = 4, default, name = "hdr_len")]
     pub ihl: Field<'a, u8>,
     /// Differentiated Services Code Point (RFC 2474).
-    #[field(bits = 6)]
+    #[field(bits = 6, name = "dsfield.dscp")]
     pub dscp: Field<'a, u8>,
     /// Explicit Congestion Notification (RFC 3168).
-    #[field(bits = 2)]
+    #[field(bits = 2, name = "dsfield.ecn")]
     pub ecn: Field<'a, u8>,
     /// Total Length of the datagram (header and data) in bytes.
+    #[field(name = "len")]
     pub total_len: Field<'a, u16>,
     /// Identification, for reassembly.
+    #[field(name = "id")]
     pub ident: Field<'a, u16>,
     /// Reserved flag bit (must be zero; the "evil bit" of RFC 3514).
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "flags.rb")]
     pub reserved: Field<'a, bool>,
     /// Don't Fragment.
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "flags.df")]
     pub dont_frag: Field<'a, bool>,
     /// More Fragments.
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "flags.mf")]
     pub more_frags: Field<'a, bool>,
     /// Fragment Offset in units of 8 bytes.
-    #[field(bits = 13)]
+    #[field(bits = 13, name = "frag_offset")]
     pub frag_offset: Field<'a, u16>,
     /// Time To Live.
+    #[field(name = "ttl")]
     pub ttl: Field<'a, u8>,
     /// Protocol of the payload (IANA protocol number).
-    #[field(default)]
+    #[field(default, name = "proto")]
     pub protocol: Field<'a, u8>,
     /// Header checksum.
+    #[field(name = "checksum")]
     pub checksum: Field<'a, u16>,
     /// Source address.
-    #[field(default)]
+    #[field(default, name = "src")]
     pub src_addr: Field<'a, Ipv4Addr>,
     /// Destination address.
-    #[field(default)]
+    #[field(default, name = "dst")]
     pub dst_addr: Field<'a, Ipv4Addr>,
     /// Options (`ihl * 4 - 20` bytes), walk them with [`Ipv4Options`].
     #[field(len = ihl * 4 - 20)]

@@ -41,29 +41,31 @@ pub mod next_header {
 
 /// The IPv6 fixed header (40 bytes).
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big")]
+#[header(name = "ipv6", endian = "big")]
 pub struct Ipv6<'a> {
     /// Version (6).
-    #[field(bits = 4)]
+    #[field(bits = 4, name = "version")]
     pub version: Field<'a, u8>,
     /// Traffic Class (DSCP and ECN).
-    #[field(bits = 8)]
+    #[field(bits = 8, name = "tclass")]
     pub traffic_class: Field<'a, u8>,
     /// Flow Label.
-    #[field(bits = 20)]
+    #[field(bits = 20, name = "flow")]
     pub flow_label: Field<'a, u32>,
     /// Payload Length: bytes after this header, extension headers included.
+    #[field(name = "plen")]
     pub payload_len: Field<'a, u16>,
     /// Next Header: the first extension header or the upper-layer protocol.
-    #[field(default)]
+    #[field(default, name = "nxt")]
     pub next_header: Field<'a, u8>,
     /// Hop Limit.
+    #[field(name = "hlim")]
     pub hop_limit: Field<'a, u8>,
     /// Source address.
-    #[field(default)]
+    #[field(default, name = "src")]
     pub src_addr: Field<'a, Ipv6Addr>,
     /// Destination address.
-    #[field(default)]
+    #[field(default, name = "dst")]
     pub dst_addr: Field<'a, Ipv6Addr>,
 }
 
@@ -88,29 +90,31 @@ pub struct Ipv6ExtHeader<'a> {
 
 /// The Fragment header (8 bytes).
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big")]
+#[header(name = "ipv6.fraghdr", endian = "big")]
 pub struct Ipv6Fragment<'a> {
     /// Next Header.
-    #[field(default)]
+    #[field(default, name = "nxt")]
     pub next_header: Field<'a, u8>,
     /// Reserved.
+    #[field(name = "reserved_octet")]
     pub reserved: Field<'a, u8>,
     /// Fragment Offset in 8-octet units.
-    #[field(bits = 13, default)]
+    #[field(bits = 13, default, name = "offset")]
     pub frag_offset: Field<'a, u16>,
     /// Reserved bits.
-    #[field(bits = 2)]
+    #[field(bits = 2, name = "reserved_bits")]
     pub res: Field<'a, u8>,
     /// More Fragments.
-    #[field(bits = 1, default)]
+    #[field(bits = 1, default, name = "more")]
     pub more_frags: Field<'a, bool>,
     /// Identification.
+    #[field(name = "ident")]
     pub ident: Field<'a, u32>,
 }
 
 /// The Authentication Header: its length counts 4-octet units, minus 2.
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big", len = (payload_len + 2) * 4)]
+#[header(name = "ah", endian = "big", len = (payload_len + 2) * 4)]
 pub struct AuthHeader<'a> {
     /// Next Header.
     #[field(default)]
@@ -121,8 +125,10 @@ pub struct AuthHeader<'a> {
     /// Reserved.
     pub reserved: Field<'a, u16>,
     /// Security Parameters Index.
+    #[field(name = "spi")]
     pub spi: Field<'a, u32>,
     /// Sequence Number.
+    #[field(name = "sequence")]
     pub seq: Field<'a, u32>,
     /// Integrity Check Value.
     #[field(len = (payload_len + 2) * 4 - 12)]

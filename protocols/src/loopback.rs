@@ -33,11 +33,11 @@ pub mod family {
 
 /// The loopback header: one 32-bit address family, host byte order.
 #[derive(Header, Debug, Clone)]
-#[header(endian = "runtime")]
+#[header(name = "null", endian = "runtime")]
 pub struct Loopback<'a> {
     /// Address family (`AF_INET` = 2, `AF_INET6` = 24, 28 or 30), in the
     /// capturing host's byte order.
-    #[field(default)]
+    #[field(default, name = "family")]
     pub family: Field<'a, u32>,
 }
 

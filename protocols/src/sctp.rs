@@ -12,17 +12,19 @@ use pcap_core::{Field, Header};
 
 /// The SCTP common header (12 bytes).
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big")]
+#[header(name = "sctp", endian = "big")]
 pub struct Sctp<'a> {
     /// Source port.
-    #[field(default)]
+    #[field(default, name = "srcport")]
     pub src_port: Field<'a, u16>,
     /// Destination port.
-    #[field(default)]
+    #[field(default, name = "dstport")]
     pub dst_port: Field<'a, u16>,
     /// Verification tag.
+    #[field(name = "verification_tag")]
     pub verification_tag: Field<'a, u32>,
     /// CRC32c checksum.
+    #[field(name = "checksum")]
     pub checksum: Field<'a, u32>,
 }
 

@@ -27,37 +27,44 @@ pub mod packet_type {
 
 /// `LINKTYPE_LINUX_SLL` header.
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big")]
+#[header(name = "sll", endian = "big")]
 pub struct LinuxSll<'a> {
     /// Packet type (see [`packet_type`]).
+    #[field(name = "pkttype")]
     pub packet_type: Field<'a, u16>,
     /// ARPHRD_ link-layer address type.
+    #[field(name = "hatype")]
     pub arphrd_type: Field<'a, u16>,
     /// Number of meaningful bytes in `addr`.
+    #[field(name = "halen")]
     pub addr_len: Field<'a, u16>,
     /// Link-layer source address (first `addr_len` bytes, zero-padded).
     pub addr: Field<'a, [u8; 8]>,
     /// Protocol type: an EtherType for Ethernet-like devices.
-    #[field(default)]
+    #[field(default, name = "etype")]
     pub protocol: Field<'a, u16>,
 }
 
 /// `LINKTYPE_LINUX_SLL2` header.
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big")]
+#[header(name = "sll", endian = "big")]
 pub struct LinuxSll2<'a> {
     /// Protocol type: an EtherType for Ethernet-like devices.
-    #[field(default)]
+    #[field(default, name = "etype")]
     pub protocol: Field<'a, u16>,
     /// Reserved (must be zero).
     pub reserved: Field<'a, u16>,
     /// Interface index.
+    #[field(name = "ifindex")]
     pub if_index: Field<'a, u32>,
     /// ARPHRD_ link-layer address type.
+    #[field(name = "hatype")]
     pub arphrd_type: Field<'a, u16>,
     /// Packet type (see [`packet_type`]).
+    #[field(name = "pkttype")]
     pub packet_type: Field<'a, u8>,
     /// Number of meaningful bytes in `addr`.
+    #[field(name = "halen")]
     pub addr_len: Field<'a, u8>,
     /// Link-layer source address (first `addr_len` bytes, zero-padded).
     pub addr: Field<'a, [u8; 8]>,

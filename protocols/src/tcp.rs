@@ -55,30 +55,35 @@ pub mod option_kind {
 
 /// The TCP header (20 to 60 bytes).
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big", len = data_offset * 4)]
+#[header(name = "tcp", endian = "big", len = data_offset * 4)]
 pub struct Tcp<'a> {
     /// Source port.
-    #[field(default)]
+    #[field(default, name = "srcport")]
     pub src_port: Field<'a, u16>,
     /// Destination port.
-    #[field(default)]
+    #[field(default, name = "dstport")]
     pub dst_port: Field<'a, u16>,
     /// Sequence number.
+    #[field(name = "seq_raw")]
     pub seq_num: Field<'a, u32>,
     /// Acknowledgment number.
+    #[field(name = "ack_raw")]
     pub ack_num: Field<'a, u32>,
     /// Data Offset: header length in 32-bit words (5..15).
-    #[field(bits = 4, default)]
+    #[field(bits = 4, default, name = "hdr_len")]
     pub data_offset: Field<'a, u8>,
     /// Reserved bits (3) and the control bits (AE, CWR, ECE, URG, ACK,
     /// PSH, RST, SYN, FIN): see [`flags`].
-    #[field(bits = 12)]
+    #[field(bits = 12, name = "flags")]
     pub flags: Field<'a, u16>,
     /// Window.
+    #[field(name = "window_size_value")]
     pub window: Field<'a, u16>,
     /// Checksum.
+    #[field(name = "checksum")]
     pub checksum: Field<'a, u16>,
     /// Urgent Pointer.
+    #[field(name = "urgent_pointer")]
     pub urgent_ptr: Field<'a, u16>,
     /// Options (`data_offset * 4 - 20` bytes): walk them with [`TcpOptions`].
     #[field(len = data_offset * 4 - 20)]

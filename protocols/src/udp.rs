@@ -11,17 +11,19 @@ use pcap_core::{Field, Header, HeaderView};
 
 /// The UDP header (8 bytes).
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big")]
+#[header(name = "udp", endian = "big")]
 pub struct Udp<'a> {
     /// Source port.
-    #[field(default)]
+    #[field(default, name = "srcport")]
     pub src_port: Field<'a, u16>,
     /// Destination port.
-    #[field(default)]
+    #[field(default, name = "dstport")]
     pub dst_port: Field<'a, u16>,
     /// Length of header and data in bytes.
+    #[field(name = "length")]
     pub length: Field<'a, u16>,
     /// Checksum (0: none).
+    #[field(name = "checksum")]
     pub checksum: Field<'a, u16>,
 }
 

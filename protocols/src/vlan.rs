@@ -14,19 +14,19 @@ use pcap_core::{Field, Header};
 
 /// One VLAN tag after its TPID: Tag Control Information and inner EtherType.
 #[derive(Header, Debug, Clone)]
-#[header(endian = "big")]
+#[header(name = "vlan", endian = "big")]
 pub struct VlanTag<'a> {
     /// Priority Code Point (802.1p class of service).
-    #[field(bits = 3)]
+    #[field(bits = 3, name = "priority")]
     pub pcp: Field<'a, u8>,
     /// Drop Eligible Indicator (formerly CFI).
-    #[field(bits = 1)]
+    #[field(bits = 1, name = "dei")]
     pub dei: Field<'a, bool>,
     /// VLAN identifier (VID).
-    #[field(bits = 12, default)]
+    #[field(bits = 12, default, name = "id")]
     pub vid: Field<'a, u16>,
     /// EtherType of what follows the tag (another TPID for stacked tags).
-    #[field(default)]
+    #[field(default, name = "etype")]
     pub ethertype: Field<'a, u16>,
 }
 

@@ -140,6 +140,7 @@ fn tunnel_constants() {
         Tunnel::VERSION,
         FieldSpec {
             name: "version",
+            display_name: "version",
             bit_offset: Some(0),
             bit_width: Some(4)
         }
@@ -151,6 +152,7 @@ fn tunnel_constants() {
         Tunnel::SESSION,
         FieldSpec {
             name: "session",
+            display_name: "session",
             bit_offset: Some(25),
             bit_width: Some(23)
         }
@@ -160,6 +162,7 @@ fn tunnel_constants() {
         Tunnel::OPTIONS,
         FieldSpec {
             name: "options",
+            display_name: "options",
             bit_offset: Some(96),
             bit_width: None
         }
@@ -171,7 +174,7 @@ fn tunnel_constants() {
             "version", "hlen", "next", "urgent", "session", "origin", "options"
         ]
     );
-    assert_eq!(<Tunnel as Header>::NAME, "Tunnel");
+    assert_eq!(<Tunnel as Header>::NAME, "tunnel");
     // UNPACK implies PARSE; flags combine as bitflags do.
     assert!(Tunnel::UNPACK_NEXT.contains(Tunnel::PARSE_NEXT));
     assert_eq!(
@@ -617,6 +620,7 @@ fn zoo_layout_constants_stop_at_the_first_conditional_field() {
         Zoo::WORDS,
         FieldSpec {
             name: "words",
+            display_name: "words",
             bit_offset: None,
             bit_width: None
         }

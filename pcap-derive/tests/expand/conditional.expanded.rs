@@ -54,27 +54,31 @@ impl<'a> Message<'a> {
     pub const PARSE_ALL: MessageFields = MessageFields::PARSE_ALL;
     /// UNPACK of every field.
     pub const ALL: MessageFields = MessageFields::ALL;
-    ///Layout of field `flags`.
+    ///Layout of field `flags` (display name `flags`).
     pub const FLAGS: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "flags",
+        display_name: "flags",
         bit_offset: ::core::option::Option::Some((0usize)),
         bit_width: ::core::option::Option::Some(8usize),
     };
-    ///Layout of field `extra`.
+    ///Layout of field `extra` (display name `extra`).
     pub const EXTRA: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "extra",
+        display_name: "extra",
         bit_offset: ::core::option::Option::Some((8usize)),
         bit_width: ::core::option::Option::Some(16usize),
     };
-    ///Layout of field `name`.
+    ///Layout of field `name` (display name `name`).
     pub const NAME: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "name",
+        display_name: "name",
         bit_offset: ::core::option::Option::None,
         bit_width: ::core::option::Option::None,
     };
-    ///Layout of field `tail`.
+    ///Layout of field `tail` (display name `tail`).
     pub const TAIL: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "tail",
+        display_name: "tail",
         bit_offset: ::core::option::Option::None,
         bit_width: ::core::option::Option::Some(8usize),
     };
@@ -769,7 +773,7 @@ impl<'a> ::pcap_core::HeaderView<'a> for MessageView<'a> {
 impl<'a> ::pcap_core::Header<'a> for Message<'a> {
     type Flags = MessageFields;
     type View = MessageView<'a>;
-    const NAME: &'static str = "Message";
+    const NAME: &'static str = "message";
     const FIELDS: &'static [::pcap_core::FieldSpec] = Message::FIELDS;
     const FIXED_LEN: usize = Message::FIXED_LEN;
     const DEFAULT: MessageFields = MessageFields::DEFAULT;

@@ -1,5 +1,5 @@
 ::core::compile_error! {
-    "unknown `field` attribute `lenght`: did you mean `len`? (valid: `bits`, `bytes`, `len`, `default`, `endian`, `when`, `with`)"
+    "unknown `field` attribute `lenght`: did you mean `len`? (valid: `bits`, `bytes`, `len`, `default`, `endian`, `when`, `with`, `name`)"
 }
 ::core::compile_error! {
     "bit field `a` span 3 bits, which does not end on a byte boundary: a run of bit fields must close on a byte boundary (5 more bits needed)"
@@ -31,6 +31,7 @@ impl<'a> Broken<'a> {
     pub const UNPACK_A: BrokenFields = BrokenFields(0);
     pub const A: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "",
+        display_name: "",
         bit_offset: ::core::option::Option::None,
         bit_width: ::core::option::Option::None,
     };
@@ -38,9 +39,11 @@ impl<'a> Broken<'a> {
     pub const UNPACK_B: BrokenFields = BrokenFields(0);
     pub const B: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "",
+        display_name: "",
         bit_offset: ::core::option::Option::None,
         bit_width: ::core::option::Option::None,
     };
+    pub const NAME: &'static str = "";
     pub const NONE: BrokenFields = BrokenFields(0);
     pub const DEFAULT: BrokenFields = BrokenFields(0);
     pub const PARSE_ALL: BrokenFields = BrokenFields(0);

@@ -54,27 +54,33 @@ impl<'a> Record<'a> {
     pub const PARSE_ALL: RecordFields = RecordFields::PARSE_ALL;
     /// UNPACK of every field.
     pub const ALL: RecordFields = RecordFields::ALL;
-    ///Layout of field `ts_sec`.
+    ///The header's display name, `pcap.record` (`Header::NAME`).
+    pub const NAME: &'static str = "pcap.record";
+    ///Layout of field `ts_sec` (display name `ts.sec`).
     pub const TS_SEC: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "ts_sec",
+        display_name: "ts.sec",
         bit_offset: ::core::option::Option::Some((0usize)),
         bit_width: ::core::option::Option::Some(32usize),
     };
-    ///Layout of field `ts_frac`.
+    ///Layout of field `ts_frac` (display name `ts_frac`).
     pub const TS_FRAC: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "ts_frac",
+        display_name: "ts_frac",
         bit_offset: ::core::option::Option::Some((32usize)),
         bit_width: ::core::option::Option::Some(32usize),
     };
-    ///Layout of field `incl_len`.
+    ///Layout of field `incl_len` (display name `incl_len`).
     pub const INCL_LEN: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "incl_len",
+        display_name: "incl_len",
         bit_offset: ::core::option::Option::Some((64usize)),
         bit_width: ::core::option::Option::Some(32usize),
     };
-    ///Layout of field `small`.
+    ///Layout of field `small` (display name `small`).
     pub const SMALL: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "small",
+        display_name: "small",
         bit_offset: ::core::option::Option::Some((96usize)),
         bit_width: ::core::option::Option::Some(24usize),
     };
@@ -524,7 +530,7 @@ impl<'a> ::pcap_core::HeaderView<'a> for RecordView<'a> {
 impl<'a> ::pcap_core::Header<'a> for Record<'a> {
     type Flags = RecordFields;
     type View = RecordView<'a>;
-    const NAME: &'static str = "Record";
+    const NAME: &'static str = "pcap.record";
     const FIELDS: &'static [::pcap_core::FieldSpec] = Record::FIELDS;
     const FIXED_LEN: usize = Record::FIXED_LEN;
     const DEFAULT: RecordFields = RecordFields::DEFAULT;

@@ -74,45 +74,54 @@ impl<'a> Tunnel<'a> {
     pub const PARSE_ALL: TunnelFields = TunnelFields::PARSE_ALL;
     /// UNPACK of every field.
     pub const ALL: TunnelFields = TunnelFields::ALL;
-    ///Layout of field `version`.
+    ///The header's display name, `tunnel` (`Header::NAME`).
+    pub const NAME: &'static str = "tunnel";
+    ///Layout of field `version` (display name `version`).
     pub const VERSION: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "version",
+        display_name: "version",
         bit_offset: ::core::option::Option::Some((0usize) + 0usize),
         bit_width: ::core::option::Option::Some(4usize),
     };
-    ///Layout of field `hlen`.
+    ///Layout of field `hlen` (display name `hlen`).
     pub const HLEN: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "hlen",
+        display_name: "hlen",
         bit_offset: ::core::option::Option::Some((0usize) + 4usize),
         bit_width: ::core::option::Option::Some(4usize),
     };
-    ///Layout of field `next`.
+    ///Layout of field `next` (display name `next`).
     pub const NEXT: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "next",
+        display_name: "next",
         bit_offset: ::core::option::Option::Some((8usize)),
         bit_width: ::core::option::Option::Some(16usize),
     };
-    ///Layout of field `urgent`.
+    ///Layout of field `urgent` (display name `urgent`).
     pub const URGENT: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "urgent",
+        display_name: "urgent",
         bit_offset: ::core::option::Option::Some((24usize) + 0usize),
         bit_width: ::core::option::Option::Some(1usize),
     };
-    ///Layout of field `session`.
+    ///Layout of field `session` (display name `session`).
     pub const SESSION: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "session",
+        display_name: "session",
         bit_offset: ::core::option::Option::Some((24usize) + 1usize),
         bit_width: ::core::option::Option::Some(23usize),
     };
-    ///Layout of field `origin`.
+    ///Layout of field `origin` (display name `origin`).
     pub const ORIGIN: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "origin",
+        display_name: "origin",
         bit_offset: ::core::option::Option::Some((48usize)),
         bit_width: ::core::option::Option::Some(48usize),
     };
-    ///Layout of field `options`.
+    ///Layout of field `options` (display name `options`).
     pub const OPTIONS: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
         name: "options",
+        display_name: "options",
         bit_offset: ::core::option::Option::Some((96usize)),
         bit_width: ::core::option::Option::None,
     };
@@ -767,7 +776,7 @@ impl<'a> ::pcap_core::HeaderView<'a> for TunnelView<'a> {
 impl<'a> ::pcap_core::Header<'a> for Tunnel<'a> {
     type Flags = TunnelFields;
     type View = TunnelView<'a>;
-    const NAME: &'static str = "Tunnel";
+    const NAME: &'static str = "tunnel";
     const FIELDS: &'static [::pcap_core::FieldSpec] = Tunnel::FIELDS;
     const FIXED_LEN: usize = Tunnel::FIXED_LEN;
     const DEFAULT: TunnelFields = TunnelFields::DEFAULT;
