@@ -31,6 +31,10 @@
 //! assert_eq!(payload, &[0xde, 0xad]);
 //! assert_eq!(Tunnel::NEXT.byte_offset(), Some(1));
 //! assert_eq!(Tunnel::FIXED_LEN, 12);
+//! // Display names: `#[header(name = "...")]`, `#[field(name = "...")]`,
+//! // by default the Rust names in lower case.
+//! assert_eq!(Tunnel::NAME, "tunnel");
+//! assert_eq!(Tunnel::SESSION.full_name(Tunnel::NAME), "tunnel.session");
 //! assert_eq!(Tunnel::header_len(&bytes)?, 16);
 //! let view = Tunnel::view(&bytes)?;
 //! assert_eq!(view.origin().to_string(), "02:00:00:aa:bb:cc");
