@@ -57,7 +57,7 @@ pub struct GtpU<'a> {
     #[field(when = ext_flag || seq_flag || npdu_flag, name = "npdu_number")]
     pub npdu_num: Field<'a, u8>,
     /// Type of the first extension header (same condition; 0 = none).
-    #[field(when = ext_flag || seq_flag || npdu_flag, name = "next")]
+    #[field(when = ext_flag || seq_flag || npdu_flag, name = "ext_hdr.next")]
     pub next_ext_type: Field<'a, u8>,
 }
 

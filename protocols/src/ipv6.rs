@@ -117,12 +117,13 @@ pub struct Ipv6Fragment<'a> {
 #[header(name = "ah", endian = "big", len = (payload_len + 2) * 4)]
 pub struct AuthHeader<'a> {
     /// Next Header.
-    #[field(default)]
+    #[field(default, name = "next_header")]
     pub next_header: Field<'a, u8>,
     /// Length in 4-octet units, minus 2.
-    #[field(default)]
+    #[field(default, name = "length")]
     pub payload_len: Field<'a, u8>,
     /// Reserved.
+    #[field(name = "reserved")]
     pub reserved: Field<'a, u16>,
     /// Security Parameters Index.
     #[field(name = "spi")]
@@ -131,7 +132,7 @@ pub struct AuthHeader<'a> {
     #[field(name = "sequence")]
     pub seq: Field<'a, u32>,
     /// Integrity Check Value.
-    #[field(len = (payload_len + 2) * 4 - 12)]
+    #[field(len = (payload_len + 2) * 4 - 12, name = "icv")]
     pub icv: Field<'a, &'a [u8]>,
 }
 
