@@ -645,8 +645,13 @@ mod tests {
         assert_eq!(sql.matches(" IN (X'").count(), 2, "one IN list per side");
         assert!(sql.contains("CROSS JOIN sessions AS n ON n.src_ip BETWEEN"));
         // Nesting stays shallow: no parenthesis depth beyond a few levels.
-        let mut depth = 0i32;
-        let mut max = 0;
+        let max = paren_depth(&sql);
+        assert!(max < 10, "depth {max}");
+    }
+
+    /// The deepest parenthesis nesting of an SQL text.
+    fn paren_depth(sql: &str) -> i32 {
+        let (mut depth, mut max) = (0i32, 0);
         for c in sql.chars() {
             match c {
                 '(' => depth += 1,
@@ -655,7 +660,7 @@ mod tests {
             }
             max = max.max(depth);
         }
-        assert!(max < 10, "depth {max}");
+        max
     }
 
     #[test]
@@ -699,16 +704,7 @@ mod tests {
             &merged[..100]
         );
         assert!(merged.contains("s.dport BETWEEN 20000 AND 30001"));
-        let mut depth = 0i32;
-        let mut max = 0;
-        for c in sql.chars() {
-            match c {
-                '(' => depth += 1,
-                ')' => depth -= 1,
-                _ => {}
-            }
-            max = max.max(depth);
-        }
+        let max = paren_depth(&sql);
         assert!(max < 20, "depth {max}");
     }
 }
