@@ -103,6 +103,8 @@ fn sessions(n: usize) -> Vec<Session> {
                     r.below(256) as u16,
                 ))
             };
+            // A few sessions to self (for `src and dst host`).
+            let dst = if r.below(50) == 0 { src } else { dst };
             let sport = 1024 + r.below(60000) as u16;
             let dport = [53u16, 80, 443, 22, 8080][r.below(5) as usize];
             let mut summary = if r.below(3) == 0 {
@@ -281,7 +283,14 @@ fn long_lists_sqlite_accepts() {
         .join(" or ");
     let mut r = Rng(7);
     let pairs = (0..3000)
-        .map(|_| format!("src and dst host {}", addr(&mut r)))
+        .map(|i| {
+            // Half of them the sources of sessions to self.
+            let a = match &data[i % 700].summary.ip {
+                Some(ip) if i % 2 == 0 => ip.src,
+                _ => addr(&mut r),
+            };
+            format!("src and dst host {a}")
+        })
         .collect::<Vec<_>>()
         .join(" or ");
     for expr in [ports.clone(), format!("not ({ports})"), pairs, udp_ports] {

@@ -258,23 +258,49 @@ fn port_in(ranges: &[(u16, u16)], port: u16) -> bool {
 }
 
 impl Node {
-    /// Evaluates the predicate on one packet and its frame.
+    /// Evaluates a predicate that cannot abort (see [`can_abort`]) on one
+    /// packet and its frame: plain boolean logic, the hot path.
     #[inline]
     pub(crate) fn eval(&self, p: &PacketSummary, frame: &[u8]) -> bool {
-        self.verdict(p, frame).unwrap_or(false)
+        match self {
+            Node::Const(b) => *b,
+            Node::Not(n) => !n.eval(p, frame),
+            Node::And(items) => items.iter().all(|n| n.eval(p, frame)),
+            Node::Or(items) => items.iter().any(|n| n.eval(p, frame)),
+            Node::Addr(dir, m) => match &p.ip {
+                Some(ip) => by_dir(*dir, || m.contains(&ip.src), || m.contains(&ip.dst)),
+                None => false,
+            },
+            Node::Ports(dir, ranges) => {
+                p.has_ports()
+                    && by_dir(
+                        *dir,
+                        || port_in(ranges, p.sport),
+                        || port_in(ranges, p.dport),
+                    )
+            }
+            Node::Proto(n) => p.ip.is_some() && p.protocol == *n,
+            Node::IpVersion(v) => p.ip_version() == *v,
+            Node::Vlan(None) => p.vlan_count > 0,
+            Node::Vlan(Some(id)) => p.vlans().contains(id),
+            Node::EtherHost(..) | Node::EtherProto(_) | Node::Compare(_) => {
+                self.leaf(p, frame).unwrap_or(false)
+            }
+        }
     }
 
-    fn verdict(&self, p: &PacketSummary, frame: &[u8]) -> Verdict {
-        Some(match self {
-            Node::Const(b) => *b,
-            Node::Not(n) => !n.verdict(p, frame)?,
+    /// Evaluates any predicate: `None` when a byte access or a division
+    /// rejects the packet (BPF's semantics: the whole filter fails).
+    pub(crate) fn verdict(&self, p: &PacketSummary, frame: &[u8]) -> Verdict {
+        match self {
+            Node::Not(n) => Some(!n.verdict(p, frame)?),
             Node::And(items) => {
                 for n in items {
                     if !n.verdict(p, frame)? {
                         return Some(false);
                     }
                 }
-                true
+                Some(true)
             }
             Node::Or(items) => {
                 for n in items {
@@ -282,8 +308,16 @@ impl Node {
                         return Some(true);
                     }
                 }
-                false
+                Some(false)
             }
+            Node::EtherHost(..) | Node::EtherProto(_) | Node::Compare(_) => self.leaf(p, frame),
+            _ => Some(self.eval(p, frame)),
+        }
+    }
+
+    /// The primitives that read the frame or the EtherType.
+    fn leaf(&self, p: &PacketSummary, frame: &[u8]) -> Verdict {
+        Some(match self {
             Node::EtherHost(dir, mac) => {
                 is_ethernet(p, frame)
                     && by_dir(
@@ -314,36 +348,8 @@ impl Node {
                     _ => false,
                 }
             }
-            Node::Addr(..)
-            | Node::Ports(..)
-            | Node::Proto(_)
-            | Node::IpVersion(_)
-            | Node::Vlan(_) => self.eval_simple(p),
+            _ => unreachable!("not a frame primitive"),
         })
-    }
-
-    /// The primitives that read only the summary.
-    #[inline]
-    fn eval_simple(&self, p: &PacketSummary) -> bool {
-        match self {
-            Node::Addr(dir, m) => match &p.ip {
-                Some(ip) => by_dir(*dir, || m.contains(&ip.src), || m.contains(&ip.dst)),
-                None => false,
-            },
-            Node::Ports(dir, ranges) => {
-                p.has_ports()
-                    && by_dir(
-                        *dir,
-                        || port_in(ranges, p.sport),
-                        || port_in(ranges, p.dport),
-                    )
-            }
-            Node::Proto(n) => p.ip.is_some() && p.protocol == *n,
-            Node::IpVersion(v) => p.ip_version() == *v,
-            Node::Vlan(None) => p.vlan_count > 0,
-            Node::Vlan(Some(id)) => p.vlans().contains(id),
-            _ => unreachable!("not a summary-only node"),
-        }
     }
 }
 
@@ -420,7 +426,7 @@ fn dir_index(d: Dir) -> usize {
 
 /// Whether evaluating `e` may reject the packet outright (a byte access
 /// or a division): such alternatives must keep their order.
-fn can_abort(e: &Expr) -> bool {
+pub(crate) fn can_abort(e: &Expr) -> bool {
     fn arith(a: &Arith) -> bool {
         match a {
             Arith::Num(_) | Arith::Len => false,

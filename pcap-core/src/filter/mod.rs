@@ -100,6 +100,9 @@ pub struct Filter {
     expr: Expr,
     node: compile::Node,
     needs: Needs,
+    /// Whether evaluation may reject a packet outright (byte access,
+    /// division): then the three-valued evaluation is used.
+    aborts: bool,
 }
 
 /// An error reading an address list ([`Filter::from_file`]).
@@ -144,7 +147,13 @@ impl Filter {
     pub fn from_expr(expr: Expr) -> Filter {
         let node = compile::compile(&expr);
         let needs = expr.needs();
-        Filter { expr, node, needs }
+        let aborts = compile::can_abort(&expr);
+        Filter {
+            expr,
+            node,
+            needs,
+            aborts,
+        }
     }
 
     /// Reads an address list file: one IPv4/IPv6 address or CIDR per line,
@@ -214,7 +223,7 @@ impl Filter {
     /// [`matches_packet`](Self::matches_packet) when the frame is at hand.
     #[inline]
     pub fn matches(&self, pkt: &PacketSummary) -> bool {
-        self.node.eval(pkt, &[])
+        self.matches_packet(pkt, &[])
     }
 
     /// Whether the packet passes the filter: `frame` is the captured frame
@@ -229,7 +238,11 @@ impl Filter {
     /// comparison false.
     #[inline]
     pub fn matches_packet(&self, pkt: &PacketSummary, frame: &[u8]) -> bool {
-        self.node.eval(pkt, frame)
+        if self.aborts {
+            self.node.verdict(pkt, frame).unwrap_or(false)
+        } else {
+            self.node.eval(pkt, frame)
+        }
     }
 
     /// The packet parts the filter reads.
