@@ -8,7 +8,8 @@
 //! - `asserts`: compile-time width checks of user types;
 //! - `specs`: `NAME`, the `FieldSpec` constants, `FIELDS`, `FIXED_LEN`;
 //! - `api`: the public `parse*`/`header_len*`/`view*` and the `Header` impl;
-//! - `walk`: the bounds-checking walk shared by the three generic functions,
+//! - `walk` (and `dynamic`, one field after the prefix): the bounds-checking
+//!   walk shared by the three generic functions,
 //!   `parse` (`__pcap_parse`), `header_len` (`__pcap_header_len`) and
 //!   `view` (`__pcap_view`, the view struct and its accessors);
 //! - `decode` and `load`: one field's value or `Raw` from checked bytes.
@@ -22,6 +23,7 @@
 mod api;
 mod asserts;
 mod decode;
+mod dynamic;
 mod flags;
 mod header_len;
 mod load;

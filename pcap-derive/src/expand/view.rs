@@ -4,6 +4,7 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::Ident;
 
 use super::decode::{Place, decoded_result};
 use super::load::Sel;
@@ -107,79 +108,62 @@ impl Plan<'_, '_> {
 
     /// The accessor of one field: decodes it from the prefix or its slot.
     fn accessor(&self, p: &FieldPlan) -> TokenStream {
+        match &p.bytes {
+            Bytes::Prefix { off, .. } => self.prefix_accessor(p, off),
+            Bytes::Chunk { slot, .. } | Bytes::Slice { slot, .. } => self.slot_accessor(p, slot),
+        }
+    }
+
+    /// The accessor of a prefix field, at `off` in the prefix array.
+    fn prefix_accessor(&self, p: &FieldPlan, off: &TokenStream) -> TokenStream {
         let f = p.field;
-        let i = p.index;
-        let name = self.name_str();
         let fident = f.ident;
         let ty = &f.ty;
         let doc = format!("Field `{}`, decoded now.", f.ident);
-        let view_sel = Sel::Value(quote!(self.__pcap_endian));
-        let fsel = Sel::for_field(f, &view_sel);
-        let slot = match &p.bytes {
-            Bytes::Prefix { off, .. } => {
-                let place = Place {
-                    array: quote!(self.__pcap_prefix),
-                    off: off.clone(),
-                };
-                return if let Some(with) = f.with() {
-                    let n = self.width_bytes(i);
-                    let call = decoded_result(
-                        with,
-                        quote!(&self.__pcap_prefix[#off..#off + #n]),
-                        &name,
-                        &f.name(),
-                        off.clone(),
-                    );
-                    quote! {
-                        #[doc = #doc]
-                        #[inline]
-                        pub fn #fident(&self) -> ::core::result::Result<#ty, ::pcap_core::Error> {
-                            #call
-                        }
-                    }
-                } else {
-                    let value = self.decode_fixed(i, &place, None, &fsel);
-                    quote! {
-                        #[doc = #doc]
-                        #[inline]
-                        pub fn #fident(&self) -> #ty { #value }
-                    }
-                };
+        if let Some(with) = f.with() {
+            let n = self.width_bytes(p.index);
+            let call = decoded_result(
+                with,
+                quote!(&self.__pcap_prefix[#off..#off + #n]),
+                &self.name_str(),
+                &f.name(),
+                off.clone(),
+            );
+            quote! {
+                #[doc = #doc]
+                #[inline]
+                pub fn #fident(&self) -> ::core::result::Result<#ty, ::pcap_core::Error> {
+                    #call
+                }
             }
-            Bytes::Chunk { slot, .. } | Bytes::Slice { slot, .. } => slot,
-        };
+        } else {
+            let place = Place {
+                array: quote!(self.__pcap_prefix),
+                off: off.clone(),
+            };
+            let value = self.decode_fixed(p.index, &place, None, &view_sel(p));
+            quote! {
+                #[doc = #doc]
+                #[inline]
+                pub fn #fident(&self) -> #ty { #value }
+            }
+        }
+    }
 
-        // Dynamic: decode from the slot (unwrapped first for a `when` field).
+    /// The accessor of a dynamic field, from its view slot (an `Option`
+    /// unwrapped first for a `when` field).
+    fn slot_accessor(&self, p: &FieldPlan, slot: &Ident) -> TokenStream {
+        let f = p.field;
+        let fident = f.ident;
+        let ty = &f.ty;
+        let doc = format!("Field `{}`, decoded now.", f.ident);
         let when = f.attrs.when.is_some();
-        let chunk_expr = if when {
+        let bytes = if when {
             quote!(__pcap_c)
         } else {
             quote!(self.#slot)
         };
-        let body = if p.is_variable() {
-            let endian = fsel.endian_value();
-            if let Some(with) = f.with() {
-                let off =
-                    quote!(::pcap_core::__private::offset_in(self.__pcap_header, #chunk_expr));
-                decoded_result(with, quote!(#chunk_expr), &name, &f.name(), off)
-            } else if f.kind == Kind::Slice {
-                quote!(#chunk_expr)
-            } else {
-                quote!(<#ty as ::pcap_core::Unpack>::unpack(&::pcap_core::Raw::new(#chunk_expr, #endian)))
-            }
-        } else {
-            let place = Place {
-                array: chunk_expr.clone(),
-                off: quote!(0usize),
-            };
-            if let Some(with) = f.with() {
-                let off =
-                    quote!(::pcap_core::__private::offset_in(self.__pcap_header, &#chunk_expr[..]));
-                decoded_result(with, quote!(&#chunk_expr[..]), &name, &f.name(), off)
-            } else {
-                self.decode_fixed(i, &place, None, &fsel)
-            }
-        };
+        let body = self.slot_value(p, bytes);
         let ret_ty = if f.with().is_some() {
             quote!(::core::result::Result<#ty, ::pcap_core::Error>)
         } else {
@@ -206,4 +190,37 @@ impl Plan<'_, '_> {
             }
         }
     }
+
+    /// A dynamic field's value from `bytes`, its chunk or slice.
+    fn slot_value(&self, p: &FieldPlan, bytes: TokenStream) -> TokenStream {
+        let f = p.field;
+        let ty = &f.ty;
+        let name = self.name_str();
+        let fsel = view_sel(p);
+        if p.is_variable() {
+            let endian = fsel.endian_value();
+            if let Some(with) = f.with() {
+                let off = quote!(::pcap_core::__private::offset_in(self.__pcap_header, #bytes));
+                decoded_result(with, quote!(#bytes), &name, &f.name(), off)
+            } else if f.kind == Kind::Slice {
+                quote!(#bytes)
+            } else {
+                quote!(<#ty as ::pcap_core::Unpack>::unpack(&::pcap_core::Raw::new(#bytes, #endian)))
+            }
+        } else if let Some(with) = f.with() {
+            let off = quote!(::pcap_core::__private::offset_in(self.__pcap_header, &#bytes[..]));
+            decoded_result(with, quote!(&#bytes[..]), &name, &f.name(), off)
+        } else {
+            let place = Place {
+                array: bytes,
+                off: quote!(0usize),
+            };
+            self.decode_fixed(p.index, &place, None, &fsel)
+        }
+    }
+}
+
+/// A field's byte order in the view: its own, else the view's runtime one.
+fn view_sel(p: &FieldPlan) -> Sel {
+    Sel::for_field(p.field, &Sel::Value(quote!(self.__pcap_endian)))
 }
