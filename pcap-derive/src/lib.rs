@@ -10,7 +10,7 @@
 //! The pipeline, one file per stage (after serde_derive): `attr` parses the
 //! attributes, `ast` builds the spanned model (`display` resolves display names), `layout` computes positions
 //! and bit runs, `check` validates (all rules, all errors), `expand` emits
-//! code, and `fallback` emits stubs next to the errors.
+//! code (a per-field plan, then one small emitter per generated part), and `fallback` emits stubs next to the errors.
 
 mod ast;
 mod attr;

@@ -32,39 +32,7 @@ impl Plan<'_, '_> {
         let a = &place.array;
         let off = &place.off;
         if let Some((run_idx, at)) = lay.run {
-            let run = &self.layout.runs[run_idx];
-            let w = match lay.width {
-                Width::Bits(b) => b,
-                _ => 0,
-            };
-            let (word_ty, word_size) = word_type(run.bytes());
-            let shift = (word_size * 8).saturating_sub(at + w + (word_size - run.bytes()) * 8);
-            let word = match run_word {
-                Some(word) => word.clone(),
-                None => load_uint(a, off, run.bytes(), &word_ty, word_size, &Sel::Big),
-            };
-            let mask = if w >= word_size * 8 {
-                quote!(#word_ty::MAX)
-            } else {
-                let m = proc_macro2::Literal::u128_unsuffixed((1u128 << w) - 1);
-                quote!((#m as #word_ty))
-            };
-            let bits = quote!(((#word >> #shift) & #mask));
-            return match f.kind {
-                Kind::Bool => quote!((#bits != 0)),
-                Kind::Unsigned(_) => quote!((#bits as #ty)),
-                Kind::Signed(_) => {
-                    let s = 128 - w;
-                    quote!(((((#bits as u128) << #s) as i128 >> #s) as #ty))
-                }
-                _ => {
-                    let lo = at / 8;
-                    let hi = (at + w).div_ceil(8);
-                    let bit = (at % 8) as u8;
-                    let w32 = w as u32;
-                    quote!(<#ty as ::pcap_core::Unpack>::unpack(&::pcap_core::Raw::bits(&#a[#off + #lo..#off + #hi], #bit, #w32)))
-                }
-            };
+            return self.decode_bits(i, place, run_word, run_idx, at);
         }
         let nbytes = match &lay.width {
             Width::Bits(b) => Some(b / 8),
@@ -112,6 +80,56 @@ impl Plan<'_, '_> {
                 let n = self.width_bytes(i);
                 let endian = sel.endian_value();
                 quote!(<#ty as ::pcap_core::Unpack>::unpack(&::pcap_core::Raw::new(&#a[#off..#off + #n], #endian)))
+            }
+        }
+    }
+
+    /// Code decoding bit field `i`, at bit `at` of run `run_idx`, from its
+    /// run's word (`run_word`, or loaded from `place`).
+    fn decode_bits(
+        &self,
+        i: usize,
+        place: &Place,
+        run_word: Option<&TokenStream>,
+        run_idx: usize,
+        at: usize,
+    ) -> TokenStream {
+        let f = &self.input.fields[i];
+        let lay = &self.layout.fields[i];
+        let ty = &f.ty;
+        let a = &place.array;
+        let off = &place.off;
+        let run = &self.layout.runs[run_idx];
+        let w = match lay.width {
+            Width::Bits(b) => b,
+            _ => 0,
+        };
+        let (word_ty, word_size) = word_type(run.bytes());
+        let shift = (word_size * 8).saturating_sub(at + w + (word_size - run.bytes()) * 8);
+        let word = match run_word {
+            Some(word) => word.clone(),
+            None => load_uint(a, off, run.bytes(), &word_ty, word_size, &Sel::Big),
+        };
+        let mask = if w >= word_size * 8 {
+            quote!(#word_ty::MAX)
+        } else {
+            let m = proc_macro2::Literal::u128_unsuffixed((1u128 << w) - 1);
+            quote!((#m as #word_ty))
+        };
+        let bits = quote!(((#word >> #shift) & #mask));
+        match f.kind {
+            Kind::Bool => quote!((#bits != 0)),
+            Kind::Unsigned(_) => quote!((#bits as #ty)),
+            Kind::Signed(_) => {
+                let s = 128 - w;
+                quote!(((((#bits as u128) << #s) as i128 >> #s) as #ty))
+            }
+            _ => {
+                let lo = at / 8;
+                let hi = (at + w).div_ceil(8);
+                let bit = (at % 8) as u8;
+                let w32 = w as u32;
+                quote!(<#ty as ::pcap_core::Unpack>::unpack(&::pcap_core::Raw::bits(&#a[#off + #lo..#off + #hi], #bit, #w32)))
             }
         }
     }
