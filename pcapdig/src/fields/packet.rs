@@ -5,6 +5,7 @@
 
 use protocols::dissect::linktype;
 use protocols::eth::ethertype;
+use protocols::http;
 use protocols::{Dissection, LayerKind};
 
 use super::text::Line;
@@ -48,14 +49,11 @@ fn cut_ipv4<'a>(d: &Dissection<'a>) -> Option<&'a [u8]> {
     b.get(..keep)
 }
 
-/// TCP ports tshark 4.0 gives to HTTP by default.
-const HTTP_PORTS: [u16; 10] = [80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710];
-
 /// What tshark's `frame.protocols` lists after `http` for this segment:
 /// `data` for a segment that does not start an HTTP message, the body's
 /// media dissector when the head is followed by a body, nothing otherwise.
 fn http_body_proto(payload: &[u8]) -> Option<&'static str> {
-    if super::format::http_start(payload).is_none() {
+    if http::start_line(payload).is_err() {
         return Some("data");
     }
     let end = payload.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
@@ -199,7 +197,7 @@ fn after_last(
             let (Some(sport), Some(dport)) = (be16(bytes, 0), be16(bytes, 2)) else {
                 return;
             };
-            if HTTP_PORTS.contains(&sport) || HTTP_PORTS.contains(&dport) {
+            if http::is_tshark_tcp_port(sport) || http::is_tshark_tcp_port(dport) {
                 push(out, "http");
                 http_body_proto(d.payload)
             } else {
