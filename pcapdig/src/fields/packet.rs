@@ -216,3 +216,44 @@ fn after_last(
         push(out, name);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use protocols::{Config, Dissector};
+
+    use super::*;
+
+    /// `frame.protocols` of a raw-IPv4 TCP segment to `dport` carrying `payload`.
+    fn protocols_of(dport: u16, payload: &[u8]) -> String {
+        let total = u16::try_from(40 + payload.len()).unwrap();
+        let mut f = vec![
+            0x45, 0, 0, 0, 0, 1, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ];
+        f[2..4].copy_from_slice(&total.to_be_bytes());
+        f.extend_from_slice(&40000u16.to_be_bytes());
+        f.extend_from_slice(&dport.to_be_bytes());
+        f.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
+        f.extend_from_slice(payload);
+        let d = Dissector::new(Config::all()).dissect(linktype::RAW, &f);
+        let mut out = Line::default();
+        write_protocols(&mut out, &Packet::new(&d));
+        out.to_text()
+    }
+
+    /// What tshark 4.0.17 printed for the same segments (Ethernet-framed).
+    #[test]
+    fn test_http_ports_and_methods_are_tshark_s() {
+        let get = b"GET /x HTTP/1.1\r\nHost: a\r\n\r\n";
+        assert_eq!(protocols_of(80, get), "raw:ip:tcp:http");
+        // DAAP's port, which tshark gives to HTTP.
+        assert_eq!(protocols_of(3689, get), "raw:ip:tcp:http");
+        assert_eq!(
+            protocols_of(3689, b"more body bytes"),
+            "raw:ip:tcp:http:data"
+        );
+        assert_eq!(protocols_of(5000, get), "raw:ip:tcp:data");
+        // A method tshark knows: a message start, so no `data` after `http`.
+        let mpost = b"M-POST /x HTTP/1.1\r\nHost: a\r\n\r\n";
+        assert_eq!(protocols_of(80, mpost), "raw:ip:tcp:http");
+    }
+}
