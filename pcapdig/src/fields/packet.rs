@@ -52,20 +52,16 @@ fn cut_ipv4<'a>(d: &Dissection<'a>) -> Option<&'a [u8]> {
 /// What tshark's `frame.protocols` lists after `http` for this segment:
 /// `data` for a segment that does not start an HTTP message, the body's
 /// media dissector when the head is followed by a body, nothing otherwise.
+/// The head is read by `protocols::http`, as the dissector reads it.
 fn http_body_proto(payload: &[u8]) -> Option<&'static str> {
     if http::start_line(payload).is_err() {
         return Some("data");
     }
-    let end = payload.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
-    if end >= payload.len() {
+    let msg = http::HttpMessage::parse(payload).ok()?;
+    if !msg.headers.complete || msg.head_len() >= payload.len() {
         return None;
     }
-    let head = payload.get(..end)?;
-    let ctype = head
-        .split(|&c| c == b'\n')
-        .find(|l| l.len() > 13 && l[..13].eq_ignore_ascii_case(b"content-type:"))
-        .map(|l| l[13..].trim_ascii());
-    Some(match ctype {
+    Some(match msg.headers.get("content-type") {
         Some(t) if t.len() >= 5 && t[..5].eq_ignore_ascii_case(b"text/") => "data-text-lines",
         Some(t) if t.starts_with(b"image/png") => "png",
         Some(t) if t.starts_with(b"application/x-www-form-urlencoded") => "urlencoded-form",
@@ -255,5 +251,10 @@ mod tests {
         // A method tshark knows: a message start, so no `data` after `http`.
         let mpost = b"M-POST /x HTTP/1.1\r\nHost: a\r\n\r\n";
         assert_eq!(protocols_of(80, mpost), "raw:ip:tcp:http");
+        // A head with bare LF line ends still hands its body on.
+        let lf = b"HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 5\n\nhello";
+        assert_eq!(protocols_of(80, lf), "raw:ip:tcp:http:data-text-lines");
+        let crlf = b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG";
+        assert_eq!(protocols_of(80, crlf), "raw:ip:tcp:http:png");
     }
 }
