@@ -4,9 +4,10 @@
 //!
 //! The head is declared with the derive as two `with` fields (a start line
 //! and a header block) because no byte layout describes text lines.
-//! Requests are recognised by their method (the RFC 9110 methods, WebDAV's
-//! and a few more tshark knows, such as `CCM_POST`); lines end with CRLF or
-//! a bare LF.
+//! Requests are recognised by their method ([`METHODS`]: exactly those
+//! tshark 4.0 knows); lines end with CRLF or a bare LF. This module is
+//! also the one place that says on which TCP ports tshark dissects HTTP
+//! ([`TSHARK_TCP_PORTS`]).
 //!
 //! Limits, so that endless headers are an error and not a hang:
 //! [`MAX_LINE_LEN`] bytes per line, [`MAX_HEADERS`] header lines. A head
@@ -26,7 +27,13 @@ pub const MAX_LINE_LEN: usize = 8192;
 /// The most header lines accepted.
 pub const MAX_HEADERS: usize = 128;
 
-/// Request methods recognised.
+/// Request methods tshark 4.0 recognises at the start of a request line,
+/// case-sensitive. Checked one by one against tshark 4.0.17 (a request on
+/// TCP port 80 per method: those listed get `http.request.method`); the
+/// WebDAV extensions `ACL`, `BIND`, `REBIND`, `UNBIND`, `ORDERPATCH`,
+/// `MKREDIRECTREF`, `UPDATEREDIRECTREF`, `MKCALENDAR` and `LINK`, `UNLINK`,
+/// `PURGE`, `CCM_GET`, `SSDP`, `RPC_ECHO_DATA`, `X-MS-ENUMATTS`, `PRI`
+/// are not recognised by it and so not here.
 pub const METHODS: &[&[u8]] = &[
     b"GET",
     b"POST",
@@ -37,7 +44,18 @@ pub const METHODS: &[&[u8]] = &[
     b"TRACE",
     b"CONNECT",
     b"PATCH",
+    b"POLL",
+    b"NOTIFY",
+    b"SUBSCRIBE",
+    b"UNSUBSCRIBE",
+    b"M-SEARCH",
+    b"M-POST",
     b"CCM_POST",
+    b"RPC_CONNECT",
+    b"RPC_IN_DATA",
+    b"RPC_OUT_DATA",
+    b"SSTP_DUPLEX_POST",
+    // WebDAV (RFC 4918) and its versioning extension (RFC 3253).
     b"PROPFIND",
     b"PROPPATCH",
     b"MKCOL",
@@ -46,18 +64,47 @@ pub const METHODS: &[&[u8]] = &[
     b"LOCK",
     b"UNLOCK",
     b"SEARCH",
-    b"NOTIFY",
-    b"SUBSCRIBE",
-    b"UNSUBSCRIBE",
-    b"M-SEARCH",
-    b"POLL",
     b"REPORT",
     b"MKACTIVITY",
+    b"MKWORKSPACE",
+    b"CHECKIN",
     b"CHECKOUT",
+    b"UNCHECKOUT",
     b"MERGE",
-    b"RPC_IN_DATA",
-    b"RPC_OUT_DATA",
+    b"UPDATE",
+    b"LABEL",
+    b"VERSION-CONTROL",
+    b"BASELINE-CONTROL",
+    // Microsoft Exchange's batch WebDAV methods.
+    b"BCOPY",
+    b"BDELETE",
+    b"BMOVE",
+    b"BPROPFIND",
+    b"BPROPPATCH",
 ];
+
+/// The TCP ports tshark 4.0 hands to HTTP by default, sorted: the HTTP
+/// dissector's own default range (its `tcp.port` preference,
+/// `80,3128,3132,5985,8080,8088,11371,1900,2869,2710`) plus 631 and 3689,
+/// which IPP and DAAP register for HTTP (`tshark -G decodes` lists all
+/// twelve as `tcp.port ... http`). On 631 tshark hands HTTP bodies to IPP.
+///
+/// tshark also finds HTTP on any port no other dissector claims, by a
+/// heuristic (a first line starting with `HTTP/1.` or ending with
+/// `HTTP/1.x`). That is not followed here: telling which ports tshark leaves
+/// unclaimed needs its whole port table (a `GET` to port 22 is SSH to it).
+pub const TSHARK_TCP_PORTS: [u16; 12] = [
+    80, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8080, 8088, 11371,
+];
+
+/// Whether `port` is one of [`TSHARK_TCP_PORTS`] (a `match`: this runs for
+/// every TCP segment with a payload).
+pub fn is_tshark_tcp_port(port: u16) -> bool {
+    matches!(
+        port,
+        80 | 631 | 1900 | 2710 | 2869 | 3128 | 3132 | 3689 | 5985 | 8080 | 8088 | 11371
+    )
+}
 
 /// A request line or a status line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +163,8 @@ pub fn looks_like_http(bytes: &[u8]) -> bool {
     }
     let token_end = bytes
         .iter()
-        .take(16)
+        // The longest method, `SSTP_DUPLEX_POST`, is 16 bytes.
+        .take(17)
         .position(|&b| matches!(b, b' ' | b'\r' | b'\n'));
     token_end
         .and_then(|n| bytes.get(..n))
@@ -398,5 +446,74 @@ mod tests {
         assert!(HttpMessage::parse(&long).is_err());
         assert!(HttpMessage::parse(b"HTTP/1.1 abc OK\r\n\r\n").is_err());
         assert!(HttpMessage::parse(b"FOO / HTTP/1.1\r\n\r\n").is_err());
+    }
+
+    #[test]
+    fn test_methods_are_tshark_s() {
+        // Recognised by tshark 4.0.17 but missing from one of the two old lists.
+        for m in [
+            "M-POST",
+            "RPC_CONNECT",
+            "SSTP_DUPLEX_POST",
+            "BCOPY",
+            "CHECKIN",
+        ] {
+            let req = format!("{m} /x HTTP/1.1\r\nHost: a\r\n\r\n");
+            assert!(looks_like_http(req.as_bytes()), "{m}");
+            assert_eq!(
+                HttpMessage::parse(req.as_bytes()).unwrap().method(),
+                Some(m.as_bytes())
+            );
+        }
+        // Listed by the old CLI list, but tshark 4.0.17 shows no method.
+        for m in ["SSDP", "LINK", "PURGE", "ACL", "CCM_GET", "X-MS-ENUMATTS"] {
+            let req = format!("{m} /x HTTP/1.1\r\n\r\n");
+            assert!(!looks_like_http(req.as_bytes()), "{m}");
+            assert!(start_line(req.as_bytes()).is_err(), "{m}");
+        }
+        assert!(!looks_like_http(b"get / HTTP/1.1\r\n"), "case-sensitive");
+    }
+
+    #[test]
+    fn test_tshark_ports_sorted_and_matched() {
+        assert!(TSHARK_TCP_PORTS.windows(2).all(|w| w[0] < w[1]));
+        for p in 0..=u16::MAX {
+            assert_eq!(is_tshark_tcp_port(p), TSHARK_TCP_PORTS.contains(&p), "{p}");
+        }
+        // 8000 is not an HTTP port to tshark: HTTP there comes from the heuristic.
+        assert!(!is_tshark_tcp_port(8000));
+        assert!(is_tshark_tcp_port(11371) && is_tshark_tcp_port(631));
+    }
+
+    /// A raw-IPv4 frame: TCP from port 40000 to `dport` carrying `payload`.
+    fn tcp_frame(dport: u16, payload: &[u8]) -> Vec<u8> {
+        let total = u16::try_from(40 + payload.len()).unwrap();
+        let mut f = vec![
+            0x45, 0, 0, 0, 0, 1, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ];
+        f[2..4].copy_from_slice(&total.to_be_bytes());
+        f.extend_from_slice(&40000u16.to_be_bytes());
+        f.extend_from_slice(&dport.to_be_bytes());
+        f.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
+        f.extend_from_slice(payload);
+        f
+    }
+
+    #[test]
+    fn test_dissector_uses_tshark_ports() {
+        let dissector = crate::Dissector::new(crate::Config::all());
+        for (port, http) in [
+            (80, true),
+            (11371, true),
+            (631, true),
+            (1900, true),
+            (8000, false),
+            (22, false),
+        ] {
+            let frame = tcp_frame(port, GET);
+            let d = dissector.dissect(crate::dissect::linktype::RAW, &frame);
+            assert!(d.error.is_none(), "{port}: {:?}", d.error);
+            assert_eq!(d.http.is_some(), http, "port {port}");
+        }
     }
 }

@@ -333,8 +333,7 @@ pub fn write_field(out: &mut Line, field: Field, frame: &Frame, p: Option<&Packe
         Field::HttpHost => {
             if let Some(h) = &d.http
                 && h.header.method().is_some()
-                && let Some(head) = d.data.get(h.offset..h.offset + h.header.head_len())
-                && let Some(host) = http_host(head)
+                && let Some(host) = h.header.host()
             {
                 push_bytes(out, host);
             }
@@ -357,134 +356,6 @@ fn push_bytes(out: &mut Line, b: &[u8]) {
             let _ = write!(out, "\\x{c:02x}");
         }
     }
-}
-
-/// The start line of an HTTP/1.x message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Http<'a> {
-    /// `METHOD URI HTTP/x.y`.
-    Request {
-        /// The method.
-        method: &'a [u8],
-        /// The request target.
-        uri: &'a [u8],
-    },
-    /// `HTTP/x.y CODE ...`.
-    Response {
-        /// The three-digit status code.
-        code: &'a [u8],
-    },
-}
-
-fn first_line(b: &[u8]) -> &[u8] {
-    let end = b.iter().position(|&c| c == b'\n').unwrap_or(b.len());
-    let line = &b[..end];
-    line.strip_suffix(b"\r").unwrap_or(line)
-}
-
-/// Parses the start line of an HTTP/1.x head.
-pub fn http_start(b: &[u8]) -> Option<Http<'_>> {
-    let line = first_line(b);
-    if let Some(rest) = line.strip_prefix(b"HTTP/") {
-        let sp = rest.iter().position(|&c| c == b' ')?;
-        let code = rest.get(sp + 1..sp + 4)?;
-        if code.iter().all(u8::is_ascii_digit) && rest.get(sp + 4).is_none_or(|&c| c == b' ') {
-            return Some(Http::Response { code });
-        }
-        return None;
-    }
-    let sp1 = line.iter().position(|&c| c == b' ').unwrap_or(line.len());
-    let method = &line[..sp1];
-    if !HTTP_METHODS.iter().any(|m| m.as_bytes() == method) {
-        return None;
-    }
-    let rest = line.get(sp1 + 1..).unwrap_or(&[]);
-    let uri = &rest[..rest.iter().position(|&c| c == b' ').unwrap_or(rest.len())];
-    Some(Http::Request { method, uri })
-}
-
-/// Request methods tshark 4.0 recognises in a request line.
-pub const HTTP_METHODS: &[&str] = &[
-    "GET",
-    "POST",
-    "HEAD",
-    "PUT",
-    "DELETE",
-    "OPTIONS",
-    "TRACE",
-    "CONNECT",
-    "PATCH",
-    "PROPFIND",
-    "PROPPATCH",
-    "MKCOL",
-    "COPY",
-    "MOVE",
-    "LOCK",
-    "UNLOCK",
-    "SEARCH",
-    "NOTIFY",
-    "SUBSCRIBE",
-    "UNSUBSCRIBE",
-    "M-SEARCH",
-    "CCM_POST",
-    "CCM_GET",
-    "RPC_IN_DATA",
-    "RPC_OUT_DATA",
-    "MKACTIVITY",
-    "CHECKOUT",
-    "CHECKIN",
-    "MERGE",
-    "REPORT",
-    "UPDATE",
-    "LABEL",
-    "VERSION-CONTROL",
-    "BASELINE-CONTROL",
-    "MKWORKSPACE",
-    "UNCHECKOUT",
-    "ACL",
-    "ORDERPATCH",
-    "BIND",
-    "UNBIND",
-    "REBIND",
-    "MKREDIRECTREF",
-    "UPDATEREDIRECTREF",
-    "POLL",
-    "BCOPY",
-    "BDELETE",
-    "BMOVE",
-    "BPROPFIND",
-    "BPROPPATCH",
-    "X-MS-ENUMATTS",
-    "SSDP",
-    "PURGE",
-    "LINK",
-    "UNLINK",
-];
-
-/// The value of the `Host` header of an HTTP head.
-pub fn http_host(b: &[u8]) -> Option<&[u8]> {
-    let mut rest = b;
-    let mut first = true;
-    while !rest.is_empty() {
-        let end = rest.iter().position(|&c| c == b'\n');
-        let line = &rest[..end.unwrap_or(rest.len())];
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        rest = match end {
-            Some(e) => &rest[e + 1..],
-            None => &[],
-        };
-        if first {
-            first = false;
-            continue;
-        }
-        if line.is_empty() {
-            break;
-        }
-        if line.len() >= 5 && line[..5].eq_ignore_ascii_case(b"host:") {
-            return Some(line[5..].trim_ascii());
-        }
-    }
-    None
 }
 
 /// Reads a DNS name at `at` into `out` (when given); returns the offset

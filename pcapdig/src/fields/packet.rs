@@ -5,6 +5,7 @@
 
 use protocols::dissect::linktype;
 use protocols::eth::ethertype;
+use protocols::http;
 use protocols::{Dissection, LayerKind};
 
 use super::text::Line;
@@ -48,26 +49,19 @@ fn cut_ipv4<'a>(d: &Dissection<'a>) -> Option<&'a [u8]> {
     b.get(..keep)
 }
 
-/// TCP ports tshark 4.0 gives to HTTP by default.
-const HTTP_PORTS: [u16; 10] = [80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710];
-
 /// What tshark's `frame.protocols` lists after `http` for this segment:
 /// `data` for a segment that does not start an HTTP message, the body's
 /// media dissector when the head is followed by a body, nothing otherwise.
+/// The head is read by `protocols::http`, as the dissector reads it.
 fn http_body_proto(payload: &[u8]) -> Option<&'static str> {
-    if super::format::http_start(payload).is_none() {
+    if http::start_line(payload).is_err() {
         return Some("data");
     }
-    let end = payload.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
-    if end >= payload.len() {
+    let msg = http::HttpMessage::parse(payload).ok()?;
+    if !msg.headers.complete || msg.head_len() >= payload.len() {
         return None;
     }
-    let head = payload.get(..end)?;
-    let ctype = head
-        .split(|&c| c == b'\n')
-        .find(|l| l.len() > 13 && l[..13].eq_ignore_ascii_case(b"content-type:"))
-        .map(|l| l[13..].trim_ascii());
-    Some(match ctype {
+    Some(match msg.headers.get("content-type") {
         Some(t) if t.len() >= 5 && t[..5].eq_ignore_ascii_case(b"text/") => "data-text-lines",
         Some(t) if t.starts_with(b"image/png") => "png",
         Some(t) if t.starts_with(b"application/x-www-form-urlencoded") => "urlencoded-form",
@@ -199,7 +193,7 @@ fn after_last(
             let (Some(sport), Some(dport)) = (be16(bytes, 0), be16(bytes, 2)) else {
                 return;
             };
-            if HTTP_PORTS.contains(&sport) || HTTP_PORTS.contains(&dport) {
+            if http::is_tshark_tcp_port(sport) || http::is_tshark_tcp_port(dport) {
                 push(out, "http");
                 http_body_proto(d.payload)
             } else {
@@ -216,5 +210,51 @@ fn after_last(
     };
     if let Some(name) = name {
         push(out, name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use protocols::{Config, Dissector};
+
+    use super::*;
+
+    /// `frame.protocols` of a raw-IPv4 TCP segment to `dport` carrying `payload`.
+    fn protocols_of(dport: u16, payload: &[u8]) -> String {
+        let total = u16::try_from(40 + payload.len()).unwrap();
+        let mut f = vec![
+            0x45, 0, 0, 0, 0, 1, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ];
+        f[2..4].copy_from_slice(&total.to_be_bytes());
+        f.extend_from_slice(&40000u16.to_be_bytes());
+        f.extend_from_slice(&dport.to_be_bytes());
+        f.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
+        f.extend_from_slice(payload);
+        let d = Dissector::new(Config::all()).dissect(linktype::RAW, &f);
+        let mut out = Line::default();
+        write_protocols(&mut out, &Packet::new(&d));
+        out.to_text()
+    }
+
+    /// What tshark 4.0.17 printed for the same segments (Ethernet-framed).
+    #[test]
+    fn test_http_ports_and_methods_are_tshark_s() {
+        let get = b"GET /x HTTP/1.1\r\nHost: a\r\n\r\n";
+        assert_eq!(protocols_of(80, get), "raw:ip:tcp:http");
+        // DAAP's port, which tshark gives to HTTP.
+        assert_eq!(protocols_of(3689, get), "raw:ip:tcp:http");
+        assert_eq!(
+            protocols_of(3689, b"more body bytes"),
+            "raw:ip:tcp:http:data"
+        );
+        assert_eq!(protocols_of(5000, get), "raw:ip:tcp:data");
+        // A method tshark knows: a message start, so no `data` after `http`.
+        let mpost = b"M-POST /x HTTP/1.1\r\nHost: a\r\n\r\n";
+        assert_eq!(protocols_of(80, mpost), "raw:ip:tcp:http");
+        // A head with bare LF line ends still hands its body on.
+        let lf = b"HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 5\n\nhello";
+        assert_eq!(protocols_of(80, lf), "raw:ip:tcp:http:data-text-lines");
+        let crlf = b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG";
+        assert_eq!(protocols_of(80, crlf), "raw:ip:tcp:http:png");
     }
 }

@@ -52,9 +52,6 @@ const MAX_STEPS: usize = 64;
 /// UDP ports DNS is looked for on: DNS, mDNS (RFC 6762), LLMNR (RFC 4795).
 const DNS_UDP_PORTS: [u16; 3] = [53, 5353, 5355];
 
-/// TCP ports HTTP is looked for on (tshark's defaults, in part).
-const HTTP_PORTS: [u16; 5] = [80, 8080, 8000, 3128, 8088];
-
 impl Dissector {
     /// Runs the walk over `d.data` into `d`.
     pub(super) fn run<'a>(&self, d: &mut Dissection<'a>) {
@@ -450,7 +447,7 @@ impl Dissector {
             return Ok(Next::Done);
         }
         if self.config.http
-            && (HTTP_PORTS.contains(&sport) || HTTP_PORTS.contains(&dport))
+            && (http::is_tshark_tcp_port(sport) || http::is_tshark_tcp_port(dport))
             && http::looks_like_http(w.bytes)
         {
             let msg = HttpMessage::parse(w.bytes).map_err(|e| err(LayerKind::Http, w.offset, e))?;
