@@ -61,8 +61,9 @@ pub struct Config {
     /// (questions and records), so [`DnsMessage`](crate::dns::DnsMessage) iterators are then known
     /// good; `NONE` skips DNS.
     pub dns: DnsHeaderFields,
-    /// Parse HTTP/1.x start lines and headers on TCP ports 80, 8080, 8000,
-    /// 3128 and 8088 (when the payload starts like HTTP).
+    /// Parse HTTP/1.x start lines and headers on the TCP ports tshark 4.0
+    /// gives to HTTP ([`crate::http::TSHARK_TCP_PORTS`]) when the payload
+    /// starts like HTTP.
     pub http: bool,
     /// Dissect the IP header and transport ports quoted by ICMP errors.
     pub icmp_quotes: bool,
