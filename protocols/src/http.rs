@@ -485,19 +485,7 @@ mod tests {
         assert!(is_tshark_tcp_port(11371) && is_tshark_tcp_port(631));
     }
 
-    /// A raw-IPv4 frame: TCP from port 40000 to `dport` carrying `payload`.
-    fn tcp_frame(dport: u16, payload: &[u8]) -> Vec<u8> {
-        let total = u16::try_from(40 + payload.len()).unwrap();
-        let mut f = vec![
-            0x45, 0, 0, 0, 0, 1, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
-        ];
-        f[2..4].copy_from_slice(&total.to_be_bytes());
-        f.extend_from_slice(&40000u16.to_be_bytes());
-        f.extend_from_slice(&dport.to_be_bytes());
-        f.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
-        f.extend_from_slice(payload);
-        f
-    }
+    use pcap_core::capture::synth::raw_ipv4_tcp as tcp_frame;
 
     #[test]
     fn test_dissector_uses_tshark_ports() {

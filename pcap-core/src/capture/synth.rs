@@ -535,6 +535,23 @@ impl Iterator for Traffic {
     }
 }
 
+/// A raw IPv4 frame (link type 101, no link header): a TCP segment with
+/// PSH|ACK from 10.0.0.1:40000 to 10.0.0.2:`dport` carrying `payload`
+/// (sequence and acknowledgment numbers 1, checksums 0). For tests of
+/// what a dissector makes of a payload on a port.
+pub fn raw_ipv4_tcp(dport: u16, payload: &[u8]) -> Vec<u8> {
+    let total = u16::try_from(40 + payload.len()).unwrap_or(u16::MAX);
+    let mut f = vec![
+        0x45, 0, 0, 0, 0, 1, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+    ];
+    f[2..4].copy_from_slice(&total.to_be_bytes());
+    f.extend_from_slice(&40000u16.to_be_bytes());
+    f.extend_from_slice(&dport.to_be_bytes());
+    f.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
+    f.extend_from_slice(payload);
+    f
+}
+
 /// Ethernet + IPv4 (+ TCP or UDP) + payload, with a valid IPv4 checksum.
 fn build_frame(
     flow: &Flow,

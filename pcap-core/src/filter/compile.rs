@@ -353,7 +353,9 @@ impl Node {
     }
 }
 
-fn merge_ports(mut ranges: Vec<(u16, u16)>) -> Box<[(u16, u16)]> {
+/// Sorted, merged inclusive port ranges (adjacent ones joined); the SQL
+/// translation merges the same way.
+pub(super) fn merge_ports(mut ranges: Vec<(u16, u16)>) -> Vec<(u16, u16)> {
     ranges.sort_unstable();
     let mut out: Vec<(u16, u16)> = Vec::with_capacity(ranges.len());
     for (lo, hi) in ranges {
@@ -362,7 +364,7 @@ fn merge_ports(mut ranges: Vec<(u16, u16)>) -> Box<[(u16, u16)]> {
             _ => out.push((lo, hi)),
         }
     }
-    out.into_boxed_slice()
+    out
 }
 
 /// Compiles an expression into a predicate.
@@ -501,7 +503,7 @@ fn compile_or(items: &[Expr]) -> Node {
     }
     for (i, group) in ports.into_iter().enumerate() {
         if !group.is_empty() {
-            out.push(Node::Ports(DIRS[i], merge_ports(group)));
+            out.push(Node::Ports(DIRS[i], merge_ports(group).into_boxed_slice()));
         }
     }
     for item in pending {

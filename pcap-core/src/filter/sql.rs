@@ -55,6 +55,7 @@ use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::ast::{Dir, Expr, Primitive};
+use super::compile::merge_ports;
 use super::ipset::{IpNet, IpSet};
 
 /// A value bound to a `?` placeholder.
@@ -83,19 +84,6 @@ pub fn ip_to_blob(addr: IpAddr) -> [u8; 16] {
         IpAddr::V4(a) => a.to_ipv6_mapped().octets(),
         IpAddr::V6(a) => a.octets(),
     }
-}
-
-/// Sorted, merged inclusive port ranges.
-fn merge_ports(mut ranges: Vec<(u16, u16)>) -> Vec<(u16, u16)> {
-    ranges.sort_unstable();
-    let mut out: Vec<(u16, u16)> = Vec::with_capacity(ranges.len());
-    for (lo, hi) in ranges {
-        match out.last_mut() {
-            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
-            _ => out.push((lo, hi)),
-        }
-    }
-    out
 }
 
 /// Lists longer than this are written as balanced trees.

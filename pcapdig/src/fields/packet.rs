@@ -221,15 +221,7 @@ mod tests {
 
     /// `frame.protocols` of a raw-IPv4 TCP segment to `dport` carrying `payload`.
     fn protocols_of(dport: u16, payload: &[u8]) -> String {
-        let total = u16::try_from(40 + payload.len()).unwrap();
-        let mut f = vec![
-            0x45, 0, 0, 0, 0, 1, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
-        ];
-        f[2..4].copy_from_slice(&total.to_be_bytes());
-        f.extend_from_slice(&40000u16.to_be_bytes());
-        f.extend_from_slice(&dport.to_be_bytes());
-        f.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
-        f.extend_from_slice(payload);
+        let f = pcap_core::capture::synth::raw_ipv4_tcp(dport, payload);
         let d = Dissector::new(Config::all()).dissect(linktype::RAW, &f);
         let mut out = Line::default();
         write_protocols(&mut out, &Packet::new(&d));
