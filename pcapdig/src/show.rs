@@ -38,7 +38,7 @@ pub struct Args {
 }
 
 /// Runs the subcommand.
-pub fn run(args: Args) -> crate::CliResult {
+pub fn run(args: Args, ctx: &crate::Context) -> crate::CliResult {
     let filter = args.filter.as_deref().map(Filter::parse).transpose()?;
     let mut reader = crate::fields::open_capture(&args.file)?;
     let stdout = std::io::stdout();
@@ -50,7 +50,7 @@ pub fn run(args: Args) -> crate::CliResult {
     let mut first_error = None;
     let mut number = 0u64;
     let mut shown = 0u64;
-    let dissector = Dissector::new(Config::all());
+    let dissector = Dissector::with_registry(Config::all(), ctx.registry.clone());
     let mut text = String::new();
     loop {
         if opts.count.is_some_and(|c| shown >= c) {

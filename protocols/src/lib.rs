@@ -56,7 +56,7 @@ pub mod udp;
 pub mod vlan;
 
 pub use dissect::{
-    Config, Depth, DissectError, Dissection, Dissector, FnLayer, Hit, LayerKind, Next, UserLayer,
-    UserStep,
+    Config, Depth, Dispatch, DissectError, Dissection, Dissector, FnLayer, Hit, LayerKind, Next,
+    Registry, UserLayer, UserStep,
 };
 pub use stack::Stack;

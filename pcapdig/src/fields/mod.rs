@@ -25,7 +25,7 @@ use pcap_core::capture::{CaptureReader, Record};
 use pcap_core::filter::Filter;
 
 pub use format::{FIELD_NAMES, Field};
-use protocols::{DissectError, Dissection, Dissector, LayerKind};
+use protocols::{DissectError, Dissection, Dissector, LayerKind, Registry};
 
 use text::Line;
 
@@ -56,7 +56,7 @@ pub fn open_capture(path: &Path) -> Result<CaptureReader, pcap_core::Error> {
 }
 
 /// Runs the subcommand.
-pub fn run(args: Args) -> crate::CliResult {
+pub fn run(args: Args, ctx: &crate::Context) -> crate::CliResult {
     let fields = parse_fields(&args.fields)?;
     let filter = match &args.filter {
         Some(expr) => Some(Filter::parse(expr)?),
@@ -65,7 +65,7 @@ pub fn run(args: Args) -> crate::CliResult {
     let reader = open_capture(&args.file)?;
     let stdout = std::io::stdout();
     let out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    write_fields(reader, &fields, filter.as_ref(), out)
+    write_fields(reader, &fields, filter.as_ref(), &ctx.registry, out)
 }
 
 /// Parses field names; an unknown name is an error listing the known ones.
@@ -95,10 +95,12 @@ pub fn write_fields<W: Write>(
     mut reader: CaptureReader,
     fields: &[Field],
     filter: Option<&Filter>,
+    registry: &Registry,
     out: W,
 ) -> crate::CliResult {
     let mut w = FieldWriter {
-        dissector: config::config_for(fields, filter.map(Filter::needs)).map(Dissector::new),
+        dissector: config::config_for(fields, filter.map(Filter::needs))
+            .map(|c| Dissector::with_registry(c, registry.clone())),
         fields,
         filter,
         out,

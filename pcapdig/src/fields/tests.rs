@@ -71,7 +71,7 @@ fn fields_of(frames: &[Vec<u8>], names: &[&str]) -> String {
     let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
     let fields = parse_fields(&names).expect("fields");
     let mut out = Vec::new();
-    write_fields(reader, &fields, None, &mut out).expect("write");
+    write_fields(reader, &fields, None, &Registry::new(), &mut out).expect("write");
     String::from_utf8(out).expect("utf8")
 }
 
@@ -372,7 +372,7 @@ fn filtered(frames: &[Vec<u8>], filter: &str) -> String {
     let fields = parse_fields(&["frame.number".to_owned()]).expect("fields");
     let filter = Filter::parse(filter).expect("filter");
     let mut out = Vec::new();
-    write_fields(reader, &fields, Some(&filter), &mut out).expect("write");
+    write_fields(reader, &fields, Some(&filter), &Registry::new(), &mut out).expect("write");
     String::from_utf8(out)
         .expect("utf8")
         .lines()

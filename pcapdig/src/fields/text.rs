@@ -56,6 +56,12 @@ impl Line {
         self.bytes.len()
     }
 
+    /// Whether nothing is written.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
     /// Cuts back to `len` bytes: a length this buffer had before (so the
     /// text stays whole characters).
     #[inline]

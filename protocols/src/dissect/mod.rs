@@ -19,19 +19,19 @@
 //! fuzz target checks it); every offset into the packet is checked.
 
 mod config;
+mod registry;
 mod result;
 mod user;
 mod walk;
 
 use std::fmt;
-use std::sync::Arc;
 
 pub use config::{Config, Depth};
+pub use registry::{Dispatch, Registry};
 pub use result::{
     DissectError, Dissection, Hit, Ipv6Layer, LayerKind, LayerRecord, MAX_LAYERS, MAX_OCCURRENCES,
     MAX_RARE, MAX_VLAN_TAGS, UserHit, Vlan,
 };
-use user::Key;
 pub use user::{FnLayer, Next, UserLayer, UserStep};
 
 /// `LINKTYPE_*` values the dissector decodes.
@@ -59,15 +59,14 @@ pub mod linktype {
 pub struct Dissector {
     /// The per-layer configuration.
     pub config: Config,
-    user: Vec<(Key, Arc<dyn UserLayer>)>,
+    registry: Registry,
 }
 
 impl fmt::Debug for Dissector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<_> = self.user.iter().map(|(k, l)| (*k, l.name())).collect();
         f.debug_struct("Dissector")
             .field("config", &self.config)
-            .field("user", &names)
+            .field("registry", &self.registry)
             .finish()
     }
 }
@@ -77,35 +76,45 @@ impl Dissector {
     pub fn new(config: Config) -> Self {
         Dissector {
             config,
-            user: Vec::new(),
+            registry: Registry::new(),
         }
+    }
+
+    /// A dissector with this configuration, the built-in layers and the
+    /// layers of `registry`.
+    pub fn with_registry(config: Config, registry: Registry) -> Self {
+        Dissector { config, registry }
+    }
+
+    /// The registered (non-built-in) layers.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
     }
 
     /// Decodes frames of this EtherType with `layer` (before the built-ins).
     pub fn register_ethertype(&mut self, ethertype: u16, layer: impl UserLayer + 'static) {
-        self.user.push((Key::EtherType(ethertype), Arc::new(layer)));
+        self.registry
+            .register(Dispatch::EtherType(ethertype), layer);
     }
 
     /// Decodes IP payloads of this protocol with `layer`.
     pub fn register_ip_proto(&mut self, proto: u8, layer: impl UserLayer + 'static) {
-        self.user.push((Key::IpProto(proto), Arc::new(layer)));
+        self.registry.register(Dispatch::IpProto(proto), layer);
     }
 
     /// Decodes UDP datagrams to or from this port with `layer`.
     pub fn register_udp_port(&mut self, port: u16, layer: impl UserLayer + 'static) {
-        self.user.push((Key::UdpPort(port), Arc::new(layer)));
+        self.registry.register(Dispatch::UdpPort(port), layer);
     }
 
     /// Decodes TCP segment data to or from this port with `layer`.
     pub fn register_tcp_port(&mut self, port: u16, layer: impl UserLayer + 'static) {
-        self.user.push((Key::TcpPort(port), Arc::new(layer)));
+        self.registry.register(Dispatch::TcpPort(port), layer);
     }
 
-    fn lookup(&self, key: Key) -> Option<&Arc<dyn UserLayer>> {
-        if self.user.is_empty() {
-            return None;
-        }
-        self.user.iter().find(|(k, _)| *k == key).map(|(_, l)| l)
+    #[inline]
+    fn lookup(&self, key: Dispatch) -> Option<&std::sync::Arc<dyn UserLayer>> {
+        self.registry.lookup(key)
     }
 
     /// Dissects one packet captured with `link_type` (a `LINKTYPE_*` value,

@@ -68,11 +68,3 @@ impl UserLayer for FnLayer {
         (self.dissect)(bytes)
     }
 }
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum Key {
-    EtherType(u16),
-    IpProto(u8),
-    UdpPort(u16),
-    TcpPort(u16),
-}

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use pcap_core::flow::{IpPair, PacketSummary, ip_proto};
 use pcap_core::{Error, Field, Header, HeaderView};
 
-use super::user::Key;
+use super::registry::Dispatch as Key;
 use super::{
     Depth, DissectError, Dissection, Dissector, Hit, Ipv6Layer, LayerKind, LayerRecord, Next,
     UserHit, UserLayer, Vlan, linktype,
