@@ -354,6 +354,52 @@ pub fn malformed(
     }
 }
 
+/// A field value on its way to a [`FieldValue`](crate::FieldValue), for the
+/// generated visitor: `(&Probe(&v)).__pcap_value()` calls
+/// [`Unpack::to_value`](crate::Unpack::to_value) when the field's type
+/// implements `Unpack`, and gives `None` otherwise (a `with` field of a type
+/// with no `Unpack`), by autoref specialization: the `Unpack` impl is on
+/// `Probe`, the fallback on `&Probe`, so method lookup picks the first.
+pub struct Probe<'r, T>(pub &'r T);
+
+/// The `Unpack` path of [`Probe`].
+pub trait ProbeUnpack<'r> {
+    /// The field's value.
+    fn __pcap_value(&self) -> Option<crate::FieldValue<'r>>;
+}
+
+impl<'r, 'x, T: crate::Unpack<'x>> ProbeUnpack<'r> for Probe<'r, T> {
+    #[inline]
+    fn __pcap_value(&self) -> Option<crate::FieldValue<'r>> {
+        self.0.to_value()
+    }
+}
+
+/// The fallback of [`Probe`]: no value.
+pub trait ProbeNone<'r> {
+    /// No value.
+    #[inline]
+    fn __pcap_value(&self) -> Option<crate::FieldValue<'r>> {
+        None
+    }
+}
+
+impl<'r, T> ProbeNone<'r> for &Probe<'r, T> {}
+
+/// The lax parse's view of `buf[pos + lo .. pos + hi]`: `None` when the
+/// position is unknown or the bytes are not all there (no overflow, no panic).
+#[inline]
+pub fn lax_span(buf: &[u8], pos: Option<usize>, lo: usize, hi: usize) -> Option<&[u8]> {
+    let pos = pos?;
+    buf.get(pos.checked_add(lo)?..pos.checked_add(hi)?)
+}
+
+/// The lax parse's next position: `pos + n`, `None` if unknown or overflowing.
+#[inline]
+pub fn lax_advance(pos: Option<usize>, n: usize) -> Option<usize> {
+    pos?.checked_add(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -380,6 +426,29 @@ mod tests {
     }
 
     #[test]
+    fn lax_spans_never_panic() {
+        let b = [1u8, 2, 3, 4];
+        assert_eq!(lax_span(&b, Some(1), 0, 2), Some(&b[1..3]));
+        assert_eq!(lax_span(&b, Some(3), 0, 2), None);
+        assert_eq!(lax_span(&b, None, 0, 1), None);
+        assert_eq!(lax_span(&b, Some(usize::MAX), 1, 2), None);
+        assert_eq!(lax_span(&b, Some(2), 1, 0), None);
+        assert_eq!(lax_advance(Some(usize::MAX), 1), None);
+        assert_eq!(lax_advance(Some(2), 3), Some(5));
+    }
+
+    #[test]
+    // The explicit `&` is what the generated code writes: it makes the fallback reachable.
+    #[allow(clippy::needless_borrow)]
+    fn probe_picks_unpack_or_nothing() {
+        use crate::FieldValue;
+        struct NoUnpack;
+        let v = 7u16;
+        assert_eq!((&Probe(&v)).__pcap_value(), Some(FieldValue::Unsigned(7)));
+        assert_eq!((&Probe(&NoUnpack)).__pcap_value(), None);
+    }
+
+    #[test]
     fn prefix_error_names_first_cut_field() {
         const FIELDS: &[crate::FieldSpec] = &[
             crate::FieldSpec {
@@ -387,12 +456,14 @@ mod tests {
                 display_name: "a",
                 bit_offset: Some(0),
                 bit_width: Some(16),
+                display: crate::Display::Default,
             },
             crate::FieldSpec {
                 name: "b",
                 display_name: "b",
                 bit_offset: Some(16),
                 bit_width: Some(32),
+                display: crate::Display::Default,
             },
         ];
         let e = truncated_prefix("T", FIELDS, 3);

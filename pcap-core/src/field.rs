@@ -4,6 +4,7 @@
 
 use crate::endian::Endian;
 use crate::unpack::Unpack;
+use crate::value::Display;
 
 /// One header field, in the state its flags asked for.
 ///
@@ -181,6 +182,9 @@ pub struct FieldSpec {
     pub bit_offset: Option<usize>,
     /// Width in bits; `None` for a variable-length field.
     pub bit_width: Option<usize>,
+    /// How the field prints: `#[field(display = "hex")]` or `"dec"`, else
+    /// [`Display::Default`]. See [`FieldValue::write_tshark`](crate::FieldValue::write_tshark).
+    pub display: Display,
 }
 
 impl FieldSpec {
@@ -204,8 +208,9 @@ impl FieldSpec {
     /// name is `header`: `header.display_name`.
     ///
     /// ```
-    /// # use pcap_core::FieldSpec;
-    /// let ttl = FieldSpec { name: "ttl", display_name: "ttl", bit_offset: Some(64), bit_width: Some(8) };
+    /// # use pcap_core::{Display, FieldSpec};
+    /// let ttl = FieldSpec { name: "ttl", display_name: "ttl", bit_offset: Some(64), bit_width: Some(8),
+    ///                       display: Display::Default };
     /// assert_eq!(ttl.full_name("ip"), "ip.ttl");
     /// ```
     ///
@@ -283,6 +288,7 @@ mod tests {
             display_name: "x",
             bit_offset: Some(20),
             bit_width: Some(4),
+            display: Display::Default,
         };
         assert_eq!(spec.byte_offset(), Some(2));
         assert_eq!(spec.byte_width(), Some(1));
@@ -292,6 +298,7 @@ mod tests {
             display_name: "why",
             bit_offset: None,
             bit_width: None,
+            display: Display::Hex,
         };
         assert_eq!(var.byte_offset(), None);
         assert!(!var.is_bit_field());

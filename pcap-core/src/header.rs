@@ -7,6 +7,7 @@
 use crate::endian::Endian;
 use crate::error::Result;
 use crate::field::FieldSpec;
+use crate::value::FieldValue;
 
 /// A packet header schema compiled by `#[derive(Header)]`.
 pub trait Header<'a>: Sized {
@@ -26,6 +27,8 @@ pub trait Header<'a>: Sized {
     const FIXED_LEN: usize;
     /// The minimal configuration: UNPACK of the fields marked `default`.
     const DEFAULT: Self::Flags;
+    /// UNPACK of every field (what [`Header::visit_bytes`] parses with).
+    const ALL: Self::Flags;
 
     /// Parses the header in its declared byte order (big-endian for
     /// `endian = "runtime"`), returning it and the bytes after it.
@@ -48,6 +51,36 @@ pub trait Header<'a>: Sized {
 
     /// A lazy view: bounds are checked once, here; accessors then decode on demand.
     fn view(bytes: &'a [u8]) -> Result<Self::View>;
+
+    /// Calls `visit` with each present field ([`Field::Value`](crate::Field::Value),
+    /// or [`Field::Raw`](crate::Field::Raw) decoded now; `Skipped` fields are
+    /// not visited), in declaration order, with its [`FieldSpec`] (one of
+    /// [`Header::FIELDS`]) and its value
+    /// ([`Unpack::to_value`](crate::Unpack::to_value)). A field whose type
+    /// has no [`FieldValue`] (a user type that does not implement
+    /// `to_value`), or a `Raw` that its `with` decoder refuses, is not visited.
+    fn visit(&self, visit: &mut dyn FnMut(&'static FieldSpec, FieldValue<'_>));
+
+    /// Lax prefix parse, for a header cut short (by the snap length): never
+    /// fails. Every field (per `flags`) whose bytes are within `bytes` is
+    /// reported as the flags say; fields that do not fit, fields after one
+    /// whose length is unknown (its `len` names a field that did not fit, its
+    /// `with` decoder refused the bytes), fields past the header's own `len`,
+    /// and `when` fields whose condition cannot be evaluated are
+    /// [`Field::Skipped`](crate::Field::Skipped). For a complete header it
+    /// equals `parse_endian(bytes, flags, endian)`'s header.
+    fn parse_prefix(bytes: &'a [u8], flags: Self::Flags, endian: Endian) -> Self;
+
+    /// Visits every field that fits in `bytes` (all fields unpacked, lax
+    /// prefix parse): what `fields`/`show` print for a layer. Not tied to
+    /// `'a`, so it can be called through `<H as Header<'static>>` on bytes of
+    /// any lifetime. Returns whether the whole header was present (its full
+    /// parse succeeded).
+    fn visit_bytes(
+        bytes: &[u8],
+        endian: Endian,
+        visit: &mut dyn FnMut(&'static FieldSpec, FieldValue<'_>),
+    ) -> bool;
 
     /// Every field's tshark-style full name (`ip.ttl`, `ip.flags.mf`), in
     /// declaration order: [`FieldSpec::full_name`] of each of

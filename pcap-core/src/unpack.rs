@@ -24,6 +24,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::field::Raw;
 use crate::mac::MacAddr;
+use crate::value::FieldValue;
 
 /// A type a header field can be decoded into.
 ///
@@ -37,6 +38,15 @@ pub trait Unpack<'a>: Sized {
 
     /// Decodes the value from its raw bytes.
     fn unpack(raw: &Raw<'a>) -> Self;
+
+    /// The value as generic consumers see it ([`Header::visit`](crate::Header::visit),
+    /// `pcapdig fields`/`show`), or `None` if the type has no such form:
+    /// then a header's visitor does not report the field. Implemented for
+    /// every built-in field type; `u128`/`i128` give a value only when it
+    /// fits in 64 bits. Override it for your own types.
+    fn to_value(&self) -> Option<FieldValue<'_>> {
+        None
+    }
 }
 
 macro_rules! unpack_unsigned {
@@ -47,6 +57,10 @@ macro_rules! unpack_unsigned {
             fn unpack(raw: &Raw<'a>) -> Self {
                 // Truncation is intended: the raw width never exceeds the type's.
                 raw.uint() as $t
+            }
+            #[inline]
+            fn to_value(&self) -> Option<FieldValue<'_>> {
+                u64::try_from(*self).ok().map(FieldValue::Unsigned)
             }
         }
     )*};
@@ -60,6 +74,10 @@ macro_rules! unpack_signed {
             fn unpack(raw: &Raw<'a>) -> Self {
                 raw.int() as $t
             }
+            #[inline]
+            fn to_value(&self) -> Option<FieldValue<'_>> {
+                i64::try_from(*self).ok().map(FieldValue::Signed)
+            }
         }
     )*};
 }
@@ -72,6 +90,10 @@ impl<'a> Unpack<'a> for bool {
     #[inline]
     fn unpack(raw: &Raw<'a>) -> Self {
         raw.uint() != 0
+    }
+    #[inline]
+    fn to_value(&self) -> Option<FieldValue<'_>> {
+        Some(FieldValue::Bool(*self))
     }
 }
 
@@ -90,6 +112,10 @@ impl<'a, const N: usize> Unpack<'a> for [u8; N] {
     fn unpack(raw: &Raw<'a>) -> Self {
         to_array(raw.bytes())
     }
+    #[inline]
+    fn to_value(&self) -> Option<FieldValue<'_>> {
+        Some(FieldValue::Bytes(self))
+    }
 }
 
 impl<'a> Unpack<'a> for Ipv4Addr {
@@ -97,6 +123,10 @@ impl<'a> Unpack<'a> for Ipv4Addr {
     #[inline]
     fn unpack(raw: &Raw<'a>) -> Self {
         Ipv4Addr::from(to_array::<4>(raw.bytes()))
+    }
+    #[inline]
+    fn to_value(&self) -> Option<FieldValue<'_>> {
+        Some(FieldValue::Ipv4(*self))
     }
 }
 
@@ -106,6 +136,10 @@ impl<'a> Unpack<'a> for Ipv6Addr {
     fn unpack(raw: &Raw<'a>) -> Self {
         Ipv6Addr::from(to_array::<16>(raw.bytes()))
     }
+    #[inline]
+    fn to_value(&self) -> Option<FieldValue<'_>> {
+        Some(FieldValue::Ipv6(*self))
+    }
 }
 
 impl<'a> Unpack<'a> for MacAddr {
@@ -114,6 +148,10 @@ impl<'a> Unpack<'a> for MacAddr {
     fn unpack(raw: &Raw<'a>) -> Self {
         MacAddr(to_array(raw.bytes()))
     }
+    #[inline]
+    fn to_value(&self) -> Option<FieldValue<'_>> {
+        Some(FieldValue::Mac(*self))
+    }
 }
 
 impl<'a> Unpack<'a> for &'a [u8] {
@@ -121,6 +159,10 @@ impl<'a> Unpack<'a> for &'a [u8] {
     #[inline]
     fn unpack(raw: &Raw<'a>) -> Self {
         raw.bytes()
+    }
+    #[inline]
+    fn to_value(&self) -> Option<FieldValue<'_>> {
+        Some(FieldValue::Bytes(self))
     }
 }
 
@@ -172,5 +214,42 @@ mod tests {
             [1, 2, 3]
         );
         assert_eq!(<&[u8]>::unpack(&Raw::new(&b[..5], Endian::Big)), &b[..5]);
+    }
+
+    #[test]
+    fn built_in_types_have_values() {
+        assert_eq!(7u8.to_value(), Some(FieldValue::Unsigned(7)));
+        assert_eq!(u64::MAX.to_value(), Some(FieldValue::Unsigned(u64::MAX)));
+        assert_eq!(5u128.to_value(), Some(FieldValue::Unsigned(5)));
+        // u128/i128 beyond 64 bits have no value (documented).
+        assert_eq!(u128::MAX.to_value(), None);
+        assert_eq!((-3i16).to_value(), Some(FieldValue::Signed(-3)));
+        assert_eq!(i128::MIN.to_value(), None);
+        assert_eq!(true.to_value(), Some(FieldValue::Bool(true)));
+        assert_eq!([1u8, 2].to_value(), Some(FieldValue::Bytes(&[1, 2])));
+        let s: &[u8] = &[3, 4];
+        assert_eq!(s.to_value(), Some(FieldValue::Bytes(&[3, 4])));
+        let a = Ipv4Addr::new(1, 2, 3, 4);
+        assert_eq!(a.to_value(), Some(FieldValue::Ipv4(a)));
+        assert_eq!(
+            Ipv6Addr::LOCALHOST.to_value(),
+            Some(FieldValue::Ipv6(Ipv6Addr::LOCALHOST))
+        );
+        assert_eq!(
+            MacAddr::BROADCAST.to_value(),
+            Some(FieldValue::Mac(MacAddr::BROADCAST))
+        );
+    }
+
+    #[test]
+    fn user_types_have_no_value_by_default() {
+        struct Opaque;
+        impl<'a> Unpack<'a> for Opaque {
+            const WIRE_BITS: Option<usize> = Some(8);
+            fn unpack(_: &Raw<'a>) -> Self {
+                Opaque
+            }
+        }
+        assert_eq!(Opaque.to_value(), None);
     }
 }

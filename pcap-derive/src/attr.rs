@@ -20,9 +20,10 @@ pub const ENDIAN: &str = "endian";
 pub const WHEN: &str = "when";
 pub const WITH: &str = "with";
 pub const NAME: &str = "name";
+pub const DISPLAY: &str = "display";
 
 const HEADER_KEYS: &[&str] = &[ENDIAN, LEN, NAME];
-const FIELD_KEYS: &[&str] = &[BITS, BYTES, LEN, DEFAULT, ENDIAN, WHEN, WITH, NAME];
+const FIELD_KEYS: &[&str] = &[BITS, BYTES, LEN, DEFAULT, ENDIAN, WHEN, WITH, NAME, DISPLAY];
 
 /// A byte order as written in an attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +31,13 @@ pub enum EndianAttr {
     Big,
     Little,
     Runtime,
+}
+
+/// How a field prints, as written in `display = "..."`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisplayAttr {
+    Dec,
+    Hex,
 }
 
 /// A value with the span of the attribute that set it.
@@ -60,6 +68,8 @@ pub struct FieldAttrs {
     pub with: Option<Path>,
     /// `name = "..."`: the display name (checked in `check`).
     pub name: Option<LitStr>,
+    /// `display = "hex" | "dec"`: how the field prints.
+    pub display: Option<Spanned<DisplayAttr>>,
 }
 
 /// Parses every `#[header(...)]` attribute of the struct.
@@ -164,6 +174,12 @@ pub fn field_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
                     let lit: LitStr = meta.value()?.parse()?;
                     set_once(cx, &mut out.name, lit, &meta, NAME);
                 }
+                DISPLAY => {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    if let Some(d) = parse_display(cx, &lit) {
+                        set_once(cx, &mut out.display, d, &meta, DISPLAY);
+                    }
+                }
                 _ => {
                     unknown_key(cx, &meta, &key, FIELD_KEYS, FIELD);
                     skip_value(&meta)?;
@@ -218,6 +234,24 @@ fn parse_endian(cx: &Ctxt, lit: &LitStr, runtime_allowed: bool) -> Spanned<Endia
         value,
         span: lit.span(),
     }
+}
+
+fn parse_display(cx: &Ctxt, lit: &LitStr) -> Option<Spanned<DisplayAttr>> {
+    let value = match lit.value().as_str() {
+        "hex" => DisplayAttr::Hex,
+        "dec" => DisplayAttr::Dec,
+        other => {
+            cx.error_spanned_by(
+                lit,
+                format!("unknown display {other:?}: expected \"hex\" or \"dec\""),
+            );
+            return None;
+        }
+    };
+    Some(Spanned {
+        value,
+        span: lit.span(),
+    })
 }
 
 fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta, key: &str, valid: &[&str], attr: &str) {

@@ -166,6 +166,20 @@ fn bit_runs_close_on_bytes(cx: &Ctxt, input: &Input, layout: &Layout) {
 fn attribute_combinations(cx: &Ctxt, input: &Input) {
     for f in &input.fields {
         let a = &f.attrs;
+        // `display` chooses how integers print; other built-in types have one form.
+        if let (Some(display), false) = (
+            &a.display,
+            matches!(f.kind, Kind::Unsigned(_) | Kind::Signed(_) | Kind::Custom),
+        ) {
+            cx.error_at(
+                display.span,
+                format!(
+                    "field `{}` has type `{}`: `display` applies to integer fields (and custom types)",
+                    f.ident,
+                    type_name(f)
+                ),
+            );
+        }
         if let (Some(endian), true) = (&a.endian, f.is_bit_field()) {
             cx.error_at(
                 endian.span,

@@ -51,7 +51,7 @@ pub fn stubs(input: &DeriveInput) -> TokenStream {
         if seen.insert(upper.clone()) {
             let o = format_ident!("{}", upper);
             consts.push(quote! {
-                pub const #o: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec { name: "", display_name: "", bit_offset: ::core::option::Option::None, bit_width: ::core::option::Option::None };
+                pub const #o: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec { name: "", display_name: "", bit_offset: ::core::option::Option::None, bit_width: ::core::option::Option::None, display: ::pcap_core::Display::Default };
             });
         }
     }
@@ -95,6 +95,15 @@ pub fn stubs(input: &DeriveInput) -> TokenStream {
                 ::core::unimplemented!("schema has errors")
             }
             pub fn view(_: &#lt [u8]) -> ::core::result::Result<#view_ty<#lt>, ::pcap_core::Error> {
+                ::core::unimplemented!("schema has errors")
+            }
+            pub fn visit(&self, _: &mut dyn ::core::ops::FnMut(&'static ::pcap_core::FieldSpec, ::pcap_core::FieldValue<'_>)) {
+                ::core::unimplemented!("schema has errors")
+            }
+            pub fn parse_prefix(_: &#lt [u8], _: #flags_ty, _: ::pcap_core::Endian) -> Self {
+                ::core::unimplemented!("schema has errors")
+            }
+            pub fn visit_bytes(_: &[u8], _: ::pcap_core::Endian, _: &mut dyn ::core::ops::FnMut(&'static ::pcap_core::FieldSpec, ::pcap_core::FieldValue<'_>)) -> bool {
                 ::core::unimplemented!("schema has errors")
             }
         }

@@ -142,7 +142,8 @@ fn tunnel_constants() {
             name: "version",
             display_name: "version",
             bit_offset: Some(0),
-            bit_width: Some(4)
+            bit_width: Some(4),
+            display: pcap_core::Display::Default
         }
     );
     assert_eq!(Tunnel::HLEN.bit_offset, Some(4));
@@ -154,7 +155,8 @@ fn tunnel_constants() {
             name: "session",
             display_name: "session",
             bit_offset: Some(25),
-            bit_width: Some(23)
+            bit_width: Some(23),
+            display: pcap_core::Display::Default
         }
     );
     assert_eq!(Tunnel::ORIGIN.byte_offset(), Some(6));
@@ -164,7 +166,8 @@ fn tunnel_constants() {
             name: "options",
             display_name: "options",
             bit_offset: Some(96),
-            bit_width: None
+            bit_width: None,
+            display: pcap_core::Display::Default
         }
     );
     let names: Vec<&str> = Tunnel::FIELDS.iter().map(|f| f.name).collect();
@@ -622,7 +625,8 @@ fn zoo_layout_constants_stop_at_the_first_conditional_field() {
             name: "words",
             display_name: "words",
             bit_offset: None,
-            bit_width: None
+            bit_width: None,
+            display: pcap_core::Display::Default
         }
     );
     assert_eq!(Zoo::AFTER_B.bit_width, Some(4));

@@ -1,5 +1,6 @@
 //! The public surface over the generic functions: `parse*`, `header_len*`
-//! and `view*` as inherent methods, and the `Header` impl forwarding to them.
+//! and `view*` as inherent methods, and the `Header` impl forwarding to them
+//! (and to the inherent `visit`, `parse_prefix` and `visit_bytes`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -85,6 +86,7 @@ impl Plan<'_, '_> {
         let flags_ty = names::flags_type(ident);
         let view_ty = names::view_type(ident);
         let display = self.input.display_name().value;
+        let visitor = super::visit::visitor_type();
         quote! {
             impl<#lt> ::pcap_core::Header<#lt> for #ident<#lt> {
                 type Flags = #flags_ty;
@@ -93,6 +95,7 @@ impl Plan<'_, '_> {
                 const FIELDS: &'static [::pcap_core::FieldSpec] = #ident::FIELDS;
                 const FIXED_LEN: usize = #ident::FIXED_LEN;
                 const DEFAULT: #flags_ty = #flags_ty::DEFAULT;
+                const ALL: #flags_ty = #flags_ty::ALL;
 
                 #[inline]
                 fn parse(bytes: &#lt [u8], flags: #flags_ty) -> ::core::result::Result<(Self, &#lt [u8]), ::pcap_core::Error> {
@@ -113,6 +116,18 @@ impl Plan<'_, '_> {
                 #[inline]
                 fn view(bytes: &#lt [u8]) -> ::core::result::Result<#view_ty<#lt>, ::pcap_core::Error> {
                     #ident::view(bytes)
+                }
+                #[inline]
+                fn visit(&self, visit: #visitor) {
+                    #ident::visit(self, visit)
+                }
+                #[inline]
+                fn parse_prefix(bytes: &#lt [u8], flags: #flags_ty, endian: ::pcap_core::Endian) -> Self {
+                    #ident::parse_prefix(bytes, flags, endian)
+                }
+                #[inline]
+                fn visit_bytes(bytes: &[u8], endian: ::pcap_core::Endian, visit: #visitor) -> bool {
+                    #ident::visit_bytes(bytes, endian, visit)
                 }
             }
         }

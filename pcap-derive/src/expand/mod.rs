@@ -1,5 +1,6 @@
 //! Code generation: the flags type, the layout constants, `parse`,
-//! `header_len`, the lazy view and the `Header` impl.
+//! `header_len`, the lazy view, the lax prefix parse, the field visitor and
+//! the `Header` impl.
 //!
 //! [`plan::Plan`] is computed once per header (what each field needs in
 //! each generated function); each file below emits one part from it:
@@ -12,7 +13,10 @@
 //!   walk shared by the three generic functions,
 //!   `parse` (`__pcap_parse`), `header_len` (`__pcap_header_len`) and
 //!   `view` (`__pcap_view`, the view struct and its accessors);
-//! - `decode` and `load`: one field's value or `Raw` from checked bytes.
+//! - `decode` and `load`: one field's value or `Raw` from checked bytes;
+//! - `prefix`: the lax prefix parse (`parse_prefix`), strict parse first,
+//!   then a field-by-field walk that cannot fail;
+//! - `visit`: the field visitor (`visit`, `visit_bytes`).
 //!
 //! Every generated path is absolute (`::core::...`, `::pcap_core::...`) and
 //! every generated local starts with `__pcap_` (see `names`), so the output
@@ -29,8 +33,10 @@ mod header_len;
 mod load;
 mod parse;
 mod plan;
+mod prefix;
 mod specs;
 mod view;
+mod visit;
 mod walk;
 
 use proc_macro2::TokenStream;
@@ -52,6 +58,8 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
     let parse_fn = plan.parse_fn();
     let header_len_fn = plan.header_len_fn();
     let view_fn = plan.view_fn();
+    let prefix_fns = plan.prefix_fns();
+    let visit_fns = plan.visit_fns();
     let view_type = plan.view_type();
     let header_impl = plan.header_impl();
     quote! {
@@ -67,6 +75,8 @@ pub fn expand(input: &Input, layout: &Layout) -> TokenStream {
             #parse_fn
             #header_len_fn
             #view_fn
+            #prefix_fns
+            #visit_fns
         }
 
         #view_type

@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::plan::{FieldPlan, Plan};
+use crate::attr::DisplayAttr;
 use crate::names;
 
 impl Plan<'_, '_> {
@@ -73,9 +74,14 @@ impl Plan<'_, '_> {
             None => quote!(::core::option::Option::None),
         };
         let doc = format!("Layout of field `{}` (display name `{display}`).", f.ident);
+        let shown = match f.attrs.display.as_ref().map(|d| d.value) {
+            None => quote!(::pcap_core::Display::Default),
+            Some(DisplayAttr::Dec) => quote!(::pcap_core::Display::Dec),
+            Some(DisplayAttr::Hex) => quote!(::pcap_core::Display::Hex),
+        };
         quote! {
             #[doc = #doc]
-            pub const #c: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec { name: #fname, display_name: #display, bit_offset: #offset, bit_width: #width };
+            pub const #c: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec { name: #fname, display_name: #display, bit_offset: #offset, bit_width: #width, display: #shown };
         }
     }
 }

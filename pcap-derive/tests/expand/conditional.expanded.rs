@@ -60,6 +60,7 @@ impl<'a> Message<'a> {
         display_name: "flags",
         bit_offset: ::core::option::Option::Some((0usize)),
         bit_width: ::core::option::Option::Some(8usize),
+        display: ::pcap_core::Display::Default,
     };
     ///Layout of field `extra` (display name `extra`).
     pub const EXTRA: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
@@ -67,6 +68,7 @@ impl<'a> Message<'a> {
         display_name: "extra",
         bit_offset: ::core::option::Option::Some((8usize)),
         bit_width: ::core::option::Option::Some(16usize),
+        display: ::pcap_core::Display::Default,
     };
     ///Layout of field `name` (display name `name`).
     pub const NAME: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
@@ -74,6 +76,7 @@ impl<'a> Message<'a> {
         display_name: "name",
         bit_offset: ::core::option::Option::None,
         bit_width: ::core::option::Option::None,
+        display: ::pcap_core::Display::Default,
     };
     ///Layout of field `tail` (display name `tail`).
     pub const TAIL: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
@@ -81,6 +84,7 @@ impl<'a> Message<'a> {
         display_name: "tail",
         bit_offset: ::core::option::Option::None,
         bit_width: ::core::option::Option::Some(8usize),
+        display: ::pcap_core::Display::Default,
     };
     /// Every field's layout, in declaration order.
     pub const FIELDS: &'static [::pcap_core::FieldSpec] = &[
@@ -667,6 +671,413 @@ impl<'a> Message<'a> {
             __pcap_d_tail: __pcap_f_tail,
         })
     }
+    /// Lax prefix parse, for a header cut short: never fails. Every
+    /// field (per `flags`) whose bytes are within `bytes` is reported
+    /// as the flags say; fields that do not fit, fields after an
+    /// unknown length and `when` fields whose condition cannot be
+    /// evaluated are `Skipped`. For a complete header it equals
+    /// `parse_endian(bytes, flags, endian)`'s header.
+    #[inline]
+    pub fn parse_prefix(
+        bytes: &'a [u8],
+        flags: MessageFields,
+        endian: ::pcap_core::Endian,
+    ) -> Self {
+        Self::__pcap_prefix_parse(bytes, flags, endian).0
+    }
+    /// The header and whether the strict parse accepted it.
+    fn __pcap_prefix_parse(
+        __pcap_bytes: &'a [u8],
+        __pcap_flags: MessageFields,
+        __pcap_endian: ::pcap_core::Endian,
+    ) -> (Self, bool) {
+        match __pcap_endian {
+            ::pcap_core::Endian::Big => {
+                match Self::__pcap_parse::<
+                    ::pcap_core::BigEndian,
+                >(__pcap_bytes, __pcap_flags) {
+                    ::core::result::Result::Ok((h, _)) => (h, true),
+                    ::core::result::Result::Err(_) => {
+                        (
+                            Self::__pcap_parse_lax::<
+                                ::pcap_core::BigEndian,
+                            >(__pcap_bytes, __pcap_flags),
+                            false,
+                        )
+                    }
+                }
+            }
+            ::pcap_core::Endian::Little => {
+                match Self::__pcap_parse::<
+                    ::pcap_core::LittleEndian,
+                >(__pcap_bytes, __pcap_flags) {
+                    ::core::result::Result::Ok((h, _)) => (h, true),
+                    ::core::result::Result::Err(_) => {
+                        (
+                            Self::__pcap_parse_lax::<
+                                ::pcap_core::LittleEndian,
+                            >(__pcap_bytes, __pcap_flags),
+                            false,
+                        )
+                    }
+                }
+            }
+        }
+    }
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_parens,
+        unused_assignments,
+        unreachable_patterns,
+        clippy::all
+    )]
+    fn __pcap_parse_lax<__E: ::pcap_core::ByteOrder>(
+        __pcap_bytes: &'a [u8],
+        __pcap_flags: MessageFields,
+    ) -> Self {
+        let __pcap_flags: u8 = __pcap_flags.bits();
+        let mut __pcap_avail: &'a [u8] = __pcap_bytes;
+        let mut __pcap_pos: ::core::option::Option<usize> = ::core::option::Option::Some(
+            0,
+        );
+        let mut __pcap_cut: bool = false;
+        let (
+            __pcap_f_flags,
+            __pcap_l_flags,
+        ): (::pcap_core::Field<'a, u8>, ::core::option::Option<u8>) = {
+            let __pcap_span: ::core::option::Option<&'a [u8]> = ::pcap_core::__private::lax_span(
+                __pcap_avail,
+                __pcap_pos,
+                0,
+                1usize,
+            );
+            __pcap_pos = ::pcap_core::__private::lax_advance(__pcap_pos, 1usize);
+            let __pcap_raw: ::core::option::Option<::pcap_core::Raw<'a>> = __pcap_span
+                .map(|s| ::pcap_core::Raw::new(
+                    s,
+                    <__E as ::pcap_core::ByteOrder>::ENDIAN,
+                ));
+            let mut __pcap_val: ::core::option::Option<u8> = if true {
+                __pcap_raw.map(|r| <u8 as ::pcap_core::Unpack>::unpack(&r))
+            } else {
+                ::core::option::Option::None
+            };
+            let __pcap_field: ::pcap_core::Field<'a, u8> = if __pcap_flags & (2 as u8)
+                != 0
+            {
+                match &__pcap_val {
+                    ::core::option::Option::Some(v) => {
+                        ::pcap_core::Field::Value(::core::clone::Clone::clone(v))
+                    }
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else if __pcap_flags & (1 as u8) != 0 {
+                match __pcap_raw {
+                    ::core::option::Option::Some(r) => ::pcap_core::Field::Raw(r),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else {
+                ::pcap_core::Field::Skipped
+            };
+            (__pcap_field, __pcap_val)
+        };
+        let (
+            __pcap_f_extra,
+            _,
+        ): (
+            ::pcap_core::Field<'a, u16>,
+            ::core::option::Option<::core::option::Option<u16>>,
+        ) = match match (&__pcap_l_flags,) {
+            (::core::option::Option::Some(__pcap_r_flags),) => {
+                let flags: u8 = ::core::clone::Clone::clone(__pcap_r_flags);
+                (|| -> ::core::option::Option<bool> {
+                    ::core::option::Option::Some((flags & 1 != 0))
+                })()
+            }
+            _ => ::core::option::Option::None,
+        } {
+            ::core::option::Option::Some(true) => {
+                let (
+                    __pcap_field,
+                    __pcap_val,
+                ): (::pcap_core::Field<'a, u16>, ::core::option::Option<u16>) = {
+                    let __pcap_span: ::core::option::Option<&'a [u8]> = ::pcap_core::__private::lax_span(
+                        __pcap_avail,
+                        __pcap_pos,
+                        0,
+                        2usize,
+                    );
+                    __pcap_pos = ::pcap_core::__private::lax_advance(__pcap_pos, 2usize);
+                    let __pcap_raw: ::core::option::Option<::pcap_core::Raw<'a>> = __pcap_span
+                        .map(|s| ::pcap_core::Raw::new(
+                            s,
+                            <__E as ::pcap_core::ByteOrder>::ENDIAN,
+                        ));
+                    let mut __pcap_val: ::core::option::Option<u16> = if __pcap_flags
+                        & (8 as u8) != 0
+                    {
+                        __pcap_raw.map(|r| <u16 as ::pcap_core::Unpack>::unpack(&r))
+                    } else {
+                        ::core::option::Option::None
+                    };
+                    let __pcap_field: ::pcap_core::Field<'a, u16> = if __pcap_flags
+                        & (8 as u8) != 0
+                    {
+                        match __pcap_val.take() {
+                            ::core::option::Option::Some(v) => {
+                                ::pcap_core::Field::Value(v)
+                            }
+                            ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                        }
+                    } else if __pcap_flags & (4 as u8) != 0 {
+                        match __pcap_raw {
+                            ::core::option::Option::Some(r) => ::pcap_core::Field::Raw(r),
+                            ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                        }
+                    } else {
+                        ::pcap_core::Field::Skipped
+                    };
+                    (__pcap_field, __pcap_val)
+                };
+                (__pcap_field, __pcap_val.map(::core::option::Option::Some))
+            }
+            ::core::option::Option::Some(false) => {
+                (
+                    ::pcap_core::Field::Skipped,
+                    ::core::option::Option::Some(::core::option::Option::None),
+                )
+            }
+            ::core::option::Option::None => {
+                __pcap_pos = ::core::option::Option::None;
+                (::pcap_core::Field::Skipped, ::core::option::Option::None)
+            }
+        };
+        let (
+            __pcap_f_name,
+            _,
+        ): (::pcap_core::Field<'a, Name<'a>>, ::core::option::Option<Name<'a>>) = {
+            let __pcap_dec: ::core::option::Option<(Name<'a>, &'a [u8])> = match __pcap_pos
+                .and_then(|p| __pcap_avail.get(p..))
+            {
+                ::core::option::Option::Some(rest) => {
+                    match decode_name(rest) {
+                        ::core::result::Result::Ok((v, used)) => {
+                            rest.get(..used).map(|s| (v, s))
+                        }
+                        ::core::result::Result::Err(_) => ::core::option::Option::None,
+                    }
+                }
+                ::core::option::Option::None => ::core::option::Option::None,
+            };
+            let __pcap_span: ::core::option::Option<&'a [u8]> = __pcap_dec
+                .as_ref()
+                .map(|d| d.1);
+            __pcap_pos = match __pcap_span {
+                ::core::option::Option::Some(s) => {
+                    ::pcap_core::__private::lax_advance(__pcap_pos, s.len())
+                }
+                ::core::option::Option::None => ::core::option::Option::None,
+            };
+            let __pcap_raw: ::core::option::Option<::pcap_core::Raw<'a>> = __pcap_span
+                .map(|s| ::pcap_core::Raw::new(
+                    s,
+                    <__E as ::pcap_core::ByteOrder>::ENDIAN,
+                ));
+            let mut __pcap_val: ::core::option::Option<Name<'a>> = if __pcap_flags
+                & (32 as u8) != 0
+            {
+                __pcap_dec.map(|d| d.0)
+            } else {
+                ::core::option::Option::None
+            };
+            let __pcap_field: ::pcap_core::Field<'a, Name<'a>> = if __pcap_flags
+                & (32 as u8) != 0
+            {
+                match __pcap_val.take() {
+                    ::core::option::Option::Some(v) => ::pcap_core::Field::Value(v),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else if __pcap_flags & (16 as u8) != 0 {
+                match __pcap_raw {
+                    ::core::option::Option::Some(r) => ::pcap_core::Field::Raw(r),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else {
+                ::pcap_core::Field::Skipped
+            };
+            (__pcap_field, __pcap_val)
+        };
+        let (
+            __pcap_f_tail,
+            _,
+        ): (::pcap_core::Field<'a, u8>, ::core::option::Option<u8>) = {
+            let __pcap_span: ::core::option::Option<&'a [u8]> = ::pcap_core::__private::lax_span(
+                __pcap_avail,
+                __pcap_pos,
+                0,
+                1usize,
+            );
+            __pcap_pos = ::pcap_core::__private::lax_advance(__pcap_pos, 1usize);
+            let __pcap_raw: ::core::option::Option<::pcap_core::Raw<'a>> = __pcap_span
+                .map(|s| ::pcap_core::Raw::new(
+                    s,
+                    <__E as ::pcap_core::ByteOrder>::ENDIAN,
+                ));
+            let mut __pcap_val: ::core::option::Option<u8> = if __pcap_flags
+                & (128 as u8) != 0
+            {
+                __pcap_raw.map(|r| <u8 as ::pcap_core::Unpack>::unpack(&r))
+            } else {
+                ::core::option::Option::None
+            };
+            let __pcap_field: ::pcap_core::Field<'a, u8> = if __pcap_flags & (128 as u8)
+                != 0
+            {
+                match __pcap_val.take() {
+                    ::core::option::Option::Some(v) => ::pcap_core::Field::Value(v),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else if __pcap_flags & (64 as u8) != 0 {
+                match __pcap_raw {
+                    ::core::option::Option::Some(r) => ::pcap_core::Field::Raw(r),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else {
+                ::pcap_core::Field::Skipped
+            };
+            (__pcap_field, __pcap_val)
+        };
+        Message {
+            flags: __pcap_f_flags,
+            extra: __pcap_f_extra,
+            name: __pcap_f_name,
+            tail: __pcap_f_tail,
+        }
+    }
+    /// Calls `visit` with each present field (a `Value`, or a `Raw`
+    /// decoded now; `Skipped` fields are not visited), in declaration
+    /// order: its `FieldSpec` (one of `Self::FIELDS`) and its value.
+    #[allow(unused_variables, clippy::all)]
+    pub fn visit(
+        &self,
+        __pcap_visit: &mut dyn ::core::ops::FnMut(
+            &'static ::pcap_core::FieldSpec,
+            ::pcap_core::FieldValue<'_>,
+        ),
+    ) {
+        match &self.flags {
+            ::pcap_core::Field::Skipped => {}
+            ::pcap_core::Field::Value(__pcap_v) => {
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(__pcap_v)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[0usize], __pcap_fv);
+                }
+            }
+            ::pcap_core::Field::Raw(__pcap_r) => {
+                let __pcap_d: u8 = <u8 as ::pcap_core::Unpack>::unpack(__pcap_r);
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(&__pcap_d)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[0usize], __pcap_fv);
+                }
+            }
+        }
+        match &self.extra {
+            ::pcap_core::Field::Skipped => {}
+            ::pcap_core::Field::Value(__pcap_v) => {
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(__pcap_v)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[1usize], __pcap_fv);
+                }
+            }
+            ::pcap_core::Field::Raw(__pcap_r) => {
+                let __pcap_d: u16 = <u16 as ::pcap_core::Unpack>::unpack(__pcap_r);
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(&__pcap_d)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[1usize], __pcap_fv);
+                }
+            }
+        }
+        match &self.name {
+            ::pcap_core::Field::Skipped => {}
+            ::pcap_core::Field::Value(__pcap_v) => {
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(__pcap_v)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[2usize], __pcap_fv);
+                }
+            }
+            ::pcap_core::Field::Raw(__pcap_r) => {
+                if let ::core::result::Result::Ok((__pcap_d, _)) = decode_name(
+                    __pcap_r.bytes(),
+                ) {
+                    let __pcap_d: Name<'a> = __pcap_d;
+                    if let ::core::option::Option::Some(__pcap_fv) = {
+                        #[allow(unused_imports)]
+                        use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                        (&::pcap_core::__private::Probe(&__pcap_d)).__pcap_value()
+                    } {
+                        __pcap_visit(&Self::FIELDS[2usize], __pcap_fv);
+                    }
+                }
+            }
+        }
+        match &self.tail {
+            ::pcap_core::Field::Skipped => {}
+            ::pcap_core::Field::Value(__pcap_v) => {
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(__pcap_v)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[3usize], __pcap_fv);
+                }
+            }
+            ::pcap_core::Field::Raw(__pcap_r) => {
+                let __pcap_d: u8 = <u8 as ::pcap_core::Unpack>::unpack(__pcap_r);
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(&__pcap_d)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[3usize], __pcap_fv);
+                }
+            }
+        }
+    }
+    /// Visits every field that fits in `bytes` (all fields unpacked,
+    /// lax prefix parse in `endian`); returns whether the whole header
+    /// was present.
+    pub fn visit_bytes(
+        __pcap_bytes: &[u8],
+        __pcap_endian: ::pcap_core::Endian,
+        __pcap_visit: &mut dyn ::core::ops::FnMut(
+            &'static ::pcap_core::FieldSpec,
+            ::pcap_core::FieldValue<'_>,
+        ),
+    ) -> bool {
+        let (__pcap_header, __pcap_whole) = Message::__pcap_prefix_parse(
+            __pcap_bytes,
+            MessageFields::ALL,
+            __pcap_endian,
+        );
+        __pcap_header.visit(__pcap_visit);
+        __pcap_whole
+    }
 }
 ///A lazy view of a [`Message`]: bounds checked once by `Message::view`, fields decoded on access.
 #[derive(Clone, Copy)]
@@ -777,6 +1188,7 @@ impl<'a> ::pcap_core::Header<'a> for Message<'a> {
     const FIELDS: &'static [::pcap_core::FieldSpec] = Message::FIELDS;
     const FIXED_LEN: usize = Message::FIXED_LEN;
     const DEFAULT: MessageFields = MessageFields::DEFAULT;
+    const ALL: MessageFields = MessageFields::ALL;
     #[inline]
     fn parse(
         bytes: &'a [u8],
@@ -808,5 +1220,34 @@ impl<'a> ::pcap_core::Header<'a> for Message<'a> {
         bytes: &'a [u8],
     ) -> ::core::result::Result<MessageView<'a>, ::pcap_core::Error> {
         Message::view(bytes)
+    }
+    #[inline]
+    fn visit(
+        &self,
+        visit: &mut dyn ::core::ops::FnMut(
+            &'static ::pcap_core::FieldSpec,
+            ::pcap_core::FieldValue<'_>,
+        ),
+    ) {
+        Message::visit(self, visit)
+    }
+    #[inline]
+    fn parse_prefix(
+        bytes: &'a [u8],
+        flags: MessageFields,
+        endian: ::pcap_core::Endian,
+    ) -> Self {
+        Message::parse_prefix(bytes, flags, endian)
+    }
+    #[inline]
+    fn visit_bytes(
+        bytes: &[u8],
+        endian: ::pcap_core::Endian,
+        visit: &mut dyn ::core::ops::FnMut(
+            &'static ::pcap_core::FieldSpec,
+            ::pcap_core::FieldValue<'_>,
+        ),
+    ) -> bool {
+        Message::visit_bytes(bytes, endian, visit)
     }
 }

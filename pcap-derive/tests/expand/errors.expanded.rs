@@ -1,5 +1,5 @@
 ::core::compile_error! {
-    "unknown `field` attribute `lenght`: did you mean `len`? (valid: `bits`, `bytes`, `len`, `default`, `endian`, `when`, `with`, `name`)"
+    "unknown `field` attribute `lenght`: did you mean `len`? (valid: `bits`, `bytes`, `len`, `default`, `endian`, `when`, `with`, `name`, `display`)"
 }
 ::core::compile_error! {
     "bit field `a` span 3 bits, which does not end on a byte boundary: a run of bit fields must close on a byte boundary (5 more bits needed)"
@@ -34,6 +34,7 @@ impl<'a> Broken<'a> {
         display_name: "",
         bit_offset: ::core::option::Option::None,
         bit_width: ::core::option::Option::None,
+        display: ::pcap_core::Display::Default,
     };
     pub const PARSE_B: BrokenFields = BrokenFields(0);
     pub const UNPACK_B: BrokenFields = BrokenFields(0);
@@ -42,6 +43,7 @@ impl<'a> Broken<'a> {
         display_name: "",
         bit_offset: ::core::option::Option::None,
         bit_width: ::core::option::Option::None,
+        display: ::pcap_core::Display::Default,
     };
     pub const NAME: &'static str = "";
     pub const NONE: BrokenFields = BrokenFields(0);
@@ -69,6 +71,28 @@ impl<'a> Broken<'a> {
     pub fn view(
         _: &'a [u8],
     ) -> ::core::result::Result<BrokenView<'a>, ::pcap_core::Error> {
+        ::core::unimplemented!("schema has errors")
+    }
+    pub fn visit(
+        &self,
+        _: &mut dyn ::core::ops::FnMut(
+            &'static ::pcap_core::FieldSpec,
+            ::pcap_core::FieldValue<'_>,
+        ),
+    ) {
+        ::core::unimplemented!("schema has errors")
+    }
+    pub fn parse_prefix(_: &'a [u8], _: BrokenFields, _: ::pcap_core::Endian) -> Self {
+        ::core::unimplemented!("schema has errors")
+    }
+    pub fn visit_bytes(
+        _: &[u8],
+        _: ::pcap_core::Endian,
+        _: &mut dyn ::core::ops::FnMut(
+            &'static ::pcap_core::FieldSpec,
+            ::pcap_core::FieldValue<'_>,
+        ),
+    ) -> bool {
         ::core::unimplemented!("schema has errors")
     }
 }

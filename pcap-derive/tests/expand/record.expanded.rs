@@ -62,6 +62,7 @@ impl<'a> Record<'a> {
         display_name: "ts.sec",
         bit_offset: ::core::option::Option::Some((0usize)),
         bit_width: ::core::option::Option::Some(32usize),
+        display: ::pcap_core::Display::Default,
     };
     ///Layout of field `ts_frac` (display name `ts_frac`).
     pub const TS_FRAC: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
@@ -69,6 +70,7 @@ impl<'a> Record<'a> {
         display_name: "ts_frac",
         bit_offset: ::core::option::Option::Some((32usize)),
         bit_width: ::core::option::Option::Some(32usize),
+        display: ::pcap_core::Display::Default,
     };
     ///Layout of field `incl_len` (display name `incl_len`).
     pub const INCL_LEN: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
@@ -76,6 +78,7 @@ impl<'a> Record<'a> {
         display_name: "incl_len",
         bit_offset: ::core::option::Option::Some((64usize)),
         bit_width: ::core::option::Option::Some(32usize),
+        display: ::pcap_core::Display::Default,
     };
     ///Layout of field `small` (display name `small`).
     pub const SMALL: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
@@ -83,6 +86,7 @@ impl<'a> Record<'a> {
         display_name: "small",
         bit_offset: ::core::option::Option::Some((96usize)),
         bit_width: ::core::option::Option::Some(24usize),
+        display: ::pcap_core::Display::Default,
     };
     /// Every field's layout, in declaration order.
     pub const FIELDS: &'static [::pcap_core::FieldSpec] = &[
@@ -419,6 +423,360 @@ impl<'a> Record<'a> {
             __pcap_endian: <__E as ::pcap_core::ByteOrder>::ENDIAN,
         })
     }
+    /// Lax prefix parse, for a header cut short: never fails. Every
+    /// field (per `flags`) whose bytes are within `bytes` is reported
+    /// as the flags say; fields that do not fit, fields after an
+    /// unknown length and `when` fields whose condition cannot be
+    /// evaluated are `Skipped`. For a complete header it equals
+    /// `parse_endian(bytes, flags, endian)`'s header.
+    #[inline]
+    pub fn parse_prefix(
+        bytes: &'a [u8],
+        flags: RecordFields,
+        endian: ::pcap_core::Endian,
+    ) -> Self {
+        Self::__pcap_prefix_parse(bytes, flags, endian).0
+    }
+    /// The header and whether the strict parse accepted it.
+    fn __pcap_prefix_parse(
+        __pcap_bytes: &'a [u8],
+        __pcap_flags: RecordFields,
+        __pcap_endian: ::pcap_core::Endian,
+    ) -> (Self, bool) {
+        match __pcap_endian {
+            ::pcap_core::Endian::Big => {
+                match Self::__pcap_parse::<
+                    ::pcap_core::BigEndian,
+                >(__pcap_bytes, __pcap_flags) {
+                    ::core::result::Result::Ok((h, _)) => (h, true),
+                    ::core::result::Result::Err(_) => {
+                        (
+                            Self::__pcap_parse_lax::<
+                                ::pcap_core::BigEndian,
+                            >(__pcap_bytes, __pcap_flags),
+                            false,
+                        )
+                    }
+                }
+            }
+            ::pcap_core::Endian::Little => {
+                match Self::__pcap_parse::<
+                    ::pcap_core::LittleEndian,
+                >(__pcap_bytes, __pcap_flags) {
+                    ::core::result::Result::Ok((h, _)) => (h, true),
+                    ::core::result::Result::Err(_) => {
+                        (
+                            Self::__pcap_parse_lax::<
+                                ::pcap_core::LittleEndian,
+                            >(__pcap_bytes, __pcap_flags),
+                            false,
+                        )
+                    }
+                }
+            }
+        }
+    }
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_parens,
+        unused_assignments,
+        unreachable_patterns,
+        clippy::all
+    )]
+    fn __pcap_parse_lax<__E: ::pcap_core::ByteOrder>(
+        __pcap_bytes: &'a [u8],
+        __pcap_flags: RecordFields,
+    ) -> Self {
+        let __pcap_flags: u8 = __pcap_flags.bits();
+        let mut __pcap_avail: &'a [u8] = __pcap_bytes;
+        let mut __pcap_pos: ::core::option::Option<usize> = ::core::option::Option::Some(
+            0,
+        );
+        let mut __pcap_cut: bool = false;
+        let (
+            __pcap_f_ts_sec,
+            _,
+        ): (::pcap_core::Field<'a, u32>, ::core::option::Option<u32>) = {
+            let __pcap_span: ::core::option::Option<&'a [u8]> = ::pcap_core::__private::lax_span(
+                __pcap_avail,
+                __pcap_pos,
+                0,
+                4usize,
+            );
+            __pcap_pos = ::pcap_core::__private::lax_advance(__pcap_pos, 4usize);
+            let __pcap_raw: ::core::option::Option<::pcap_core::Raw<'a>> = __pcap_span
+                .map(|s| ::pcap_core::Raw::new(
+                    s,
+                    <__E as ::pcap_core::ByteOrder>::ENDIAN,
+                ));
+            let mut __pcap_val: ::core::option::Option<u32> = if __pcap_flags & (2 as u8)
+                != 0
+            {
+                __pcap_raw.map(|r| <u32 as ::pcap_core::Unpack>::unpack(&r))
+            } else {
+                ::core::option::Option::None
+            };
+            let __pcap_field: ::pcap_core::Field<'a, u32> = if __pcap_flags & (2 as u8)
+                != 0
+            {
+                match __pcap_val.take() {
+                    ::core::option::Option::Some(v) => ::pcap_core::Field::Value(v),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else if __pcap_flags & (1 as u8) != 0 {
+                match __pcap_raw {
+                    ::core::option::Option::Some(r) => ::pcap_core::Field::Raw(r),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else {
+                ::pcap_core::Field::Skipped
+            };
+            (__pcap_field, __pcap_val)
+        };
+        let (
+            __pcap_f_ts_frac,
+            _,
+        ): (::pcap_core::Field<'a, u32>, ::core::option::Option<u32>) = {
+            let __pcap_span: ::core::option::Option<&'a [u8]> = ::pcap_core::__private::lax_span(
+                __pcap_avail,
+                __pcap_pos,
+                0,
+                4usize,
+            );
+            __pcap_pos = ::pcap_core::__private::lax_advance(__pcap_pos, 4usize);
+            let __pcap_raw: ::core::option::Option<::pcap_core::Raw<'a>> = __pcap_span
+                .map(|s| ::pcap_core::Raw::new(
+                    s,
+                    <__E as ::pcap_core::ByteOrder>::ENDIAN,
+                ));
+            let mut __pcap_val: ::core::option::Option<u32> = if __pcap_flags & (8 as u8)
+                != 0
+            {
+                __pcap_raw.map(|r| <u32 as ::pcap_core::Unpack>::unpack(&r))
+            } else {
+                ::core::option::Option::None
+            };
+            let __pcap_field: ::pcap_core::Field<'a, u32> = if __pcap_flags & (8 as u8)
+                != 0
+            {
+                match __pcap_val.take() {
+                    ::core::option::Option::Some(v) => ::pcap_core::Field::Value(v),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else if __pcap_flags & (4 as u8) != 0 {
+                match __pcap_raw {
+                    ::core::option::Option::Some(r) => ::pcap_core::Field::Raw(r),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else {
+                ::pcap_core::Field::Skipped
+            };
+            (__pcap_field, __pcap_val)
+        };
+        let (
+            __pcap_f_incl_len,
+            _,
+        ): (::pcap_core::Field<'a, u32>, ::core::option::Option<u32>) = {
+            let __pcap_span: ::core::option::Option<&'a [u8]> = ::pcap_core::__private::lax_span(
+                __pcap_avail,
+                __pcap_pos,
+                0,
+                4usize,
+            );
+            __pcap_pos = ::pcap_core::__private::lax_advance(__pcap_pos, 4usize);
+            let __pcap_raw: ::core::option::Option<::pcap_core::Raw<'a>> = __pcap_span
+                .map(|s| ::pcap_core::Raw::new(
+                    s,
+                    <__E as ::pcap_core::ByteOrder>::ENDIAN,
+                ));
+            let mut __pcap_val: ::core::option::Option<u32> = if __pcap_flags
+                & (32 as u8) != 0
+            {
+                __pcap_raw.map(|r| <u32 as ::pcap_core::Unpack>::unpack(&r))
+            } else {
+                ::core::option::Option::None
+            };
+            let __pcap_field: ::pcap_core::Field<'a, u32> = if __pcap_flags & (32 as u8)
+                != 0
+            {
+                match __pcap_val.take() {
+                    ::core::option::Option::Some(v) => ::pcap_core::Field::Value(v),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else if __pcap_flags & (16 as u8) != 0 {
+                match __pcap_raw {
+                    ::core::option::Option::Some(r) => ::pcap_core::Field::Raw(r),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else {
+                ::pcap_core::Field::Skipped
+            };
+            (__pcap_field, __pcap_val)
+        };
+        let (
+            __pcap_f_small,
+            _,
+        ): (::pcap_core::Field<'a, u32>, ::core::option::Option<u32>) = {
+            let __pcap_span: ::core::option::Option<&'a [u8]> = ::pcap_core::__private::lax_span(
+                __pcap_avail,
+                __pcap_pos,
+                0,
+                3usize,
+            );
+            __pcap_pos = ::pcap_core::__private::lax_advance(__pcap_pos, 3usize);
+            let __pcap_raw: ::core::option::Option<::pcap_core::Raw<'a>> = __pcap_span
+                .map(|s| ::pcap_core::Raw::new(s, ::pcap_core::Endian::Little));
+            let mut __pcap_val: ::core::option::Option<u32> = if __pcap_flags
+                & (128 as u8) != 0
+            {
+                __pcap_raw.map(|r| <u32 as ::pcap_core::Unpack>::unpack(&r))
+            } else {
+                ::core::option::Option::None
+            };
+            let __pcap_field: ::pcap_core::Field<'a, u32> = if __pcap_flags & (128 as u8)
+                != 0
+            {
+                match __pcap_val.take() {
+                    ::core::option::Option::Some(v) => ::pcap_core::Field::Value(v),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else if __pcap_flags & (64 as u8) != 0 {
+                match __pcap_raw {
+                    ::core::option::Option::Some(r) => ::pcap_core::Field::Raw(r),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else {
+                ::pcap_core::Field::Skipped
+            };
+            (__pcap_field, __pcap_val)
+        };
+        Record {
+            ts_sec: __pcap_f_ts_sec,
+            ts_frac: __pcap_f_ts_frac,
+            incl_len: __pcap_f_incl_len,
+            small: __pcap_f_small,
+        }
+    }
+    /// Calls `visit` with each present field (a `Value`, or a `Raw`
+    /// decoded now; `Skipped` fields are not visited), in declaration
+    /// order: its `FieldSpec` (one of `Self::FIELDS`) and its value.
+    #[allow(unused_variables, clippy::all)]
+    pub fn visit(
+        &self,
+        __pcap_visit: &mut dyn ::core::ops::FnMut(
+            &'static ::pcap_core::FieldSpec,
+            ::pcap_core::FieldValue<'_>,
+        ),
+    ) {
+        match &self.ts_sec {
+            ::pcap_core::Field::Skipped => {}
+            ::pcap_core::Field::Value(__pcap_v) => {
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(__pcap_v)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[0usize], __pcap_fv);
+                }
+            }
+            ::pcap_core::Field::Raw(__pcap_r) => {
+                let __pcap_d: u32 = <u32 as ::pcap_core::Unpack>::unpack(__pcap_r);
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(&__pcap_d)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[0usize], __pcap_fv);
+                }
+            }
+        }
+        match &self.ts_frac {
+            ::pcap_core::Field::Skipped => {}
+            ::pcap_core::Field::Value(__pcap_v) => {
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(__pcap_v)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[1usize], __pcap_fv);
+                }
+            }
+            ::pcap_core::Field::Raw(__pcap_r) => {
+                let __pcap_d: u32 = <u32 as ::pcap_core::Unpack>::unpack(__pcap_r);
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(&__pcap_d)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[1usize], __pcap_fv);
+                }
+            }
+        }
+        match &self.incl_len {
+            ::pcap_core::Field::Skipped => {}
+            ::pcap_core::Field::Value(__pcap_v) => {
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(__pcap_v)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[2usize], __pcap_fv);
+                }
+            }
+            ::pcap_core::Field::Raw(__pcap_r) => {
+                let __pcap_d: u32 = <u32 as ::pcap_core::Unpack>::unpack(__pcap_r);
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(&__pcap_d)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[2usize], __pcap_fv);
+                }
+            }
+        }
+        match &self.small {
+            ::pcap_core::Field::Skipped => {}
+            ::pcap_core::Field::Value(__pcap_v) => {
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(__pcap_v)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[3usize], __pcap_fv);
+                }
+            }
+            ::pcap_core::Field::Raw(__pcap_r) => {
+                let __pcap_d: u32 = <u32 as ::pcap_core::Unpack>::unpack(__pcap_r);
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(&__pcap_d)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[3usize], __pcap_fv);
+                }
+            }
+        }
+    }
+    /// Visits every field that fits in `bytes` (all fields unpacked,
+    /// lax prefix parse in `endian`); returns whether the whole header
+    /// was present.
+    pub fn visit_bytes(
+        __pcap_bytes: &[u8],
+        __pcap_endian: ::pcap_core::Endian,
+        __pcap_visit: &mut dyn ::core::ops::FnMut(
+            &'static ::pcap_core::FieldSpec,
+            ::pcap_core::FieldValue<'_>,
+        ),
+    ) -> bool {
+        let (__pcap_header, __pcap_whole) = Record::__pcap_prefix_parse(
+            __pcap_bytes,
+            RecordFields::ALL,
+            __pcap_endian,
+        );
+        __pcap_header.visit(__pcap_visit);
+        __pcap_whole
+    }
 }
 ///A lazy view of a [`Record`]: bounds checked once by `Record::view`, fields decoded on access.
 #[derive(Clone, Copy)]
@@ -534,6 +892,7 @@ impl<'a> ::pcap_core::Header<'a> for Record<'a> {
     const FIELDS: &'static [::pcap_core::FieldSpec] = Record::FIELDS;
     const FIXED_LEN: usize = Record::FIXED_LEN;
     const DEFAULT: RecordFields = RecordFields::DEFAULT;
+    const ALL: RecordFields = RecordFields::ALL;
     #[inline]
     fn parse(
         bytes: &'a [u8],
@@ -565,5 +924,34 @@ impl<'a> ::pcap_core::Header<'a> for Record<'a> {
         bytes: &'a [u8],
     ) -> ::core::result::Result<RecordView<'a>, ::pcap_core::Error> {
         Record::view(bytes)
+    }
+    #[inline]
+    fn visit(
+        &self,
+        visit: &mut dyn ::core::ops::FnMut(
+            &'static ::pcap_core::FieldSpec,
+            ::pcap_core::FieldValue<'_>,
+        ),
+    ) {
+        Record::visit(self, visit)
+    }
+    #[inline]
+    fn parse_prefix(
+        bytes: &'a [u8],
+        flags: RecordFields,
+        endian: ::pcap_core::Endian,
+    ) -> Self {
+        Record::parse_prefix(bytes, flags, endian)
+    }
+    #[inline]
+    fn visit_bytes(
+        bytes: &[u8],
+        endian: ::pcap_core::Endian,
+        visit: &mut dyn ::core::ops::FnMut(
+            &'static ::pcap_core::FieldSpec,
+            ::pcap_core::FieldValue<'_>,
+        ),
+    ) -> bool {
+        Record::visit_bytes(bytes, endian, visit)
     }
 }

@@ -82,6 +82,7 @@ impl<'a> Tunnel<'a> {
         display_name: "version",
         bit_offset: ::core::option::Option::Some((0usize) + 0usize),
         bit_width: ::core::option::Option::Some(4usize),
+        display: ::pcap_core::Display::Default,
     };
     ///Layout of field `hlen` (display name `hlen`).
     pub const HLEN: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
@@ -89,6 +90,7 @@ impl<'a> Tunnel<'a> {
         display_name: "hlen",
         bit_offset: ::core::option::Option::Some((0usize) + 4usize),
         bit_width: ::core::option::Option::Some(4usize),
+        display: ::pcap_core::Display::Default,
     };
     ///Layout of field `next` (display name `next`).
     pub const NEXT: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
@@ -96,6 +98,7 @@ impl<'a> Tunnel<'a> {
         display_name: "next",
         bit_offset: ::core::option::Option::Some((8usize)),
         bit_width: ::core::option::Option::Some(16usize),
+        display: ::pcap_core::Display::Default,
     };
     ///Layout of field `urgent` (display name `urgent`).
     pub const URGENT: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
@@ -103,6 +106,7 @@ impl<'a> Tunnel<'a> {
         display_name: "urgent",
         bit_offset: ::core::option::Option::Some((24usize) + 0usize),
         bit_width: ::core::option::Option::Some(1usize),
+        display: ::pcap_core::Display::Default,
     };
     ///Layout of field `session` (display name `session`).
     pub const SESSION: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
@@ -110,6 +114,7 @@ impl<'a> Tunnel<'a> {
         display_name: "session",
         bit_offset: ::core::option::Option::Some((24usize) + 1usize),
         bit_width: ::core::option::Option::Some(23usize),
+        display: ::pcap_core::Display::Default,
     };
     ///Layout of field `origin` (display name `origin`).
     pub const ORIGIN: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
@@ -117,6 +122,7 @@ impl<'a> Tunnel<'a> {
         display_name: "origin",
         bit_offset: ::core::option::Option::Some((48usize)),
         bit_width: ::core::option::Option::Some(48usize),
+        display: ::pcap_core::Display::Default,
     };
     ///Layout of field `options` (display name `options`).
     pub const OPTIONS: ::pcap_core::FieldSpec = ::pcap_core::FieldSpec {
@@ -124,6 +130,7 @@ impl<'a> Tunnel<'a> {
         display_name: "options",
         bit_offset: ::core::option::Option::Some((96usize)),
         bit_width: ::core::option::Option::None,
+        display: ::pcap_core::Display::Default,
     };
     /// Every field's layout, in declaration order.
     pub const FIELDS: &'static [::pcap_core::FieldSpec] = &[
@@ -673,6 +680,575 @@ impl<'a> Tunnel<'a> {
             __pcap_d_options: __pcap_f_options,
         })
     }
+    /// Lax prefix parse, for a header cut short: never fails. Every
+    /// field (per `flags`) whose bytes are within `bytes` is reported
+    /// as the flags say; fields that do not fit, fields after an
+    /// unknown length and `when` fields whose condition cannot be
+    /// evaluated are `Skipped`. For a complete header it equals
+    /// `parse_endian(bytes, flags, endian)`'s header.
+    #[inline]
+    pub fn parse_prefix(
+        bytes: &'a [u8],
+        flags: TunnelFields,
+        endian: ::pcap_core::Endian,
+    ) -> Self {
+        Self::__pcap_prefix_parse(bytes, flags, endian).0
+    }
+    /// The header and whether the strict parse accepted it.
+    fn __pcap_prefix_parse(
+        __pcap_bytes: &'a [u8],
+        __pcap_flags: TunnelFields,
+        __pcap_endian: ::pcap_core::Endian,
+    ) -> (Self, bool) {
+        match __pcap_endian {
+            ::pcap_core::Endian::Big => {
+                match Self::__pcap_parse::<
+                    ::pcap_core::BigEndian,
+                >(__pcap_bytes, __pcap_flags) {
+                    ::core::result::Result::Ok((h, _)) => (h, true),
+                    ::core::result::Result::Err(_) => {
+                        (
+                            Self::__pcap_parse_lax::<
+                                ::pcap_core::BigEndian,
+                            >(__pcap_bytes, __pcap_flags),
+                            false,
+                        )
+                    }
+                }
+            }
+            ::pcap_core::Endian::Little => {
+                match Self::__pcap_parse::<
+                    ::pcap_core::LittleEndian,
+                >(__pcap_bytes, __pcap_flags) {
+                    ::core::result::Result::Ok((h, _)) => (h, true),
+                    ::core::result::Result::Err(_) => {
+                        (
+                            Self::__pcap_parse_lax::<
+                                ::pcap_core::LittleEndian,
+                            >(__pcap_bytes, __pcap_flags),
+                            false,
+                        )
+                    }
+                }
+            }
+        }
+    }
+    #[allow(
+        unused_variables,
+        unused_mut,
+        unused_parens,
+        unused_assignments,
+        unreachable_patterns,
+        clippy::all
+    )]
+    fn __pcap_parse_lax<__E: ::pcap_core::ByteOrder>(
+        __pcap_bytes: &'a [u8],
+        __pcap_flags: TunnelFields,
+    ) -> Self {
+        let __pcap_flags: u16 = __pcap_flags.bits();
+        let mut __pcap_avail: &'a [u8] = __pcap_bytes;
+        let mut __pcap_pos: ::core::option::Option<usize> = ::core::option::Option::Some(
+            0,
+        );
+        let mut __pcap_cut: bool = false;
+        let (
+            __pcap_f_version,
+            _,
+        ): (::pcap_core::Field<'a, u8>, ::core::option::Option<u8>) = {
+            let __pcap_span: ::core::option::Option<&'a [u8]> = ::pcap_core::__private::lax_span(
+                __pcap_avail,
+                __pcap_pos,
+                0usize,
+                1usize,
+            );
+            let __pcap_raw: ::core::option::Option<::pcap_core::Raw<'a>> = __pcap_span
+                .map(|s| ::pcap_core::Raw::bits(s, 0u8, 4u32));
+            let mut __pcap_val: ::core::option::Option<u8> = if __pcap_flags & (2 as u16)
+                != 0
+            {
+                __pcap_raw.map(|r| <u8 as ::pcap_core::Unpack>::unpack(&r))
+            } else {
+                ::core::option::Option::None
+            };
+            let __pcap_field: ::pcap_core::Field<'a, u8> = if __pcap_flags & (2 as u16)
+                != 0
+            {
+                match __pcap_val.take() {
+                    ::core::option::Option::Some(v) => ::pcap_core::Field::Value(v),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else if __pcap_flags & (1 as u16) != 0 {
+                match __pcap_raw {
+                    ::core::option::Option::Some(r) => ::pcap_core::Field::Raw(r),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else {
+                ::pcap_core::Field::Skipped
+            };
+            (__pcap_field, __pcap_val)
+        };
+        let (
+            __pcap_f_hlen,
+            __pcap_l_hlen,
+        ): (::pcap_core::Field<'a, u8>, ::core::option::Option<u8>) = {
+            let __pcap_span: ::core::option::Option<&'a [u8]> = ::pcap_core::__private::lax_span(
+                __pcap_avail,
+                __pcap_pos,
+                0usize,
+                1usize,
+            );
+            __pcap_pos = ::pcap_core::__private::lax_advance(__pcap_pos, 1usize);
+            let __pcap_raw: ::core::option::Option<::pcap_core::Raw<'a>> = __pcap_span
+                .map(|s| ::pcap_core::Raw::bits(s, 4u8, 4u32));
+            let mut __pcap_val: ::core::option::Option<u8> = if true {
+                __pcap_raw.map(|r| <u8 as ::pcap_core::Unpack>::unpack(&r))
+            } else {
+                ::core::option::Option::None
+            };
+            let __pcap_field: ::pcap_core::Field<'a, u8> = if __pcap_flags & (8 as u16)
+                != 0
+            {
+                match &__pcap_val {
+                    ::core::option::Option::Some(v) => {
+                        ::pcap_core::Field::Value(::core::clone::Clone::clone(v))
+                    }
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else if __pcap_flags & (4 as u16) != 0 {
+                match __pcap_raw {
+                    ::core::option::Option::Some(r) => ::pcap_core::Field::Raw(r),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else {
+                ::pcap_core::Field::Skipped
+            };
+            (__pcap_field, __pcap_val)
+        };
+        let (
+            __pcap_f_next,
+            _,
+        ): (::pcap_core::Field<'a, u16>, ::core::option::Option<u16>) = {
+            let __pcap_span: ::core::option::Option<&'a [u8]> = ::pcap_core::__private::lax_span(
+                __pcap_avail,
+                __pcap_pos,
+                0,
+                2usize,
+            );
+            __pcap_pos = ::pcap_core::__private::lax_advance(__pcap_pos, 2usize);
+            let __pcap_raw: ::core::option::Option<::pcap_core::Raw<'a>> = __pcap_span
+                .map(|s| ::pcap_core::Raw::new(
+                    s,
+                    <__E as ::pcap_core::ByteOrder>::ENDIAN,
+                ));
+            let mut __pcap_val: ::core::option::Option<u16> = if __pcap_flags
+                & (32 as u16) != 0
+            {
+                __pcap_raw.map(|r| <u16 as ::pcap_core::Unpack>::unpack(&r))
+            } else {
+                ::core::option::Option::None
+            };
+            let __pcap_field: ::pcap_core::Field<'a, u16> = if __pcap_flags & (32 as u16)
+                != 0
+            {
+                match __pcap_val.take() {
+                    ::core::option::Option::Some(v) => ::pcap_core::Field::Value(v),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else if __pcap_flags & (16 as u16) != 0 {
+                match __pcap_raw {
+                    ::core::option::Option::Some(r) => ::pcap_core::Field::Raw(r),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else {
+                ::pcap_core::Field::Skipped
+            };
+            (__pcap_field, __pcap_val)
+        };
+        let (
+            __pcap_f_urgent,
+            _,
+        ): (::pcap_core::Field<'a, bool>, ::core::option::Option<bool>) = {
+            let __pcap_span: ::core::option::Option<&'a [u8]> = ::pcap_core::__private::lax_span(
+                __pcap_avail,
+                __pcap_pos,
+                0usize,
+                1usize,
+            );
+            let __pcap_raw: ::core::option::Option<::pcap_core::Raw<'a>> = __pcap_span
+                .map(|s| ::pcap_core::Raw::bits(s, 0u8, 1u32));
+            let mut __pcap_val: ::core::option::Option<bool> = if __pcap_flags
+                & (128 as u16) != 0
+            {
+                __pcap_raw.map(|r| <bool as ::pcap_core::Unpack>::unpack(&r))
+            } else {
+                ::core::option::Option::None
+            };
+            let __pcap_field: ::pcap_core::Field<'a, bool> = if __pcap_flags
+                & (128 as u16) != 0
+            {
+                match __pcap_val.take() {
+                    ::core::option::Option::Some(v) => ::pcap_core::Field::Value(v),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else if __pcap_flags & (64 as u16) != 0 {
+                match __pcap_raw {
+                    ::core::option::Option::Some(r) => ::pcap_core::Field::Raw(r),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else {
+                ::pcap_core::Field::Skipped
+            };
+            (__pcap_field, __pcap_val)
+        };
+        let (
+            __pcap_f_session,
+            _,
+        ): (::pcap_core::Field<'a, u32>, ::core::option::Option<u32>) = {
+            let __pcap_span: ::core::option::Option<&'a [u8]> = ::pcap_core::__private::lax_span(
+                __pcap_avail,
+                __pcap_pos,
+                0usize,
+                3usize,
+            );
+            __pcap_pos = ::pcap_core::__private::lax_advance(__pcap_pos, 3usize);
+            let __pcap_raw: ::core::option::Option<::pcap_core::Raw<'a>> = __pcap_span
+                .map(|s| ::pcap_core::Raw::bits(s, 1u8, 23u32));
+            let mut __pcap_val: ::core::option::Option<u32> = if __pcap_flags
+                & (512 as u16) != 0
+            {
+                __pcap_raw.map(|r| <u32 as ::pcap_core::Unpack>::unpack(&r))
+            } else {
+                ::core::option::Option::None
+            };
+            let __pcap_field: ::pcap_core::Field<'a, u32> = if __pcap_flags
+                & (512 as u16) != 0
+            {
+                match __pcap_val.take() {
+                    ::core::option::Option::Some(v) => ::pcap_core::Field::Value(v),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else if __pcap_flags & (256 as u16) != 0 {
+                match __pcap_raw {
+                    ::core::option::Option::Some(r) => ::pcap_core::Field::Raw(r),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else {
+                ::pcap_core::Field::Skipped
+            };
+            (__pcap_field, __pcap_val)
+        };
+        let (
+            __pcap_f_origin,
+            _,
+        ): (::pcap_core::Field<'a, MacAddr>, ::core::option::Option<MacAddr>) = {
+            let __pcap_span: ::core::option::Option<&'a [u8]> = ::pcap_core::__private::lax_span(
+                __pcap_avail,
+                __pcap_pos,
+                0,
+                6usize,
+            );
+            __pcap_pos = ::pcap_core::__private::lax_advance(__pcap_pos, 6usize);
+            let __pcap_raw: ::core::option::Option<::pcap_core::Raw<'a>> = __pcap_span
+                .map(|s| ::pcap_core::Raw::new(
+                    s,
+                    <__E as ::pcap_core::ByteOrder>::ENDIAN,
+                ));
+            let mut __pcap_val: ::core::option::Option<MacAddr> = if __pcap_flags
+                & (2048 as u16) != 0
+            {
+                __pcap_raw.map(|r| <MacAddr as ::pcap_core::Unpack>::unpack(&r))
+            } else {
+                ::core::option::Option::None
+            };
+            let __pcap_field: ::pcap_core::Field<'a, MacAddr> = if __pcap_flags
+                & (2048 as u16) != 0
+            {
+                match __pcap_val.take() {
+                    ::core::option::Option::Some(v) => ::pcap_core::Field::Value(v),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else if __pcap_flags & (1024 as u16) != 0 {
+                match __pcap_raw {
+                    ::core::option::Option::Some(r) => ::pcap_core::Field::Raw(r),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else {
+                ::pcap_core::Field::Skipped
+            };
+            (__pcap_field, __pcap_val)
+        };
+        let __pcap_end: ::core::option::Option<usize> = match (&__pcap_l_hlen,) {
+            (::core::option::Option::Some(__pcap_r_hlen),) => {
+                let hlen: u8 = ::core::clone::Clone::clone(__pcap_r_hlen);
+                ((::pcap_core::__private::checked(hlen)
+                    * ::pcap_core::__private::Checked::lit(4i64)))
+                    .to_len()
+            }
+            _ => ::core::option::Option::None,
+        };
+        match __pcap_end {
+            ::core::option::Option::Some(e) if e >= (12usize) => {
+                match __pcap_bytes.get(..e) {
+                    ::core::option::Option::Some(h) => __pcap_avail = h,
+                    ::core::option::Option::None => __pcap_cut = true,
+                }
+            }
+            _ => __pcap_pos = ::core::option::Option::None,
+        }
+        let (
+            __pcap_f_options,
+            _,
+        ): (::pcap_core::Field<'a, &'a [u8]>, ::core::option::Option<&'a [u8]>) = {
+            let __pcap_n: ::core::option::Option<usize> = match (&__pcap_l_hlen,) {
+                (::core::option::Option::Some(__pcap_r_hlen),) => {
+                    let hlen: u8 = ::core::clone::Clone::clone(__pcap_r_hlen);
+                    (((::pcap_core::__private::checked(hlen)
+                        * ::pcap_core::__private::Checked::lit(4i64))
+                        - ::pcap_core::__private::Checked::lit(12i64)))
+                        .to_len()
+                }
+                _ => ::core::option::Option::None,
+            };
+            let __pcap_span: ::core::option::Option<&'a [u8]> = match __pcap_n {
+                ::core::option::Option::Some(n) => {
+                    ::pcap_core::__private::lax_span(__pcap_avail, __pcap_pos, 0, n)
+                }
+                ::core::option::Option::None => ::core::option::Option::None,
+            };
+            __pcap_pos = match __pcap_n {
+                ::core::option::Option::Some(n) => {
+                    ::pcap_core::__private::lax_advance(__pcap_pos, n)
+                }
+                ::core::option::Option::None => ::core::option::Option::None,
+            };
+            let __pcap_raw: ::core::option::Option<::pcap_core::Raw<'a>> = __pcap_span
+                .map(|s| ::pcap_core::Raw::new(
+                    s,
+                    <__E as ::pcap_core::ByteOrder>::ENDIAN,
+                ));
+            let mut __pcap_val: ::core::option::Option<&'a [u8]> = if __pcap_flags
+                & (8192 as u16) != 0
+            {
+                __pcap_span
+            } else {
+                ::core::option::Option::None
+            };
+            let __pcap_field: ::pcap_core::Field<'a, &'a [u8]> = if __pcap_flags
+                & (8192 as u16) != 0
+            {
+                match __pcap_val.take() {
+                    ::core::option::Option::Some(v) => ::pcap_core::Field::Value(v),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else if __pcap_flags & (4096 as u16) != 0 {
+                match __pcap_raw {
+                    ::core::option::Option::Some(r) => ::pcap_core::Field::Raw(r),
+                    ::core::option::Option::None => ::pcap_core::Field::Skipped,
+                }
+            } else {
+                ::pcap_core::Field::Skipped
+            };
+            (__pcap_field, __pcap_val)
+        };
+        Tunnel {
+            version: __pcap_f_version,
+            hlen: __pcap_f_hlen,
+            next: __pcap_f_next,
+            urgent: __pcap_f_urgent,
+            session: __pcap_f_session,
+            origin: __pcap_f_origin,
+            options: __pcap_f_options,
+        }
+    }
+    /// Calls `visit` with each present field (a `Value`, or a `Raw`
+    /// decoded now; `Skipped` fields are not visited), in declaration
+    /// order: its `FieldSpec` (one of `Self::FIELDS`) and its value.
+    #[allow(unused_variables, clippy::all)]
+    pub fn visit(
+        &self,
+        __pcap_visit: &mut dyn ::core::ops::FnMut(
+            &'static ::pcap_core::FieldSpec,
+            ::pcap_core::FieldValue<'_>,
+        ),
+    ) {
+        match &self.version {
+            ::pcap_core::Field::Skipped => {}
+            ::pcap_core::Field::Value(__pcap_v) => {
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(__pcap_v)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[0usize], __pcap_fv);
+                }
+            }
+            ::pcap_core::Field::Raw(__pcap_r) => {
+                let __pcap_d: u8 = <u8 as ::pcap_core::Unpack>::unpack(__pcap_r);
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(&__pcap_d)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[0usize], __pcap_fv);
+                }
+            }
+        }
+        match &self.hlen {
+            ::pcap_core::Field::Skipped => {}
+            ::pcap_core::Field::Value(__pcap_v) => {
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(__pcap_v)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[1usize], __pcap_fv);
+                }
+            }
+            ::pcap_core::Field::Raw(__pcap_r) => {
+                let __pcap_d: u8 = <u8 as ::pcap_core::Unpack>::unpack(__pcap_r);
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(&__pcap_d)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[1usize], __pcap_fv);
+                }
+            }
+        }
+        match &self.next {
+            ::pcap_core::Field::Skipped => {}
+            ::pcap_core::Field::Value(__pcap_v) => {
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(__pcap_v)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[2usize], __pcap_fv);
+                }
+            }
+            ::pcap_core::Field::Raw(__pcap_r) => {
+                let __pcap_d: u16 = <u16 as ::pcap_core::Unpack>::unpack(__pcap_r);
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(&__pcap_d)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[2usize], __pcap_fv);
+                }
+            }
+        }
+        match &self.urgent {
+            ::pcap_core::Field::Skipped => {}
+            ::pcap_core::Field::Value(__pcap_v) => {
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(__pcap_v)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[3usize], __pcap_fv);
+                }
+            }
+            ::pcap_core::Field::Raw(__pcap_r) => {
+                let __pcap_d: bool = <bool as ::pcap_core::Unpack>::unpack(__pcap_r);
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(&__pcap_d)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[3usize], __pcap_fv);
+                }
+            }
+        }
+        match &self.session {
+            ::pcap_core::Field::Skipped => {}
+            ::pcap_core::Field::Value(__pcap_v) => {
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(__pcap_v)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[4usize], __pcap_fv);
+                }
+            }
+            ::pcap_core::Field::Raw(__pcap_r) => {
+                let __pcap_d: u32 = <u32 as ::pcap_core::Unpack>::unpack(__pcap_r);
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(&__pcap_d)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[4usize], __pcap_fv);
+                }
+            }
+        }
+        match &self.origin {
+            ::pcap_core::Field::Skipped => {}
+            ::pcap_core::Field::Value(__pcap_v) => {
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(__pcap_v)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[5usize], __pcap_fv);
+                }
+            }
+            ::pcap_core::Field::Raw(__pcap_r) => {
+                let __pcap_d: MacAddr = <MacAddr as ::pcap_core::Unpack>::unpack(
+                    __pcap_r,
+                );
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(&__pcap_d)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[5usize], __pcap_fv);
+                }
+            }
+        }
+        match &self.options {
+            ::pcap_core::Field::Skipped => {}
+            ::pcap_core::Field::Value(__pcap_v) => {
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(__pcap_v)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[6usize], __pcap_fv);
+                }
+            }
+            ::pcap_core::Field::Raw(__pcap_r) => {
+                let __pcap_d: &'a [u8] = <&'a [u8] as ::pcap_core::Unpack>::unpack(
+                    __pcap_r,
+                );
+                if let ::core::option::Option::Some(__pcap_fv) = {
+                    #[allow(unused_imports)]
+                    use ::pcap_core::__private::{ProbeNone as _, ProbeUnpack as _};
+                    (&::pcap_core::__private::Probe(&__pcap_d)).__pcap_value()
+                } {
+                    __pcap_visit(&Self::FIELDS[6usize], __pcap_fv);
+                }
+            }
+        }
+    }
+    /// Visits every field that fits in `bytes` (all fields unpacked,
+    /// lax prefix parse in `endian`); returns whether the whole header
+    /// was present.
+    pub fn visit_bytes(
+        __pcap_bytes: &[u8],
+        __pcap_endian: ::pcap_core::Endian,
+        __pcap_visit: &mut dyn ::core::ops::FnMut(
+            &'static ::pcap_core::FieldSpec,
+            ::pcap_core::FieldValue<'_>,
+        ),
+    ) -> bool {
+        let (__pcap_header, __pcap_whole) = Tunnel::__pcap_prefix_parse(
+            __pcap_bytes,
+            TunnelFields::ALL,
+            __pcap_endian,
+        );
+        __pcap_header.visit(__pcap_visit);
+        __pcap_whole
+    }
 }
 ///A lazy view of a [`Tunnel`]: bounds checked once by `Tunnel::view`, fields decoded on access.
 #[derive(Clone, Copy)]
@@ -780,6 +1356,7 @@ impl<'a> ::pcap_core::Header<'a> for Tunnel<'a> {
     const FIELDS: &'static [::pcap_core::FieldSpec] = Tunnel::FIELDS;
     const FIXED_LEN: usize = Tunnel::FIXED_LEN;
     const DEFAULT: TunnelFields = TunnelFields::DEFAULT;
+    const ALL: TunnelFields = TunnelFields::ALL;
     #[inline]
     fn parse(
         bytes: &'a [u8],
@@ -811,5 +1388,34 @@ impl<'a> ::pcap_core::Header<'a> for Tunnel<'a> {
         bytes: &'a [u8],
     ) -> ::core::result::Result<TunnelView<'a>, ::pcap_core::Error> {
         Tunnel::view(bytes)
+    }
+    #[inline]
+    fn visit(
+        &self,
+        visit: &mut dyn ::core::ops::FnMut(
+            &'static ::pcap_core::FieldSpec,
+            ::pcap_core::FieldValue<'_>,
+        ),
+    ) {
+        Tunnel::visit(self, visit)
+    }
+    #[inline]
+    fn parse_prefix(
+        bytes: &'a [u8],
+        flags: TunnelFields,
+        endian: ::pcap_core::Endian,
+    ) -> Self {
+        Tunnel::parse_prefix(bytes, flags, endian)
+    }
+    #[inline]
+    fn visit_bytes(
+        bytes: &[u8],
+        endian: ::pcap_core::Endian,
+        visit: &mut dyn ::core::ops::FnMut(
+            &'static ::pcap_core::FieldSpec,
+            ::pcap_core::FieldValue<'_>,
+        ),
+    ) -> bool {
+        Tunnel::visit_bytes(bytes, endian, visit)
     }
 }
