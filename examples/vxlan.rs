@@ -113,3 +113,58 @@ fn main() {
     let s = &d.summary;
     println!("flow (inner): {:?} ports {} > {}", s.ip, s.sport, s.dport);
 }
+
+#[cfg(test)]
+mod tests {
+    use pcap_core::flow::PacketSummary;
+    use protocols::LayerKind;
+
+    use super::*;
+
+    #[test]
+    fn vxlan_fields_and_inner_layers_come_out() {
+        let packet = build_packet();
+        let d = vxlan_dissector().dissect(linktype::ETHERNET, &packet);
+        assert!(d.error.is_none(), "{:?}", d.error);
+        assert_eq!(
+            d.protocols().collect::<Vec<_>>(),
+            ["eth", "ip", "udp", "vxlan", "eth", "ip", "tcp"]
+        );
+        let hit = d.user.first().unwrap();
+        assert_eq!((hit.name, hit.offset), ("vxlan", 42));
+        let (vx, rest) = Vxlan::parse(hit.header, Vxlan::ALL).unwrap();
+        assert_eq!(vx.vni.value(), Some(&0x123456));
+        assert_eq!(vx.vni_valid.value(), Some(&true));
+        assert!(rest.is_empty());
+        // Both IPv4 layers, outermost first; the summary describes the inner flow.
+        let srcs: Vec<_> = d
+            .ipv4
+            .iter()
+            .map(|h| h.header.src_addr.value().unwrap().to_string())
+            .collect();
+        assert_eq!(srcs, ["10.0.0.1", "192.168.0.1"]);
+        let s: &PacketSummary = &d.summary;
+        assert_eq!((s.sport, s.dport, s.protocol), (40000, 443, 6));
+        // The outer Ethernet is the one kept in `eth`; both are in `layers`.
+        assert_eq!(
+            d.layers
+                .iter()
+                .filter(|l| l.kind == LayerKind::Ethernet)
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn vxlan_without_i_flag_is_an_error_after_the_outer_layers() {
+        let mut packet = build_packet();
+        packet[42] = 0;
+        let d = vxlan_dissector().dissect(linktype::ETHERNET, &packet);
+        let e = d.error.as_ref().unwrap();
+        assert_eq!((e.layer, e.offset), (LayerKind::User("vxlan"), 42));
+        assert_eq!(d.udp.len(), 1);
+        for len in 0..packet.len() {
+            let _ = vxlan_dissector().dissect(linktype::ETHERNET, &packet[..len]);
+        }
+    }
+}

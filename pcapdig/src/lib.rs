@@ -1,6 +1,6 @@
 //! `pcapdig`: dig into packet captures. The whole command line is this
 //! library: [`main_with`] runs it with the layers of a [`Registry`], so a
-//! program that declares its own layers (see `examples/pcapdig_vxlan.rs`)
+//! program that declares its own layers (see the `pcapdig_*` examples)
 //! gets `fields`, `show` and the index for them with one call.
 //!
 //! * `fields`   — tshark-compatible per-packet field output

@@ -1,21 +1,25 @@
-//! `pcapdig show`: packets printed layer by layer, with the `protocols`
-//! crate's dissector (every field of every layer unpacked).
+//! `pcapdig show`: packets printed layer by layer, every field of every
+//! layer's schema, built-in and registered layers alike, named and printed
+//! as `pcapdig fields` names and prints them (`ip( ttl=64, ...)` is
+//! `-e ip.ttl`).
 //!
 //! ```text
 //! PACKET( number=1, offset=24, ts=1084443427.311224000, caplen=62, len=62 )
-//!   Ethernet( src=00:00:01:00:00:00, dst=fe:ff:20:00:01:00, type=0x0800 )
-//!   IPv4( version=4, ihl=5, dscp=0, ecn=0, total_len=48, ... )
-//!   TCP( src_port=3372, dst_port=80, seq=951057939, ... )
+//!   eth( dst=fe:ff:20:00:01:00, src=00:00:01:00:00:00, type=0x0800 )
+//!   ip( version=4, hdr_len=5, dsfield.dscp=0, ..., ttl=128, proto=6, ... )
+//!   tcp( srcport=3372, dstport=80, seq_raw=951057939, ... )
 //! ```
 
-use std::fmt::{self, Display, Write as _};
+use std::fmt::{Display, Write as _};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use pcap_core::Field;
 use pcap_core::capture::Record;
 use pcap_core::filter::Filter;
-use protocols::{Config, Dissection, Dissector};
+use pcap_core::{FieldSpec, FieldValue};
+use protocols::dns::{DnsHeader, DnsMessage};
+use protocols::http::HttpMessage;
+use protocols::{Config, Dissection, Dissector, LayerKind};
 
 /// Arguments of `pcapdig show`.
 #[derive(clap::Args, Debug)]
@@ -68,7 +72,7 @@ pub fn run(args: Args, ctx: &crate::Context) -> crate::CliResult {
                 }
                 shown += 1;
                 text.clear();
-                render(&mut text, number, &rec, &d, &opts);
+                render(&mut text, number, &rec, &d, &dissector, &opts);
                 out.write_all(text.as_bytes())?;
             }
             Ok(None) => break,
@@ -100,7 +104,7 @@ pub struct Options {
     pub layers: Option<Vec<String>>,
 }
 
-/// One `key=value` list inside `Name( ... )`.
+/// One `key=value` list inside `name( ... )`.
 struct Line<'o> {
     out: &'o mut String,
     first: bool,
@@ -110,14 +114,6 @@ impl<'o> Line<'o> {
     fn new(out: &'o mut String, name: &str) -> Self {
         let _ = write!(out, "  {name}(");
         Line { out, first: true }
-    }
-
-    /// Marks a header quoted by an ICMP error.
-    fn quoted(&mut self, quoted: bool) {
-        if quoted {
-            self.sep();
-            self.out.push_str("quoted");
-        }
     }
 
     fn sep(&mut self) {
@@ -131,31 +127,26 @@ impl<'o> Line<'o> {
         self
     }
 
-    fn f<T: Display>(&mut self, key: &str, field: &Field<'_, T>) -> &mut Self {
-        if let Some(v) = field.value() {
-            self.kv(key, v);
+    /// A schema field, printed as `pcapdig fields` prints it.
+    fn field(&mut self, spec: &FieldSpec, value: FieldValue<'_>) {
+        // Options and other variable parts: their length, not their bytes.
+        if let FieldValue::Bytes(b) = value
+            && spec.bit_width.is_none()
+        {
+            if !b.is_empty() {
+                self.kv(spec.display_name, format_args!("<{} bytes>", b.len()));
+            }
+            return;
         }
-        self
+        self.sep();
+        let _ = write!(self.out, "{}=", spec.display_name);
+        let _ = value.write_tshark(spec, self.out);
     }
 
-    fn hex<T: fmt::LowerHex>(
-        &mut self,
-        key: &str,
-        field: &Field<'_, T>,
-        width: usize,
-    ) -> &mut Self {
-        if let Some(v) = field.value() {
-            self.sep();
-            let _ = write!(self.out, "{key}=0x{v:0width$x}");
-        }
-        self
-    }
-
-    fn bytes(&mut self, key: &str, field: &Field<'_, &[u8]>) -> &mut Self {
-        if let Some(v) = field.value().filter(|v| !v.is_empty()) {
-            self.kv(key, format_args!("<{} bytes>", v.len()));
-        }
-        self
+    /// Free text (a DNS or HTTP summary).
+    fn text(&mut self, text: &str) {
+        self.sep();
+        self.out.push_str(text);
     }
 
     fn end(self) {
@@ -163,8 +154,19 @@ impl<'o> Line<'o> {
     }
 }
 
-/// Renders one packet: the `PACKET(...)` line, then one line per layer.
-pub fn render(out: &mut String, number: u64, rec: &Record<'_>, d: &Dissection<'_>, opts: &Options) {
+/// Renders one packet: the `PACKET(...)` line, then one line per layer the
+/// walk went through, outermost first, named as tshark names it, with every
+/// field of the layer's schema (built-in or registered alike, read through
+/// `dissector`, which made `d`). Headers inside an ICMP error's quote are
+/// marked `quoted`; a header cut short shows the fields that fit.
+pub fn render(
+    out: &mut String,
+    number: u64,
+    rec: &Record<'_>,
+    d: &Dissection<'_>,
+    dissector: &Dissector,
+    opts: &Options,
+) {
     let _ = write!(out, "PACKET( number={number}, offset={}", rec.offset);
     if let Some(ts) = rec.timestamp() {
         let _ = write!(out, ", ts={ts}");
@@ -175,217 +177,67 @@ pub fn render(out: &mut String, number: u64, rec: &Record<'_>, d: &Dissection<'_
             .as_ref()
             .is_none_or(|l| l.iter().any(|x| x.eq_ignore_ascii_case(name)))
     };
-    if let Some(e) = d.eth.as_ref().filter(|_| want("eth")) {
-        let mut l = Line::new(out, "Ethernet");
-        l.f("src", &e.src)
-            .f("dst", &e.dst)
-            .hex("type", &e.ethertype, 4);
-        l.end();
-    }
-    if let Some(s) = d.sll.as_ref().filter(|_| want("sll")) {
-        let mut l = Line::new(out, "LinuxSLL");
-        l.f("packet_type", &s.packet_type)
-            .f("arphrd_type", &s.arphrd_type)
-            .hex("protocol", &s.protocol, 4);
-        l.end();
-    }
-    if let Some(s) = d.sll2.as_ref().filter(|_| want("sll")) {
-        let mut l = Line::new(out, "LinuxSLL2");
-        l.hex("protocol", &s.protocol, 4)
-            .f("if_index", &s.if_index)
-            .f("arphrd_type", &s.arphrd_type)
-            .f("packet_type", &s.packet_type);
-        l.end();
-    }
-    if let Some(s) = d.loopback.as_ref().filter(|_| want("null")) {
-        let mut l = Line::new(out, "Loopback");
-        l.f("family", &s.family);
-        l.end();
-    }
-    for v in d.vlans.iter() {
-        let name = if v.is_s_tag() { "ieee8021ad" } else { "vlan" };
-        if !want(name) {
+    let mut tcp = d.tcp.iter();
+    for r in d.layers.iter() {
+        let name = r.kind.name();
+        // TCP hits are in walk order: the n-th TCP layer is the n-th hit.
+        let tcp_hit = if r.kind == LayerKind::Tcp {
+            tcp.next()
+        } else {
+            None
+        };
+        if !want(name) && !matches!(r.kind, LayerKind::Link(_)) {
             continue;
         }
-        let mut l = Line::new(out, if v.is_s_tag() { "QinQ" } else { "VLAN" });
-        l.hex("tpid", &Field::Value(v.tpid), 4)
-            .f("pcp", &v.tag.pcp)
-            .f("dei", &v.tag.dei)
-            .f("vid", &v.tag.vid)
-            .hex("type", &v.tag.ethertype, 4);
-        l.end();
-    }
-    // Network and transport layers in walk order (tunnels, ICMP quotes).
-    let (mut i4, mut i6, mut t, mut u, mut c4, mut c6, mut g, mut dn) = (0, 0, 0, 0, 0, 0, 0, 0);
-    for layer in d.layers.iter() {
-        use protocols::LayerKind as K;
-        let quoted = layer.quoted;
-        match layer.kind {
-            K::Ipv4 => {
-                let hit = d.ipv4.get(i4);
-                i4 += 1;
-                let Some(h) = hit.filter(|_| want("ip")) else {
-                    continue;
-                };
-                let ip = &h.header;
-                let mut l = Line::new(out, "IPv4");
-                l.quoted(quoted);
-                l.f("version", &ip.version)
-                    .f("ihl", &ip.ihl)
-                    .f("dscp", &ip.dscp)
-                    .f("ecn", &ip.ecn)
-                    .f("total_len", &ip.total_len)
-                    .hex("ident", &ip.ident, 4)
-                    .f("df", &ip.dont_frag)
-                    .f("mf", &ip.more_frags)
-                    .f("frag_offset", &ip.frag_offset)
-                    .f("ttl", &ip.ttl)
-                    .f("protocol", &ip.protocol)
-                    .hex("checksum", &ip.checksum, 4)
-                    .f("src", &ip.src_addr)
-                    .f("dst", &ip.dst_addr)
-                    .bytes("options", &ip.options);
-                l.end();
-            }
-            K::Ipv6 => {
-                let hit = d.ipv6.get(i6);
-                i6 += 1;
-                let Some(h) = hit.filter(|_| want("ipv6")) else {
-                    continue;
-                };
-                let ip = &h.header.fixed;
-                let mut l = Line::new(out, "IPv6");
-                l.quoted(quoted);
-                l.f("version", &ip.version)
-                    .f("traffic_class", &ip.traffic_class)
-                    .hex("flow_label", &ip.flow_label, 5)
-                    .f("payload_len", &ip.payload_len)
-                    .f("next_header", &ip.next_header)
-                    .f("hop_limit", &ip.hop_limit)
-                    .f("src", &ip.src_addr)
-                    .f("dst", &ip.dst_addr);
-                l.end();
-            }
-            K::Ipv6Ext(nh) if want("ipv6") => {
-                let mut l = Line::new(out, "IPv6Ext");
-                l.kv("kind", layer.kind.name())
-                    .kv("header", nh)
-                    .kv("len", layer.len);
-                l.end();
-            }
-            K::Tcp => {
-                let hit = d.tcp.get(t);
-                t += 1;
-                let Some(h) = hit.filter(|_| want("tcp")) else {
-                    continue;
-                };
-                let tcp = &h.header;
-                let mut l = Line::new(out, "TCP");
-                l.quoted(quoted);
-                l.f("src_port", &tcp.src_port)
-                    .f("dst_port", &tcp.dst_port)
-                    .f("seq", &tcp.seq_num)
-                    .f("ack", &tcp.ack_num)
-                    .f("data_offset", &tcp.data_offset)
-                    .hex("flags", &tcp.flags, 3)
-                    .f("window", &tcp.window)
-                    .hex("checksum", &tcp.checksum, 4)
-                    .f("urgent_ptr", &tcp.urgent_ptr)
-                    .bytes("options", &tcp.options);
-                if let Some(len) = h.payload_len {
-                    l.kv("payload_len", len);
-                }
-                l.end();
-            }
-            K::Udp => {
-                let hit = d.udp.get(u);
-                u += 1;
-                let Some(h) = hit.filter(|_| want("udp")) else {
-                    continue;
-                };
-                let udp = &h.header;
-                let mut l = Line::new(out, "UDP");
-                l.quoted(quoted);
-                l.f("src_port", &udp.src_port)
-                    .f("dst_port", &udp.dst_port)
-                    .f("length", &udp.length)
-                    .hex("checksum", &udp.checksum, 4);
-                l.end();
-            }
-            K::Icmp | K::Icmpv6 => {
-                let v6 = layer.kind == K::Icmpv6;
-                let hit = if v6 { d.icmpv6.get(c6) } else { d.icmp.get(c4) };
-                if v6 {
-                    c6 += 1;
-                } else {
-                    c4 += 1;
-                }
-                let Some(h) = hit.filter(|_| want(layer.kind.name())) else {
-                    continue;
-                };
-                let ic = &h.header;
-                let mut l = Line::new(out, if v6 { "ICMPv6" } else { "ICMP" });
-                l.quoted(quoted);
-                l.f("type", &ic.msg_type)
-                    .f("code", &ic.code)
-                    .hex("checksum", &ic.checksum, 4)
-                    .hex("rest", &ic.rest_of_header, 8);
-                l.end();
-            }
-            K::Gtp => {
-                let hit = d.gtp.get(g);
-                g += 1;
-                let Some(h) = hit.filter(|_| want("gtp")) else {
-                    continue;
-                };
-                let gt = &h.header;
-                let mut l = Line::new(out, "GTP-U");
-                l.f("version", &gt.version)
-                    .f("msg_type", &gt.msg_type)
-                    .f("length", &gt.length)
-                    .hex("teid", &gt.teid, 8);
-                l.end();
-            }
-            K::Dns => {
-                let hit = d.dns.get(dn);
-                dn += 1;
-                let Some(h) = hit.filter(|_| want("dns")) else {
-                    continue;
-                };
-                let text = h.header.to_string();
-                let mut l = Line::new(out, "DNS");
-                l.sep();
-                l.out.push_str(text.strip_prefix("DNS ").unwrap_or(&text));
-                l.end();
-            }
-            K::Http => {
-                let Some(h) = d.http.as_ref().filter(|_| want("http")) else {
-                    continue;
-                };
-                let text = h.header.to_string();
-                let mut l = Line::new(out, "HTTP");
-                l.sep();
-                l.out.push_str(text.strip_prefix("HTTP ").unwrap_or(&text));
-                if let Some(host) = h.header.host() {
-                    l.kv("host", String::from_utf8_lossy(host));
-                }
-                l.end();
-            }
-            K::User(name) if want(name) => {
-                let mut l = Line::new(out, name);
-                l.kv("offset", layer.offset).kv("len", layer.len);
-                l.end();
-            }
-            K::Link(lt) => {
+        let bytes = d.data.get(r.offset..).unwrap_or(&[]);
+        let mut l = match r.kind {
+            LayerKind::Link(lt) => {
                 let mut l = Line::new(out, "Unsupported");
                 l.kv("linktype", lt);
                 l.end();
+                continue;
             }
-            _ => {}
+            _ => Line::new(out, name),
+        };
+        if r.quoted {
+            l.text("quoted");
         }
+        match r.kind {
+            LayerKind::Dns => {
+                let msg = bytes.get(..r.len).unwrap_or(bytes);
+                match DnsMessage::parse_header_only(msg, DnsHeader::NONE) {
+                    Ok(m) => {
+                        let text = m.to_string();
+                        l.text(text.strip_prefix("DNS ").unwrap_or(&text));
+                    }
+                    Err(_) => {
+                        dissector.visit_layer(r.kind, bytes, &mut |spec, v| l.field(spec, v));
+                    }
+                }
+            }
+            LayerKind::Http => {
+                if let Ok(m) = HttpMessage::parse(bytes) {
+                    let text = m.to_string();
+                    l.text(text.strip_prefix("HTTP ").unwrap_or(&text));
+                    if let Some(host) = m.host() {
+                        l.kv("host", String::from_utf8_lossy(host));
+                    }
+                }
+            }
+            LayerKind::Ipv6Ext(nh) => {
+                l.kv("header", nh).kv("len", r.len);
+            }
+            kind => {
+                dissector.visit_layer(kind, bytes, &mut |spec, v| l.field(spec, v));
+                if let Some(len) = tcp_hit.and_then(|h| h.payload_len) {
+                    l.kv("payload_len", len);
+                }
+            }
+        }
+        l.end();
     }
     if !d.payload.is_empty() && want("data") {
-        let mut l = Line::new(out, "Data");
+        let mut l = Line::new(out, "data");
         l.kv("len", d.payload.len());
         l.end();
     }
@@ -413,7 +265,7 @@ mod tests {
         while let Ok(Some(rec)) = reader.next_record() {
             n += 1;
             let d = dissector.dissect_record(&rec);
-            render(&mut out, n, &rec, &d, opts);
+            render(&mut out, n, &rec, &d, &dissector, opts);
         }
         out
     }
@@ -434,11 +286,11 @@ mod tests {
                 && first.ends_with(" )"),
             "{text}"
         );
-        assert!(text.contains("\n  Ethernet( src="), "{text}");
+        assert!(text.contains("\n  eth( dst=02:"), "{text}");
         assert!(text.contains("type=0x0800 )"), "{text}");
-        assert!(text.contains("\n  IPv4( version=4, ihl=5, "), "{text}");
+        assert!(text.contains("\n  ip( version=4, hdr_len=5, "), "{text}");
         assert!(
-            text.contains("\n  TCP( src_port=") || text.contains("\n  UDP( src_port="),
+            text.contains("\n  tcp( srcport=") || text.contains("\n  udp( srcport="),
             "{text}"
         );
         assert_eq!(text.matches("PACKET(").count(), 3);
@@ -464,6 +316,6 @@ mod tests {
                 ..Options::default()
             },
         );
-        assert!(!only_ip.contains("Ethernet("), "{only_ip}");
+        assert!(!only_ip.contains("eth("), "{only_ip}");
     }
 }

@@ -21,7 +21,7 @@
 //! parsed layers, several occurrences outermost first) and a
 //! [`PacketSummary`](pcap_core::flow::PacketSummary). Users add layers to
 //! its dispatch tables ([`Dissector::register_udp_port`], ...): see
-//! `examples/vxlan.rs`.
+//! the examples (`cargo run -p pcap-examples --example ...`).
 //!
 //! ```
 //! use protocols::{Config, Dissector, dissect::linktype};
@@ -56,7 +56,7 @@ pub mod udp;
 pub mod vlan;
 
 pub use dissect::{
-    Config, Depth, Dispatch, DissectError, Dissection, Dissector, FnLayer, Hit, LayerKind, Next,
-    Registry, UserLayer, UserStep,
+    Config, Depth, Dispatch, DissectError, Dissection, Dissector, FnLayer, HeaderLayer, Hit,
+    LayerKind, Next, Registry, UserLayer, UserStep,
 };
 pub use stack::Stack;

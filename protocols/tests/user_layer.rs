@@ -1,61 +1,9 @@
-//! The extension table: the VXLAN example (`examples/vxlan.rs`) registered
-//! on UDP 4789 yields its own fields and the inner Ethernet/IPv4/TCP.
+//! The extension table: user layers on EtherTypes and IP protocols, and
+//! the walk's bound on layers that never advance. (The examples test a
+//! tunnel layer end to end: `cargo test -p pcap-examples`.)
 
-#[path = "../../examples/vxlan.rs"]
-#[allow(dead_code)]
-mod vxlan_example;
-
-use pcap_core::flow::PacketSummary;
 use protocols::dissect::linktype;
-use protocols::{FnLayer, LayerKind, Next, UserStep};
-use vxlan_example::{Vxlan, build_packet, vxlan_dissector};
-
-#[test]
-fn vxlan_fields_and_inner_layers_come_out() {
-    let packet = build_packet();
-    let d = vxlan_dissector().dissect(linktype::ETHERNET, &packet);
-    assert!(d.error.is_none(), "{:?}", d.error);
-    assert_eq!(
-        d.protocols().collect::<Vec<_>>(),
-        ["eth", "ip", "udp", "vxlan", "eth", "ip", "tcp"]
-    );
-    let hit = d.user.first().unwrap();
-    assert_eq!((hit.name, hit.offset), ("vxlan", 42));
-    let (vx, rest) = Vxlan::parse(hit.header, Vxlan::ALL).unwrap();
-    assert_eq!(vx.vni.value(), Some(&0x123456));
-    assert_eq!(vx.vni_valid.value(), Some(&true));
-    assert!(rest.is_empty());
-    // Both IPv4 layers, outermost first; the summary describes the inner flow.
-    let srcs: Vec<_> = d
-        .ipv4
-        .iter()
-        .map(|h| h.header.src_addr.value().unwrap().to_string())
-        .collect();
-    assert_eq!(srcs, ["10.0.0.1", "192.168.0.1"]);
-    let s: &PacketSummary = &d.summary;
-    assert_eq!((s.sport, s.dport, s.protocol), (40000, 443, 6));
-    // The outer Ethernet is the one kept in `eth`; both are in `layers`.
-    assert_eq!(
-        d.layers
-            .iter()
-            .filter(|l| l.kind == LayerKind::Ethernet)
-            .count(),
-        2
-    );
-}
-
-#[test]
-fn vxlan_without_i_flag_is_an_error_after_the_outer_layers() {
-    let mut packet = build_packet();
-    packet[42] = 0;
-    let d = vxlan_dissector().dissect(linktype::ETHERNET, &packet);
-    let e = d.error.as_ref().unwrap();
-    assert_eq!((e.layer, e.offset), (LayerKind::User("vxlan"), 42));
-    assert_eq!(d.udp.len(), 1);
-    for len in 0..packet.len() {
-        let _ = vxlan_dissector().dissect(linktype::ETHERNET, &packet[..len]);
-    }
-}
+use protocols::{FnLayer, Next, UserStep};
 
 /// A user layer that claims a zero-length header and loops back to itself
 /// cannot hang the dissector.
@@ -118,4 +66,48 @@ fn register_ip_proto_and_tcp_port() {
         ["ip", "gre", "ip", "udp"]
     );
     assert_eq!((d.summary.sport, d.summary.dport), (7, 9));
+}
+
+/// A layer found by its content: registered on the TCP heuristic key, it
+/// is tried on every port no other layer claimed, and a payload it does
+/// not accept is left alone, without an error.
+#[test]
+fn heuristic_layers_are_found_by_content() {
+    use pcap_core::capture::synth::raw_ipv4_tcp;
+    use protocols::{Dispatch, Registry, UserLayer};
+
+    struct Magic;
+    impl UserLayer for Magic {
+        fn name(&self) -> &'static str {
+            "magic"
+        }
+        fn accepts(&self, bytes: &[u8]) -> bool {
+            bytes.starts_with(b"MAGIC")
+        }
+        fn dissect(&self, _: &[u8]) -> Result<UserStep, pcap_core::Error> {
+            Ok(UserStep {
+                header_len: 5,
+                next: Next::Done,
+            })
+        }
+    }
+    let mut registry = Registry::new();
+    registry.register(Dispatch::TcpHeuristic, Magic);
+    let dis = protocols::Dissector::with_registry(protocols::Config::all(), registry);
+
+    let frame = raw_ipv4_tcp(7777, b"MAGIC and more");
+    let d = dis.dissect(linktype::RAW, &frame);
+    assert!(d.error.is_none(), "{:?}", d.error);
+    assert_eq!(d.protocols().collect::<Vec<_>>(), ["ip", "tcp", "magic"]);
+    assert_eq!(d.payload, b" and more");
+
+    let frame = raw_ipv4_tcp(7777, b"plain data");
+    let d = dis.dissect(linktype::RAW, &frame);
+    assert!(d.error.is_none(), "{:?}", d.error);
+    assert_eq!(d.protocols().collect::<Vec<_>>(), ["ip", "tcp"]);
+
+    // HTTP on its port stays HTTP: heuristics come after the built-ins.
+    let frame = raw_ipv4_tcp(80, b"GET / HTTP/1.1\r\n\r\n");
+    let d = dis.dissect(linktype::RAW, &frame);
+    assert_eq!(d.protocols().collect::<Vec<_>>(), ["ip", "tcp", "http"]);
 }

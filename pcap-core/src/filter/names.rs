@@ -303,7 +303,6 @@ const UNSUPPORTED: &[&str] = &[
     "pppoed",
     "pppoes",
     "geneve",
-    "vxlan",
     "llc",
     "ifname",
     "on",

@@ -13,7 +13,55 @@ use protocols::udp::Udp;
 use protocols::vlan::VlanTag;
 use protocols::{Config, Depth};
 
+use super::column::Column;
 use super::format::Field;
+
+/// The dissector configuration for these columns (and a filter needing
+/// `filter_needs`) with the layers of `registry`, or `None` when nothing
+/// needs dissecting.
+///
+/// With layers registered, Ethernet fields follow the walk to the end:
+/// a registered tunnel layer may carry Ethernet again, and tshark lists
+/// every occurrence.
+pub fn config_for_columns(
+    columns: &[Column],
+    filter_needs: Option<Needs>,
+    registry: &protocols::Registry,
+) -> Option<Config> {
+    let builtin: Vec<Field> = columns
+        .iter()
+        .filter_map(|c| match c {
+            Column::Builtin(f) => Some(*f),
+            Column::Layer(_) => None,
+        })
+        .collect();
+    let mut config = config_for(&builtin, filter_needs);
+    for c in columns {
+        if let Column::Layer(l) = c {
+            let cfg = config.get_or_insert_with(|| {
+                let mut c = Config::none();
+                c.stop_after = Depth::Link;
+                c
+            });
+            // A schema field is read from the layer's bytes wherever the
+            // walk records the layer: any depth, ICMP quotes included.
+            cfg.stop_after = Depth::Application;
+            cfg.icmp_quotes = true;
+            if l.layer == "dns" {
+                cfg.dns |= DnsHeader::UNPACK_ID;
+            }
+        }
+    }
+    if let Some(cfg) = &mut config
+        && !registry.is_empty()
+        && builtin
+            .iter()
+            .any(|f| matches!(f, Field::EthSrc | Field::EthDst | Field::EthType))
+    {
+        cfg.stop_after = Depth::Application;
+    }
+    config
+}
 
 /// The dissector configuration for these fields (and a filter needing
 /// `filter_needs`), or `None` when nothing needs dissecting.

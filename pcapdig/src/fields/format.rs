@@ -4,9 +4,9 @@ use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 
 use pcap_core::capture::Timestamp;
-use protocols::Dissection;
-use protocols::eth::ethertype;
+use protocols::eth::{Ethernet, EthernetView, ethertype};
 use protocols::ipv4::{Ipv4, source_route_final_dst};
+use protocols::{Dissection, LayerKind, Stack};
 
 use super::packet::Packet;
 use super::text::{Line, Text};
@@ -182,6 +182,18 @@ fn ipv4_each(
     }
 }
 
+/// The Ethernet headers the walk went through (at most four, as the
+/// dissector's other stacks: more is an endless tunnel).
+fn ethernet_views<'a>(d: &Dissection<'a>) -> Stack<EthernetView<'a>, 4> {
+    let mut views = Stack::new();
+    for r in d.layers.iter().filter(|r| r.kind == LayerKind::Ethernet) {
+        if let Some(v) = d.data.get(r.offset..).and_then(|b| Ethernet::view(b).ok()) {
+            views.push(v);
+        }
+    }
+    views
+}
+
 /// Writes the value(s) of `field` for one packet (nothing when absent;
 /// `p` is `None` when nothing was dissected).
 pub fn write_field(out: &mut Line, field: Field, frame: &Frame, p: Option<&Packet<'_, '_>>) {
@@ -210,23 +222,15 @@ pub fn write_field(out: &mut Line, field: Field, frame: &Frame, p: Option<&Packe
     let d: &Dissection<'_> = p.d;
     match field {
         Field::FrameNumber | Field::FrameTimeEpoch | Field::FrameLen | Field::FrameCapLen => {}
-        Field::EthSrc => {
-            num(out, d.eth.as_ref().and_then(|e| e.src.value()));
-        }
-        Field::EthDst => {
-            num(out, d.eth.as_ref().and_then(|e| e.dst.value()));
-        }
-        Field::EthType => {
-            // An 802.3 length is not an EtherType: tshark prints none.
-            if let Some(t) = d
-                .eth
-                .as_ref()
-                .and_then(|e| e.ethertype.value())
-                .filter(|t| !ethertype::is_length(**t))
-            {
-                let _ = write!(out, "0x{t:04x}");
-            }
-        }
+        // Every Ethernet header, outermost first: a registered layer may
+        // carry Ethernet again (a tunnel), and tshark lists each.
+        Field::EthSrc => each(out, &ethernet_views(d), |o, e| num(o, Some(e.src()))),
+        Field::EthDst => each(out, &ethernet_views(d), |o, e| num(o, Some(e.dst()))),
+        // An 802.3 length is not an EtherType: tshark prints none.
+        Field::EthType => each(out, &ethernet_views(d), |o, e| {
+            let t = e.ethertype();
+            !ethertype::is_length(t) && write!(o, "0x{t:04x}").is_ok()
+        }),
         Field::VlanId => each(out, &d.vlans, |o, v| {
             !v.is_s_tag() && num(o, v.tag.vid.value())
         }),

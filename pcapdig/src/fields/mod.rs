@@ -13,6 +13,7 @@
 //! rather than dissecting. Nothing is allocated per packet: one output
 //! buffer is reused.
 
+pub mod column;
 pub mod config;
 pub mod format;
 pub mod packet;
@@ -24,6 +25,7 @@ use std::path::{Path, PathBuf};
 use pcap_core::capture::{CaptureReader, Record};
 use pcap_core::filter::Filter;
 
+pub use column::{Column, LayerField, parse_columns};
 pub use format::{FIELD_NAMES, Field};
 use protocols::{DissectError, Dissection, Dissector, LayerKind, Registry};
 
@@ -57,7 +59,7 @@ pub fn open_capture(path: &Path) -> Result<CaptureReader, pcap_core::Error> {
 
 /// Runs the subcommand.
 pub fn run(args: Args, ctx: &crate::Context) -> crate::CliResult {
-    let fields = parse_fields(&args.fields)?;
+    let fields = parse_columns(&args.fields, &ctx.registry)?;
     let filter = match &args.filter {
         Some(expr) => Some(Filter::parse(expr)?),
         None => None,
@@ -68,19 +70,10 @@ pub fn run(args: Args, ctx: &crate::Context) -> crate::CliResult {
     write_fields(reader, &fields, filter.as_ref(), &ctx.registry, out)
 }
 
-/// Parses field names; an unknown name is an error listing the known ones.
-pub fn parse_fields(names: &[String]) -> Result<Vec<Field>, String> {
-    names
-        .iter()
-        .map(|n| {
-            Field::from_name(n).ok_or_else(|| {
-                format!(
-                    "unknown field `{n}`; supported fields: {}",
-                    FIELD_NAMES.join(" ")
-                )
-            })
-        })
-        .collect()
+/// Parses field names with the built-in layers only (see
+/// [`parse_columns`]).
+pub fn parse_fields(names: &[String]) -> Result<Vec<Column>, String> {
+    parse_columns(names, &Registry::new())
 }
 
 /// How many bytes of output lines are gathered before they are written.
@@ -93,13 +86,13 @@ const OUTPUT_CHUNK: usize = 1 << 16;
 /// stderr, and the walk goes on).
 pub fn write_fields<W: Write>(
     mut reader: CaptureReader,
-    fields: &[Field],
+    fields: &[Column],
     filter: Option<&Filter>,
     registry: &Registry,
     out: W,
 ) -> crate::CliResult {
     let mut w = FieldWriter {
-        dissector: config::config_for(fields, filter.map(Filter::needs))
+        dissector: config::config_for_columns(fields, filter.map(Filter::needs), registry)
             .map(|c| Dissector::with_registry(c, registry.clone())),
         fields,
         filter,
@@ -154,7 +147,7 @@ pub fn write_fields<W: Write>(
 /// The state of one `write_fields` run, shared by its two record loops.
 struct FieldWriter<'f, W> {
     dissector: Option<Dissector>,
-    fields: &'f [Field],
+    fields: &'f [Column],
     filter: Option<&'f Filter>,
     out: W,
     /// Output lines not yet handed to `out` (written once
@@ -231,7 +224,14 @@ impl<W: Write> FieldWriter<'_, W> {
             if i > 0 {
                 self.line.push('\t');
             }
-            format::write_field(&mut self.line, *f, &frame, pkt.as_ref());
+            match f {
+                Column::Builtin(f) => format::write_field(&mut self.line, *f, &frame, pkt.as_ref()),
+                Column::Layer(l) => {
+                    if let (Some(dissector), Some(p)) = (&self.dissector, &pkt) {
+                        column::write_layer_field(&mut self.line, l, dissector, p.d);
+                    }
+                }
+            }
         }
         self.line.push('\n');
         if self.line.len() >= OUTPUT_CHUNK {

@@ -19,6 +19,7 @@
 //! fuzz target checks it); every offset into the packet is checked.
 
 mod config;
+mod describe;
 mod registry;
 mod result;
 mod user;
@@ -27,12 +28,13 @@ mod walk;
 use std::fmt;
 
 pub use config::{Config, Depth};
+pub use describe::{SCHEMA_LAYERS, Visit};
 pub use registry::{Dispatch, Registry};
 pub use result::{
     DissectError, Dissection, Hit, Ipv6Layer, LayerKind, LayerRecord, MAX_LAYERS, MAX_OCCURRENCES,
     MAX_RARE, MAX_VLAN_TAGS, UserHit, Vlan,
 };
-pub use user::{FnLayer, Next, UserLayer, UserStep};
+pub use user::{FnLayer, HeaderLayer, Next, UserLayer, UserStep};
 
 /// `LINKTYPE_*` values the dissector decodes.
 pub mod linktype {

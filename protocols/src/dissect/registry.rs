@@ -24,6 +24,13 @@ pub enum Dispatch {
     UdpPort(u16),
     /// TCP segment data to or from this port.
     TcpPort(u16),
+    /// TCP segment data on any port no port entry and no built-in layer
+    /// claimed, when the layer's [`UserLayer::accepts`] says the bytes
+    /// are its own (a protocol found by its content, where a port is not
+    /// enough). Tried in registration order.
+    TcpHeuristic,
+    /// UDP payloads, as [`Dispatch::TcpHeuristic`].
+    UdpHeuristic,
 }
 
 /// A set of registered layers, each with the key that selects it.
@@ -70,6 +77,19 @@ impl Registry {
             .iter()
             .find(|(_, l)| l.name() == name)
             .map(|(_, l)| l.as_ref())
+    }
+
+    /// The first heuristic layer of `key` (a `*Heuristic` key) that
+    /// accepts `bytes`.
+    #[inline]
+    pub(super) fn heuristic(&self, key: Dispatch, bytes: &[u8]) -> Option<&Arc<dyn UserLayer>> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        self.entries
+            .iter()
+            .find(|(k, l)| *k == key && l.accepts(bytes))
+            .map(|(_, l)| l)
     }
 
     /// The layer hooked on `key`, if any.

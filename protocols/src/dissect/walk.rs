@@ -458,6 +458,10 @@ impl Dissector {
                 quoted: w.quoted,
                 payload_len: None,
             });
+            return Ok(Next::Done);
+        }
+        if let Some(layer) = self.registry.heuristic(Key::TcpHeuristic, w.bytes) {
+            return self.user_layer(d, w, layer.as_ref());
         }
         Ok(Next::Done)
     }
@@ -523,6 +527,10 @@ impl Dissector {
             && self.config.dns != DnsHeader::NONE
         {
             self.dns(d, w.bytes, w.offset, w.quoted)?;
+            return Ok(Next::Done);
+        }
+        if let Some(layer) = self.registry.heuristic(Key::UdpHeuristic, w.bytes) {
+            return self.user_layer(d, w, layer.as_ref());
         }
         Ok(Next::Done)
     }
