@@ -683,52 +683,11 @@ fn reset_l3(s: &PacketSummary) -> PacketSummary {
 }
 
 /// A TCP header cut before its end (by an ICMP quote or the capture): the
-/// fixed fields that fit, as flagged, or `None` if not even the ports are
-/// there.
+/// fields that fit, as flagged (the derive's lax prefix parse), or `None`
+/// if not even the ports are there.
 fn partial_tcp<'a>(bytes: &'a [u8], flags: TcpFields) -> Option<Tcp<'a>> {
-    use pcap_core::{Endian, Raw};
-    let u16_at = |off: usize, parse: TcpFields, unpack: TcpFields| -> Field<'a, u16> {
-        match bytes.get(off..off + 2) {
-            Some(b) if flags.contains(unpack) => Field::Value(u16::from_be_bytes([b[0], b[1]])),
-            Some(b) if flags.contains(parse) => Field::Raw(Raw::new(b, Endian::Big)),
-            _ => Field::Skipped,
-        }
-    };
-    let u32_at = |off: usize, parse: TcpFields, unpack: TcpFields| -> Field<'a, u32> {
-        match bytes.get(off..off + 4) {
-            Some(b) if flags.contains(unpack) => {
-                Field::Value(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-            }
-            Some(b) if flags.contains(parse) => Field::Raw(Raw::new(b, Endian::Big)),
-            _ => Field::Skipped,
-        }
-    };
-    let word = bytes.get(12..14);
-    let data_offset = match word {
-        Some(b) if flags.contains(Tcp::UNPACK_DATA_OFFSET) => Field::Value(b[0] >> 4),
-        Some(b) if flags.contains(Tcp::PARSE_DATA_OFFSET) => Field::Raw(Raw::bits(&b[..1], 0, 4)),
-        _ => Field::Skipped,
-    };
-    let tcp_flags = match word {
-        Some(b) if flags.contains(Tcp::UNPACK_FLAGS) => {
-            Field::Value(u16::from_be_bytes([b[0], b[1]]) & 0x0fff)
-        }
-        Some(b) if flags.contains(Tcp::PARSE_FLAGS) => Field::Raw(Raw::bits(b, 4, 12)),
-        _ => Field::Skipped,
-    };
     bytes.get(..4)?;
-    Some(Tcp {
-        src_port: u16_at(0, Tcp::PARSE_SRC_PORT, Tcp::UNPACK_SRC_PORT),
-        dst_port: u16_at(2, Tcp::PARSE_DST_PORT, Tcp::UNPACK_DST_PORT),
-        seq_num: u32_at(4, Tcp::PARSE_SEQ_NUM, Tcp::UNPACK_SEQ_NUM),
-        ack_num: u32_at(8, Tcp::PARSE_ACK_NUM, Tcp::UNPACK_ACK_NUM),
-        data_offset,
-        flags: tcp_flags,
-        window: u16_at(14, Tcp::PARSE_WINDOW, Tcp::UNPACK_WINDOW),
-        checksum: u16_at(16, Tcp::PARSE_CHECKSUM, Tcp::UNPACK_CHECKSUM),
-        urgent_ptr: u16_at(18, Tcp::PARSE_URGENT_PTR, Tcp::UNPACK_URGENT_PTR),
-        options: Field::Skipped,
-    })
+    Some(Tcp::parse_prefix(bytes, flags, pcap_core::Endian::Big))
 }
 
 /// A buffer too short for `needed` bytes.
