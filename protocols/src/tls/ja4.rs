@@ -52,19 +52,19 @@ fn version_code(v: u16) -> &'static str {
     }
 }
 
-/// The ALPN characters: first and last of the first protocol if both are
-/// ASCII alphanumerics, else the first and last hex digits of its bytes.
+/// The ALPN characters: the first and last byte of the first protocol,
+/// a non-ASCII byte written `9`; `00` without one.
+///
+/// This is what FoxIO's reference implementations print (and so the
+/// `ja4.tsv` oracle: `0xba 0xad` gives `99`); the current text of the
+/// definition asks for hex digits of non-alphanumeric bytes instead
+/// (`bd`), which no published fingerprint database uses yet.
 fn alpn_code(first: Option<&[u8]>) -> String {
     let Some(name) = first.filter(|n| !n.is_empty()) else {
         return "00".to_owned();
     };
-    let (a, z) = (name[0], name[name.len() - 1]);
-    if a.is_ascii_alphanumeric() && z.is_ascii_alphanumeric() {
-        return format!("{}{}", char::from(a), char::from(z));
-    }
-    let hex = |b: u8| format!("{b:02x}");
-    let (ha, hz) = (hex(a), hex(z));
-    format!("{}{}", &ha[..1], &hz[1..])
+    let shown = |b: u8| if b.is_ascii() { char::from(b) } else { '9' };
+    format!("{}{}", shown(name[0]), shown(name[name.len() - 1]))
 }
 
 fn hex_list(values: &[u16]) -> String {
@@ -223,9 +223,9 @@ mod tests {
         assert_eq!(alpn_code(Some(b"")), "00");
         assert_eq!(alpn_code(Some(b"http/1.1")), "h1");
         assert_eq!(alpn_code(Some(b"x")), "xx");
-        assert_eq!(alpn_code(Some(&[0xab])), "ab");
-        assert_eq!(alpn_code(Some(&[0xab, 0xcd])), "ad");
-        assert_eq!(alpn_code(Some(&[0x30, 0xab])), "3b");
+        assert_eq!(alpn_code(Some(&[0xab])), "99");
+        assert_eq!(alpn_code(Some(&[0xba, 0xad])), "99");
+        assert_eq!(alpn_code(Some(&[0x30, 0xab])), "09");
         assert_eq!(alpn_code(Some(&[0x30, 0xab, 0xcd, 0x31])), "01");
     }
 
