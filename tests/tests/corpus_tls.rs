@@ -130,11 +130,13 @@ fn tls_columns_match_tshark() {
     let mut known_cells = 0usize;
     let mut mismatches: Vec<String> = Vec::new();
     let mut captures = 0;
+    let mut read_gz = false;
     for (path, name, frames) in all_captures(&dir, &app) {
         let Some(mut reader) = open(&path) else {
             continue;
         };
         captures += 1;
+        read_gz |= name.ends_with(".gz");
         let expected = corpus::app_noreasm(&app, &name).unwrap_or_default();
         let rows = expected.keyed_by("frame.number");
         let mut flows: HashMap<(Endpoint, Endpoint), Flow> = HashMap::new();
@@ -222,6 +224,7 @@ fn tls_columns_match_tshark() {
         eprintln!("    {m}");
     }
     assert!(captures > 90, "only {captures} captures read");
+    assert!(read_gz, "the .pcap.gz capture was not read");
     assert!(
         mismatches.is_empty(),
         "tls.* cells differ from tshark (see above)"

@@ -109,8 +109,7 @@ impl Columns {
     /// The text of the column named `name` (one of [`NAMES`]).
     pub fn get(&self, name: &str) -> Option<String> {
         let i = NAMES.iter().position(|n| *n == name)?;
-        let [a, b, c, d, e, f, g, h, i2, j, k] = self.cells();
-        [a, b, c, d, e, f, g, h, i2, j, k].into_iter().nth(i)
+        self.cells().into_iter().nth(i)
     }
 }
 

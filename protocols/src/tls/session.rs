@@ -243,14 +243,15 @@ impl Session {
         if let Some(mut partial) = self.side(side).partial.take() {
             // Join this record to the message begun before.
             let mut wanted = fragment.len();
-            let mut head = partial.clone();
-            head.extend_from_slice(&fragment[..fragment.len().min(4)]);
+            // The message length: its bytes 1..4, from the part kept and
+            // this fragment.
+            let head: Vec<u8> = partial.iter().chain(fragment).take(4).copied().collect();
             if let Some(body) = be24(&head, 1) {
                 let total = body + 4;
                 wanted = wanted.min(total.saturating_sub(partial.len()));
                 partial.extend_from_slice(&fragment[..wanted]);
                 if partial.len() == total {
-                    self.message(&partial, true, side, out);
+                    self.message(&partial, true, out);
                     at = wanted;
                     first = false;
                 } else {
@@ -270,7 +271,7 @@ impl Session {
             let total = be24(rest, 1).map(|l| l + 4);
             match total {
                 Some(total) if total <= rest.len() => {
-                    self.message(&rest[..total], first, side, out);
+                    self.message(&rest[..total], first, out);
                     at += total;
                     first = false;
                 }
@@ -289,7 +290,7 @@ impl Session {
     }
 
     /// One whole handshake message (header included).
-    fn message(&mut self, msg: &[u8], first: bool, _side: Side, out: &mut Columns) {
+    fn message(&mut self, msg: &[u8], first: bool, out: &mut Columns) {
         let Some(&t) = msg.first() else { return };
         let known = handshake_type::is_known(t);
         if !known && !first {
