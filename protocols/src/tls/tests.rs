@@ -222,3 +222,35 @@ fn test_truncated_and_mangled_input_never_panics() {
         let _ = Session::new().segment(&m, Side::Responder);
     }
 }
+
+#[test]
+fn test_looks_like_tls_is_tsharks_heuristic() {
+    let ok = record(22, 0x0301, &[1, 0, 0, 0]);
+    assert!(looks_like_tls(&ok));
+    assert!(looks_like_tls(&record(23, 0x0303, &[0; 8])));
+    // Alerts, TLS 1.3 on the record layer, empty records, unknown types.
+    assert!(!looks_like_tls(&record(21, 0x0303, &[2, 40])));
+    assert!(!looks_like_tls(&record(22, 0x0304, &[1])));
+    assert!(!looks_like_tls(&record(22, 0x0301, &[])));
+    assert!(!looks_like_tls(&record(25, 0x0303, &[1])));
+    assert!(!looks_like_tls(&ok[..4]));
+}
+
+#[test]
+fn test_unknown_record_type_ends_a_tls12_segment() {
+    let mut s = Session::new();
+    let sh = server_hello_body(0x002f, &[]);
+    s.segment(&record(22, 0x0303, &msg(2, &sh)), Side::Responder);
+    assert_eq!(s.version(), Some(0x0303));
+    // A record of unknown type 0x30 hides the alert after it.
+    let mut seg = record(0x30, 0x0303, &[0; 3]);
+    seg.extend(record(21, 0x0303, &[2, 40]));
+    assert!(s.segment(&seg, Side::Responder).is_empty());
+    // Before the version is known, a segment that starts with no record
+    // header shows nothing either.
+    assert!(Session::new().segment(&seg, Side::Responder).is_empty());
+    // Two alerts in one segment: both, comma-joined.
+    let mut two = record(21, 0x0303, &[1, 0]);
+    two.extend(record(21, 0x0303, &[1, 0]));
+    assert_eq!(s.segment(&two, Side::Initiator).cells()[0], "21,21");
+}
