@@ -14,6 +14,7 @@
 //! | [`tcp`], [`udp`], [`sctp`], [`icmp`] | transport (TCP options, SCTP ports, ICMP/ICMPv6) |
 //! | [`gtp`] | GTP-U tunnels (UDP 2152) |
 //! | [`dns`], [`http`] | DNS messages (UDP, TCP), HTTP/1.x heads |
+//! | [`tls`] | TLS/SSL 2.0 handshakes, JA3/JA3S/JA4, tshark's per-segment `tls.*` columns (not yet in the dissector walk) |
 //! | [`dissect`] | [`Dissector`], [`Config`], [`Dissection`] |
 //!
 //! The dissector walks a packet from its link type with one flag set per
@@ -52,6 +53,7 @@ pub mod sctp;
 pub mod sll;
 pub mod stack;
 pub mod tcp;
+pub mod tls;
 pub mod udp;
 pub mod vlan;
 

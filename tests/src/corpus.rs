@@ -75,6 +75,36 @@ pub fn captures(dir: &Path) -> Vec<String> {
     names
 }
 
+/// The application-layer corpus (`<corpus>/app`, see its README: TLS,
+/// 802.11, JA4 captures and the per-frame `app.noreasm.tsv` oracles of
+/// both corpora), if it is there; otherwise says on stderr that the caller
+/// skips it.
+pub fn app_dir(dir: &Path) -> Option<PathBuf> {
+    let app = dir.join("app");
+    if app.join("pcap").is_dir() && app.join("expected").is_dir() {
+        Some(app)
+    } else {
+        eprintln!(
+            "skipping: application corpus not found at {}",
+            app.display()
+        );
+        None
+    }
+}
+
+/// `expected/NAME.app.noreasm.tsv` of the application corpus `app` for a
+/// capture of either corpus (tshark writes it only when some cell is
+/// non-empty: `None` means every cell is empty), or `None` if unreadable.
+pub fn app_noreasm(app: &Path, name: &str) -> Option<Table> {
+    Table::read(app.join("expected").join(format!("{name}.app.noreasm.tsv"))).ok()
+}
+
+/// `expected/NAME.ja4.tsv` of the application corpus, if the capture has
+/// one (`stream src sport dst dport domain ja4 ja4_r`).
+pub fn app_ja4(app: &Path, name: &str) -> Option<Table> {
+    Table::read(app.join("expected").join(format!("{name}.ja4.tsv"))).ok()
+}
+
 /// A tab-separated file: a header line naming the columns, one row per
 /// line, and `#` summary lines (the last line of `offsets.tsv`).
 ///

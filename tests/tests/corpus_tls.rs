@@ -1,0 +1,304 @@
+//! The TLS layer (`protocols::tls`) against both corpora (`../shared/corpus`
+//! and its `app/` part, or `$PCAP_CORPUS`): every TCP payload of every
+//! capture is read with a per-connection [`Session`], as tshark 4.0 reads
+//! it with TCP reassembly off, and its `tls.*` columns are compared with
+//! `app/expected/NAME.app.noreasm.tsv`; the JA4 of each session's first
+//! ClientHello is compared with `app/expected/NAME.ja4.tsv`.
+//!
+//! Which conversations are TLS is decided here as tshark decides it: the
+//! usual TLS ports, or from the first payload that passes its heuristic
+//! ([`tls::looks_like_tls`]; STARTTLS too). The dissector does not call the
+//! TLS layer yet; this is the test of the layer itself.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read as _;
+use std::net::IpAddr;
+use std::path::Path;
+
+use pcap_core::capture::CaptureReader;
+use pcap_tests::corpus::{self, Table};
+use protocols::tls::{self, Handshake, Hello, Session, Side, Transport};
+use protocols::{Config, Dissection, Dissector};
+
+/// The columns compared (tshark 4.0 has no `tls.handshake.ja4`).
+const COLUMNS: usize = 10;
+
+/// tshark's TCP ports for TLS (the application protocols that register a
+/// TLS port) that occur in the corpora.
+const TLS_PORTS: &[u16] = &[
+    443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443,
+];
+
+/// tshark's HTTP ports: HTTP claims these conversations before any
+/// heuristic is tried.
+const HTTP_PORTS: &[u16] = &protocols::http::TSHARK_TCP_PORTS;
+
+/// (capture, reason): captures whose frames without a TCP segment we
+/// knowingly show differently from tshark (every TCP frame must match).
+const KNOWN_NON_TCP: &[(&str, &str)] = &[(
+    "tls-sni.pcapng",
+    "QUIC Initial packets (UDP 443, 20 sessions): tshark decrypts them and \
+     shows their ClientHello; QUIC is not part of this layer yet",
+)];
+
+fn known(name: &str, tcp: bool) -> bool {
+    !tcp && KNOWN_NON_TCP.iter().any(|(c, _)| *c == name)
+}
+
+/// Opens a capture, inflating a `.gz` one in memory.
+fn open(path: &Path) -> Option<CaptureReader> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    if name.ends_with(".gz") {
+        let mut bytes = Vec::new();
+        let file = std::fs::File::open(path).ok()?;
+        flate2::read::GzDecoder::new(file)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        return CaptureReader::from_bytes(bytes, &name).ok();
+    }
+    CaptureReader::open(path).ok()
+}
+
+/// An address and port.
+type Endpoint = (IpAddr, u16);
+
+/// A TCP segment: addresses, ports, sequence number, payload (as far as
+/// the IP length says and the capture holds).
+struct Segment<'a> {
+    src: Endpoint,
+    dst: Endpoint,
+    seq: u32,
+    payload: &'a [u8],
+}
+
+fn segment<'a>(data: &'a [u8], d: &Dissection<'a>) -> Option<Segment<'a>> {
+    let hit = d.tcp.last().filter(|h| !h.quoted)?;
+    let ip = d.summary.ip?;
+    let hlen = usize::from(*hit.header.data_offset.value()?) * 4;
+    let mut payload = data.get(hit.offset + hlen..)?;
+    if let Some(n) = hit.payload_len {
+        payload = payload.get(..n).unwrap_or(payload);
+    }
+    Some(Segment {
+        src: (ip.src, d.summary.sport),
+        dst: (ip.dst, d.summary.dport),
+        seq: *hit.header.seq_num.value()?,
+        payload,
+    })
+}
+
+/// One TCP conversation as the test follows it.
+struct Flow {
+    initiator: Endpoint,
+    tls: bool,
+    session: Session,
+    /// Per side (initiator, responder): the sequence number after the
+    /// highest data seen.
+    next_seq: [Option<u32>; 2],
+}
+
+/// Whether `a` is before `b` in sequence space.
+fn seq_before(a: u32, b: u32) -> bool {
+    (a.wrapping_sub(b) as i32) < 0
+}
+
+/// Every capture of both corpora: (file, tshark frame numbers by record
+/// offset where known).
+fn all_captures(dir: &Path, app: &Path) -> Vec<(std::path::PathBuf, String, BTreeMap<u64, u64>)> {
+    let mut out = Vec::new();
+    for name in corpus::captures(app) {
+        out.push((app.join("pcap").join(&name), name, BTreeMap::new()));
+    }
+    for name in corpus::captures(dir) {
+        let frames = Table::read(dir.join("expected").join(format!("{name}.offsets.tsv")))
+            .map(|t| corpus::tshark_frames(&t))
+            .unwrap_or_default();
+        out.push((dir.join("pcap").join(&name), name, frames));
+    }
+    out
+}
+
+#[test]
+fn tls_columns_match_tshark() {
+    let Some(dir) = corpus::find() else { return };
+    let Some(app) = corpus::app_dir(&dir) else {
+        return;
+    };
+    let dissector = Dissector::new(Config::all());
+    let names = &tls::columns::NAMES[..COLUMNS];
+    let (mut cells, mut same, mut tls_cells, mut tls_same) = (0usize, 0usize, 0usize, 0usize);
+    let mut known_cells = 0usize;
+    let mut mismatches: Vec<String> = Vec::new();
+    let mut captures = 0;
+    let mut read_gz = false;
+    for (path, name, frames) in all_captures(&dir, &app) {
+        let Some(mut reader) = open(&path) else {
+            continue;
+        };
+        captures += 1;
+        read_gz |= name.ends_with(".gz");
+        let expected = corpus::app_noreasm(&app, &name).unwrap_or_default();
+        let rows = expected.keyed_by("frame.number");
+        let mut flows: HashMap<(Endpoint, Endpoint), Flow> = HashMap::new();
+        let mut n = 0;
+        loop {
+            let rec = match reader.next_record() {
+                Ok(Some(r)) => r,
+                Ok(None) => break,
+                Err(_) => continue,
+            };
+            n += 1;
+            let frame = frames.get(&rec.offset).copied().unwrap_or(n);
+            let d = dissector.dissect_record(&rec);
+            let mut ours = tls::Columns::default();
+            let seg = segment(rec.data, &d);
+            let tcp = seg.is_some();
+            if let Some(s) = seg.filter(|s| !s.payload.is_empty()) {
+                let key = if s.src <= s.dst {
+                    (s.src, s.dst)
+                } else {
+                    (s.dst, s.src)
+                };
+                let ports = [s.src.1, s.dst.1];
+                let flow = flows.entry(key).or_insert_with(|| Flow {
+                    initiator: s.src,
+                    tls: ports.iter().any(|p| TLS_PORTS.contains(p)),
+                    session: Session::new(),
+                    next_seq: [None; 2],
+                });
+                let side = if s.src == flow.initiator {
+                    Side::Initiator
+                } else {
+                    Side::Responder
+                };
+                // tshark's TCP analysis hands no retransmitted or
+                // out-of-order segment to the protocol above.
+                let next = &mut flow.next_seq[usize::from(side == Side::Responder)];
+                let end = s.seq.wrapping_add(s.payload.len() as u32);
+                let resent = next.is_some_and(|n| seq_before(s.seq, n));
+                if next.is_none_or(|n| seq_before(n, end)) {
+                    *next = Some(end);
+                }
+                // The heuristic runs only where no port-based protocol
+                // (HTTP) takes the conversation first.
+                let http = ports.iter().any(|p| HTTP_PORTS.contains(p));
+                flow.tls |= !http && tls::looks_like_tls(s.payload);
+                if flow.tls && !resent {
+                    ours = flow.session.segment(s.payload, side);
+                }
+            }
+            let got = ours.cells();
+            let row = rows.get(&frame);
+            for (i, col) in names.iter().enumerate() {
+                let theirs = row.and_then(|r| r.get(col)).unwrap_or("");
+                let mine = got[i].as_str();
+                cells += 1;
+                if !theirs.is_empty() || !mine.is_empty() {
+                    tls_cells += 1;
+                }
+                if mine == theirs {
+                    same += 1;
+                    if !theirs.is_empty() {
+                        tls_same += 1;
+                    }
+                } else if known(&name, tcp) {
+                    known_cells += 1;
+                } else {
+                    mismatches.push(format!(
+                        "{name} frame {frame} {col}: ours {mine:?} tshark {theirs:?}"
+                    ));
+                }
+            }
+        }
+    }
+    let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+    eprintln!(
+        "tls columns: {captures} captures, {same}/{cells} cells identical ({:.3}%); \
+         cells where either side has a value: {tls_same}/{tls_cells} identical ({:.3}%); \
+         {known_cells} cells in the known list; {} unexplained",
+        pct(same, cells),
+        pct(tls_same, tls_cells),
+        mismatches.len()
+    );
+    for m in mismatches.iter().take(60) {
+        eprintln!("    {m}");
+    }
+    assert!(captures > 90, "only {captures} captures read");
+    assert!(read_gz, "the .pcap.gz capture was not read");
+    assert!(
+        mismatches.is_empty(),
+        "tls.* cells differ from tshark (see above)"
+    );
+}
+
+/// One direction of a TCP connection, joined in sequence order (enough to
+/// hold the first ClientHello; retransmissions and out-of-order segments
+/// are skipped).
+#[derive(Default)]
+struct Stream {
+    next: Option<u32>,
+    bytes: Vec<u8>,
+}
+
+#[test]
+fn ja4_matches_the_ja4_authors() {
+    let Some(dir) = corpus::find() else { return };
+    let Some(app) = corpus::app_dir(&dir) else {
+        return;
+    };
+    let dissector = Dissector::new(Config::all());
+    let (mut compared, mut failures) = (0, Vec::new());
+    for name in corpus::captures(&app) {
+        let Some(expected) = corpus::app_ja4(&app, &name) else {
+            continue;
+        };
+        let Some(mut reader) = open(&app.join("pcap").join(&name)) else {
+            panic!("cannot read {name}");
+        };
+        let mut streams: HashMap<String, Stream> = HashMap::new();
+        while let Ok(Some(rec)) = reader.next_record() {
+            let d = dissector.dissect_record(&rec);
+            let Some(s) = segment(rec.data, &d).filter(|s| !s.payload.is_empty()) else {
+                continue;
+            };
+            let key = format!("{}\t{}\t{}\t{}", s.src.0, s.src.1, s.dst.0, s.dst.1);
+            let st = streams.entry(key).or_default();
+            if st.next.is_none_or(|n| n == s.seq) && st.bytes.len() < 1 << 18 {
+                st.bytes.extend_from_slice(s.payload);
+                st.next = Some(s.seq.wrapping_add(s.payload.len() as u32));
+            }
+        }
+        for row in expected.rows() {
+            let cell = |c: &str| row.get(c).unwrap_or_default().to_owned();
+            let key = [cell("src"), cell("sport"), cell("dst"), cell("dport")].join("\t");
+            let msg = streams
+                .get(&key)
+                .and_then(|st| tls::first_handshake_message(&st.bytes));
+            let hello = msg.as_deref().and_then(|m| {
+                let (h, _) = Handshake::parse(m)?;
+                Hello::parse(&h).ok()
+            });
+            compared += 1;
+            let (ja4, raw) = hello
+                .map(|h| (h.ja4(), h.ja4_raw(Transport::Tcp)))
+                .unwrap_or_default();
+            if ja4 != cell("ja4") || raw != cell("ja4_r") {
+                failures.push(format!(
+                    "{name} stream {}: ours {ja4} {raw}\n      theirs {} {}",
+                    cell("stream"),
+                    cell("ja4"),
+                    cell("ja4_r")
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "ja4: {}/{compared} sessions identical to NAME.ja4.tsv",
+        compared - failures.len()
+    );
+    for f in &failures {
+        eprintln!("    {f}");
+    }
+    assert!(compared >= 60, "only {compared} JA4 rows compared");
+    assert!(failures.is_empty(), "JA4 differs (see above)");
+}
