@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 
 use pcap_core::flow::{IpPair, PacketSummary, ip_proto};
-use pcap_core::{Error, Field, Header, HeaderView};
+use pcap_core::{Error, Header, HeaderView};
 
 use super::registry::Dispatch as Key;
 use super::{
