@@ -5,10 +5,9 @@
 //! `app/expected/NAME.app.noreasm.tsv`; the JA4 of each session's first
 //! ClientHello is compared with `app/expected/NAME.ja4.tsv`.
 //!
-//! Which conversations are TLS is decided here as tshark decides it: the
-//! usual TLS ports, or from the first payload that passes its heuristic
-//! ([`tls::looks_like_tls`]; STARTTLS too). The dissector does not call the
-//! TLS layer yet; this is the test of the layer itself.
+//! Which conversations are TLS is decided by [`tls::Conversations`] as
+//! tshark decides it: the usual TLS ports, or from the first payload that
+//! passes its heuristic ([`tls::looks_like_tls`]; STARTTLS too).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read as _;
@@ -17,21 +16,11 @@ use std::path::Path;
 
 use pcap_core::capture::CaptureReader;
 use pcap_tests::corpus::{self, Table};
-use protocols::tls::{self, Handshake, Hello, Session, Side, Transport};
+use protocols::tls::{self, Handshake, Hello, Transport};
 use protocols::{Config, Dissection, Dissector};
 
 /// The columns compared (tshark 4.0 has no `tls.handshake.ja4`).
 const COLUMNS: usize = 10;
-
-/// tshark's TCP ports for TLS (the application protocols that register a
-/// TLS port) that occur in the corpora.
-const TLS_PORTS: &[u16] = &[
-    443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443,
-];
-
-/// tshark's HTTP ports: HTTP claims these conversations before any
-/// heuristic is tried.
-const HTTP_PORTS: &[u16] = &protocols::http::TSHARK_TCP_PORTS;
 
 /// (capture, reason): captures whose frames without a TCP segment we
 /// knowingly show differently from tshark (every TCP frame must match).
@@ -57,49 +46,6 @@ fn open(path: &Path) -> Option<CaptureReader> {
         return CaptureReader::from_bytes(bytes, &name).ok();
     }
     CaptureReader::open(path).ok()
-}
-
-/// An address and port.
-type Endpoint = (IpAddr, u16);
-
-/// A TCP segment: addresses, ports, sequence number, payload (as far as
-/// the IP length says and the capture holds).
-struct Segment<'a> {
-    src: Endpoint,
-    dst: Endpoint,
-    seq: u32,
-    payload: &'a [u8],
-}
-
-fn segment<'a>(data: &'a [u8], d: &Dissection<'a>) -> Option<Segment<'a>> {
-    let hit = d.tcp.last().filter(|h| !h.quoted)?;
-    let ip = d.summary.ip?;
-    let hlen = usize::from(*hit.header.data_offset.value()?) * 4;
-    let mut payload = data.get(hit.offset + hlen..)?;
-    if let Some(n) = hit.payload_len {
-        payload = payload.get(..n).unwrap_or(payload);
-    }
-    Some(Segment {
-        src: (ip.src, d.summary.sport),
-        dst: (ip.dst, d.summary.dport),
-        seq: *hit.header.seq_num.value()?,
-        payload,
-    })
-}
-
-/// One TCP conversation as the test follows it.
-struct Flow {
-    initiator: Endpoint,
-    tls: bool,
-    session: Session,
-    /// Per side (initiator, responder): the sequence number after the
-    /// highest data seen.
-    next_seq: [Option<u32>; 2],
-}
-
-/// Whether `a` is before `b` in sequence space.
-fn seq_before(a: u32, b: u32) -> bool {
-    (a.wrapping_sub(b) as i32) < 0
 }
 
 /// Every capture of both corpora: (file, tshark frame numbers by record
@@ -139,7 +85,7 @@ fn tls_columns_match_tshark() {
         read_gz |= name.ends_with(".gz");
         let expected = corpus::app_noreasm(&app, &name).unwrap_or_default();
         let rows = expected.keyed_by("frame.number");
-        let mut flows: HashMap<(Endpoint, Endpoint), Flow> = HashMap::new();
+        let mut conversations = tls::Conversations::new();
         let mut n = 0;
         loop {
             let rec = match reader.next_record() {
@@ -150,43 +96,8 @@ fn tls_columns_match_tshark() {
             n += 1;
             let frame = frames.get(&rec.offset).copied().unwrap_or(n);
             let d = dissector.dissect_record(&rec);
-            let mut ours = tls::Columns::default();
-            let seg = segment(rec.data, &d);
-            let tcp = seg.is_some();
-            if let Some(s) = seg.filter(|s| !s.payload.is_empty()) {
-                let key = if s.src <= s.dst {
-                    (s.src, s.dst)
-                } else {
-                    (s.dst, s.src)
-                };
-                let ports = [s.src.1, s.dst.1];
-                let flow = flows.entry(key).or_insert_with(|| Flow {
-                    initiator: s.src,
-                    tls: ports.iter().any(|p| TLS_PORTS.contains(p)),
-                    session: Session::new(),
-                    next_seq: [None; 2],
-                });
-                let side = if s.src == flow.initiator {
-                    Side::Initiator
-                } else {
-                    Side::Responder
-                };
-                // tshark's TCP analysis hands no retransmitted or
-                // out-of-order segment to the protocol above.
-                let next = &mut flow.next_seq[usize::from(side == Side::Responder)];
-                let end = s.seq.wrapping_add(s.payload.len() as u32);
-                let resent = next.is_some_and(|n| seq_before(s.seq, n));
-                if next.is_none_or(|n| seq_before(n, end)) {
-                    *next = Some(end);
-                }
-                // The heuristic runs only where no port-based protocol
-                // (HTTP) takes the conversation first.
-                let http = ports.iter().any(|p| HTTP_PORTS.contains(p));
-                flow.tls |= !http && tls::looks_like_tls(s.payload);
-                if flow.tls && !resent {
-                    ours = flow.session.segment(s.payload, side);
-                }
-            }
+            let tcp = d.summary.protocol == 6 && d.summary.has_l4;
+            let ours = conversations.packet(&d);
             let got = ours.cells();
             let row = rows.get(&frame);
             for (i, col) in names.iter().enumerate() {
@@ -229,6 +140,34 @@ fn tls_columns_match_tshark() {
         mismatches.is_empty(),
         "tls.* cells differ from tshark (see above)"
     );
+}
+
+/// An address and port.
+type Endpoint = (IpAddr, u16);
+
+/// A TCP segment: addresses, ports, sequence number, payload (as far as
+/// the IP length says and the capture holds).
+struct Segment<'a> {
+    src: Endpoint,
+    dst: Endpoint,
+    seq: u32,
+    payload: &'a [u8],
+}
+
+fn segment<'a>(data: &'a [u8], d: &Dissection<'a>) -> Option<Segment<'a>> {
+    let hit = d.tcp.last().filter(|h| !h.quoted)?;
+    let ip = d.summary.ip?;
+    let hlen = usize::from(*hit.header.data_offset.value()?) * 4;
+    let mut payload = data.get(hit.offset + hlen..)?;
+    if let Some(n) = hit.payload_len {
+        payload = payload.get(..n).unwrap_or(payload);
+    }
+    Some(Segment {
+        src: (ip.src, d.summary.sport),
+        dst: (ip.dst, d.summary.dport),
+        seq: *hit.header.seq_num.value()?,
+        payload,
+    })
 }
 
 /// One direction of a TCP connection, joined in sequence order (enough to

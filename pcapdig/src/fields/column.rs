@@ -4,7 +4,7 @@
 //! `vxlan.vni`) and printed through the layer's schema.
 
 use pcap_core::FieldSpec;
-use protocols::{Config, Dissection, Dissector, Registry};
+use protocols::{Config, Dissection, Dissector, Registry, tls};
 
 use super::format::{FIELD_NAMES, Field};
 use super::text::Line;
@@ -16,6 +16,9 @@ pub enum Column {
     Builtin(Field),
     /// A field of a layer's schema.
     Layer(LayerField),
+    /// A `tls.*` column (an index into [`tls::columns::NAMES`]): read from
+    /// the packet's TCP conversation, as tshark follows it.
+    Tls(usize),
 }
 
 /// A field read through its layer's schema.
@@ -35,6 +38,7 @@ impl Column {
         match self {
             Column::Builtin(f) => f.name(),
             Column::Layer(l) => &l.name,
+            Column::Tls(i) => tls::columns::NAMES[*i],
         }
     }
 }
@@ -48,6 +52,9 @@ pub fn parse_columns(names: &[String], registry: &Registry) -> Result<Vec<Column
         .map(|n| {
             if let Some(f) = Field::from_name(n) {
                 return Ok(Column::Builtin(f));
+            }
+            if let Some(i) = tls::columns::NAMES.iter().position(|t| t == n) {
+                return Ok(Column::Tls(i));
             }
             match finder.find_field(n) {
                 Some((layer, spec)) => Ok(Column::Layer(LayerField {
@@ -70,9 +77,10 @@ fn unknown(name: &str, registry: &Registry) -> String {
     layers.extend(registry.entries().map(|(_, l)| l.name()));
     layers.dedup();
     format!(
-        "unknown field `{name}`; supported fields: {}; and LAYER.FIELD for the fields of the layers {} \
+        "unknown field `{name}`; supported fields: {} {}; and LAYER.FIELD for the fields of the layers {} \
          (e.g. ip.id, udp.checksum)",
         FIELD_NAMES.join(" "),
+        tls::columns::NAMES.join(" "),
         layers.join(", ")
     )
 }

@@ -32,11 +32,16 @@ pub fn config_for_columns(
         .iter()
         .filter_map(|c| match c {
             Column::Builtin(f) => Some(*f),
-            Column::Layer(_) => None,
+            Column::Layer(_) | Column::Tls(_) => None,
         })
         .collect();
     let mut config = config_for(&builtin, filter_needs);
     for c in columns {
+        if let Column::Tls(_) = c {
+            // The TCP segment of every packet, tunnels included.
+            let cfg = config.get_or_insert_with(Config::none);
+            cfg.stop_after = Depth::Application;
+        }
         if let Column::Layer(l) = c {
             let cfg = config.get_or_insert_with(|| {
                 let mut c = Config::none();

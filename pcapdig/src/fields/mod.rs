@@ -91,7 +91,12 @@ pub fn write_fields<W: Write>(
     registry: &Registry,
     out: W,
 ) -> crate::CliResult {
+    let tls = fields
+        .iter()
+        .any(|c| matches!(c, Column::Tls(_)))
+        .then(protocols::tls::Conversations::new);
     let mut w = FieldWriter {
+        tls,
         dissector: config::config_for_columns(fields, filter.map(Filter::needs), registry)
             .map(|c| Dissector::with_registry(c, registry.clone())),
         fields,
@@ -146,6 +151,8 @@ pub fn write_fields<W: Write>(
 
 /// The state of one `write_fields` run, shared by its two record loops.
 struct FieldWriter<'f, W> {
+    /// The TCP conversations, when a `tls.*` column is asked.
+    tls: Option<protocols::tls::Conversations>,
     dissector: Option<Dissector>,
     fields: &'f [Column],
     filter: Option<&'f Filter>,
@@ -208,6 +215,9 @@ impl<W: Write> FieldWriter<'_, W> {
                 self.name
             );
         }
+        // Every packet feeds its conversation, shown or not: the state
+        // of a TLS session depends on what came before.
+        let tls = self.tls.as_mut().map(|c| c.packet(d).cells());
         if let Some(f) = self.filter
             && !f.matches_packet(&d.summary, rec.data)
         {
@@ -229,6 +239,11 @@ impl<W: Write> FieldWriter<'_, W> {
                 Column::Layer(l) => {
                     if let (Some(dissector), Some(p)) = (&self.dissector, &pkt) {
                         column::write_layer_field(&mut self.line, l, dissector, p.d);
+                    }
+                }
+                Column::Tls(i) => {
+                    if let Some(cells) = &tls {
+                        self.line.push_str(&cells[*i]);
                     }
                 }
             }

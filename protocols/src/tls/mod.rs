@@ -41,6 +41,7 @@
 //! ```
 
 pub mod columns;
+pub mod conversations;
 pub mod grease;
 pub mod handshake;
 pub mod hello;
@@ -51,6 +52,7 @@ pub mod session;
 pub mod sslv2;
 
 pub use columns::Columns;
+pub use conversations::{Conversations, TLS_TCP_PORTS};
 pub use grease::is_grease;
 pub use handshake::{Handshake, HandshakeHeader, Handshakes};
 pub use hello::{Extension, Hello, HelloKind};
