@@ -201,25 +201,30 @@ impl Read for Decompressed {
     }
 }
 
-/// Reads up to 4 bytes from `reader` (fewer only at its end).
-fn read_head(reader: &mut impl Read) -> io::Result<([u8; 4], usize)> {
-    let mut head = [0u8; 4];
+/// Bytes a compression magic needs.
+const MAGIC_LEN: usize = 4;
+
+/// Reads from `reader` into `buf` until at least [`MAGIC_LEN`] bytes are
+/// in (or the end); returns how many. The reads are as large as `buf`
+/// allows, so a stream sees the same reads it would without the peek.
+fn read_head(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut got = 0;
-    while got < head.len() {
-        match reader.read(&mut head[got..]) {
+    while got < MAGIC_LEN.min(buf.len()) {
+        match reader.read(&mut buf[got..]) {
             Ok(0) => break,
             Ok(n) => got += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
-    Ok((head, got))
+    Ok(got)
 }
 
 /// The compression of the regular file `file`, from its first bytes; the
 /// file is left at its start.
 pub(crate) fn sniff_file(mut file: &File) -> io::Result<Option<Compression>> {
-    let (head, got) = read_head(&mut file)?;
+    let mut head = [0u8; MAGIC_LEN];
+    let got = read_head(&mut file, &mut head)?;
     file.seek(SeekFrom::Start(0))?;
     Ok(Compression::sniff(&head[..got]))
 }
@@ -230,9 +235,12 @@ pub(crate) fn sniff_file(mut file: &File) -> io::Result<Option<Compression>> {
 pub(crate) fn maybe_decompress(
     mut reader: Box<dyn Read + Send>,
 ) -> io::Result<(Box<dyn Read + Send>, Option<Compression>)> {
-    let (head, got) = read_head(&mut reader)?;
-    let whole = Box::new(io::Cursor::new(head[..got].to_vec()).chain(reader));
-    match Compression::sniff(&head[..got]) {
+    let mut head = vec![0u8; INPUT_BUFFER];
+    let got = read_head(&mut reader, &mut head)?;
+    head.truncate(got);
+    let compression = Compression::sniff(&head);
+    let whole = Box::new(io::Cursor::new(head).chain(reader));
+    match compression {
         Some(c) => Ok((Box::new(Decompressed::new(c, whole)?), Some(c))),
         None => Ok((whole, None)),
     }
@@ -256,6 +264,7 @@ pub(crate) fn maybe_decompress(
 pub fn peek_capture_head(path: &Path) -> io::Result<(Vec<u8>, Option<Compression>)> {
     let file = File::open(path)?;
     let (mut reader, compression) = maybe_decompress(Box::new(file))?;
-    let (head, got) = read_head(&mut reader)?;
+    let mut head = [0u8; MAGIC_LEN];
+    let got = read_head(&mut reader, &mut head)?;
     Ok((head[..got].to_vec(), compression))
 }
