@@ -181,6 +181,22 @@ fn pcapng_file() -> Vec<u8> {
     b.build()
 }
 
+/// `data` as BGZF-like gzip: members of at most 64 KiB of input, each with
+/// a `BC` extra field (as `bgzip` writes), then the empty end-of-file
+/// member.
+fn bgzf_like(data: &[u8]) -> Vec<u8> {
+    let member = |chunk: &[u8]| {
+        let mut e = flate2::GzBuilder::new()
+            .extra(vec![b'B', b'C', 2, 0, 0, 0])
+            .write(Vec::new(), flate2::Compression::fast());
+        e.write_all(chunk).unwrap();
+        e.finish().unwrap()
+    };
+    let mut out: Vec<u8> = data.chunks(65280).flat_map(member).collect();
+    out.extend(member(b""));
+    out
+}
+
 /// A fresh directory for this test's files.
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
@@ -202,10 +218,14 @@ fn compressed_captures_read_like_the_plain_file() {
         assert!(errors.is_empty() && expected.len() >= 2000, "{kind}");
         let cuts = [3, plain.len() / 3, plain.len() / 3 + 1, plain.len() / 2];
         for codec in CODECS {
-            for (how, packed) in [
+            let mut ways = vec![
                 ("one stream", compress(codec, &plain)),
                 ("pieces", compress_in_pieces(codec, &plain, &cuts)),
-            ] {
+            ];
+            if codec == Compression::Gzip {
+                ways.push(("bgzf", bgzf_like(&plain)));
+            }
+            for (how, packed) in ways {
                 let what = format!("{kind}, {codec}, {how}");
                 assert_ne!(packed, plain, "{what}");
                 // From a file: opened by content (the name says nothing).
