@@ -369,6 +369,34 @@ fn damaged_compressed_data_is_an_error_not_a_panic() {
     assert!(e.to_string().contains("magic"), "{e}");
 }
 
+#[test]
+fn a_zstd_window_over_the_limit_is_refused_by_name() {
+    let plain = pcap_file();
+    // A streamed frame (no content size) declares the window it was
+    // written with: 2^30 here, over the 2^27 limit.
+    let mut e = zstd::stream::write::Encoder::new(Vec::new(), 1).unwrap();
+    e.window_log(30).unwrap();
+    e.long_distance_matching(true).unwrap();
+    e.write_all(&plain[..4096]).unwrap();
+    let packed = e.finish().unwrap();
+    let error = CaptureReader::from_reader(Cursor::new(packed), "long.zst").unwrap_err();
+    let d = decompress_error(std::slice::from_ref(&error));
+    assert!(d.window_too_large(), "{error}");
+    let message = error.to_string();
+    assert!(
+        message.contains("long.zst") && message.contains("zstd -d --long=31"),
+        "{message}"
+    );
+    // Within the limit, the same kind of frame is read.
+    let mut e = zstd::stream::write::Encoder::new(Vec::new(), 1).unwrap();
+    e.window_log(27).unwrap();
+    e.long_distance_matching(true).unwrap();
+    e.write_all(&plain).unwrap();
+    let reader = CaptureReader::from_reader(Cursor::new(e.finish().unwrap()), "ok.zst").unwrap();
+    let (expected, _) = walk(CaptureReader::from_bytes(plain, "plain").unwrap());
+    assert_eq!(walk(reader).0, expected);
+}
+
 /// Expanded size of the bombs: far more than the reader may hold.
 const BOMB_BYTES: usize = 256 << 20;
 

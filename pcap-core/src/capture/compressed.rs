@@ -108,6 +108,14 @@ pub struct DecompressError {
 
 impl fmt::Display for DecompressError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.window_too_large() {
+            return write!(
+                f,
+                "zstd data refused at uncompressed byte {}: {} (a window over 2^{ZSTD_WINDOW_LOG_MAX} \
+                 bytes, written with `zstd --long`; decompress it with `zstd -d --long=31` first)",
+                self.offset, self.source
+            );
+        }
         let what = if self.source.kind() == io::ErrorKind::UnexpectedEof {
             "cut short"
         } else {
@@ -118,6 +126,15 @@ impl fmt::Display for DecompressError {
             "{} data {what} at uncompressed byte {}: {}",
             self.compression, self.offset, self.source
         )
+    }
+}
+
+impl DecompressError {
+    /// Whether zstd refused a frame for its window size (over
+    /// 2^[`ZSTD_WINDOW_LOG_MAX`] bytes): not damage, but memory this reader
+    /// will not spend. zstd says so only in its message.
+    pub fn window_too_large(&self) -> bool {
+        self.compression == Compression::Zstd && self.source.to_string().contains("too much memory")
     }
 }
 

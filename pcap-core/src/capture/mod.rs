@@ -22,8 +22,9 @@
 //!
 //! Compressed captures (gzip, zstd; recognised by their first bytes) are
 //! decompressed as a stream by [`CaptureReader::open`] and
-//! [`CaptureReader::from_reader`]; their offsets are offsets in the
-//! uncompressed stream (see [`Compression`]'s module, `compressed.rs`).
+//! [`CaptureReader::from_reader`], with bounded memory; their offsets are
+//! offsets in the uncompressed stream, and damaged compressed data is
+//! reported as a [`DecompressError`] (see [`Compression`]).
 //!
 //! [`CaptureReader::next_record`] is a lending iterator: the [`Record`] it
 //! returns borrows the reader until the next call, and carries its byte
