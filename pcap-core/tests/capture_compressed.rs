@@ -495,3 +495,46 @@ fn corpus_gzip_capture_reads_like_its_decompressed_bytes() {
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(seen, expected);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Whatever bytes are changed or cut in a compressed capture, reading
+    /// it never panics and comes to an end.
+    #[test]
+    fn mangled_compressed_captures_never_panic(
+        zstd_codec in proptest::bool::ANY,
+        flips in proptest::collection::vec((0.0f64..1.0, 1u8..=255), 0..6),
+        keep in 0.0f64..=1.0,
+    ) {
+        let codec = if zstd_codec { Compression::Zstd } else { Compression::Gzip };
+        let mut packed = compress(codec, &small_capture());
+        for (at, mask) in flips {
+            let i = ((packed.len() as f64 * at) as usize).min(packed.len() - 1);
+            packed[i] ^= mask;
+        }
+        packed.truncate((packed.len() as f64 * keep) as usize);
+        if let Ok(mut reader) = CaptureReader::from_reader(Cursor::new(packed), "m") {
+            let mut calls = 0;
+            while !matches!(reader.next_record(), Ok(None)) {
+                calls += 1;
+                proptest::prop_assert!(calls < 100_000, "the walk does not end");
+            }
+        }
+    }
+}
+
+/// A small capture for the property test (built once).
+fn small_capture() -> Vec<u8> {
+    use std::sync::OnceLock;
+    static FILE: OnceLock<Vec<u8>> = OnceLock::new();
+    FILE.get_or_init(|| {
+        let spec = TrafficSpec {
+            packets: 300,
+            flows: 10,
+            ..TrafficSpec::default()
+        };
+        synth::traffic_pcap(spec, PcapEncoding::default())
+    })
+    .clone()
+}
