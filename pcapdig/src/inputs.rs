@@ -10,8 +10,8 @@
 //!   depth-first, entries sorted by name (bytewise). Symbolic links to
 //!   files are followed, links to directories are not (no loops). Only
 //!   files whose first four bytes are a pcap or pcapng magic number
-//!   (once decompressed, for a gzip or zstd file) are taken; the others (notes, hashes, logs kept beside captures) are
-//!   skipped and counted.
+//!   (once decompressed, for a gzip or zstd file) are taken; the others
+//!   (notes, hashes, logs kept beside captures) are skipped and counted.
 //! * Files given together on the command line are one capture cut into
 //!   consecutive parts (one flow table across them), as before. Each file
 //!   found in a directory is a capture of its own, unless `--parts` says
