@@ -21,6 +21,12 @@
 //!   record at its offset (`CaptureReader::record_at_with`). A file with
 //!   more than 65,536 of them has no saved context and is walked block by
 //!   block through the memory map instead, without dissecting anything.
+//! * Compressed sources (gzip, zstd; see `CaptureReader::compression`):
+//!   no random access, so each carve decompresses the file from its start
+//!   once, visiting the wanted records in offset order
+//!   (`CaptureReader::visit_records_at`; offsets are in the uncompressed
+//!   stream, as indexed). The records, hence the output, are the same as
+//!   from the plain file.
 //! * Checks: before reading a file, its size and content hash must match
 //!   the index (else carve refuses, naming the file); each record at a
 //!   stored offset must parse, have the file's link type, and a timestamp
@@ -445,6 +451,37 @@ fn read_records(
     offsets: &BTreeMap<u64, Wanted>,
     each: &mut dyn FnMut(u64, Packet) -> Result<(), Error>,
 ) -> Result<(), Error> {
+    // A compressed capture (gzip, zstd) cannot be read at an offset: one
+    // streamed pass from its start visits the wanted records in offset
+    // order (offsets are in the uncompressed stream, as indexed).
+    let mut reader = CaptureReader::open(path)?;
+    if reader.compression().is_some() {
+        let encoding = match reader.format() {
+            Format::Pcap(h) if !h.modified => Some(h.encoding),
+            _ => None,
+        };
+        /// Why the pass stopped: `each` refused a record, or reading failed.
+        enum Stop {
+            Each(Error),
+            Read(pcap_core::Error),
+        }
+        impl From<pcap_core::Error> for Stop {
+            fn from(e: pcap_core::Error) -> Stop {
+                Stop::Read(e)
+            }
+        }
+        let visited = reader.visit_records_at(offsets.keys().copied(), |rec| {
+            each(rec.offset, owned(&rec, encoding)).map_err(Stop::Each)
+        });
+        return match visited {
+            Ok(()) => Ok(()),
+            Err(Stop::Each(e)) => Err(e),
+            Err(Stop::Read(e)) => {
+                Err(format!("{e}; {} does not match the index", path.display()).into())
+            }
+        };
+    }
+    drop(reader);
     if info.format == "pcap" {
         let reader = CaptureReader::open(path)?;
         let Format::Pcap(header) = reader.format() else {

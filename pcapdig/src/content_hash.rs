@@ -18,6 +18,10 @@
 //!
 //! The same value is computed for a file alone by [`file_content_hash`]
 //! (re-indexing checks), which walks its records without dissecting them.
+//!
+//! A compressed capture (gzip, zstd) is not in memory to take the bytes
+//! between records from: its hash is the XXH3-128 of its stored bytes
+//! ([`stored_bytes_hash`]), which also covers every byte.
 
 use std::path::Path;
 
@@ -79,6 +83,9 @@ pub fn file_content_hash(path: &Path) -> Result<String, String> {
             return Ok(ContentHasher::new(&bytes).finish());
         }
     };
+    if reader.compression().is_some() {
+        return stored_bytes_hash(path).map_err(|e| at(&e));
+    }
     let owned;
     let reader = if reader.bytes().is_some() {
         reader
@@ -100,6 +107,24 @@ pub fn file_content_hash(path: &Path) -> Result<String, String> {
         }
     }
     Ok(h.finish())
+}
+
+/// The XXH3-128 (hex) of the bytes of the file at `path` as stored,
+/// read a chunk at a time: the content hash of a compressed capture.
+pub fn stored_bytes_hash(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Xxh3::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(format!("{:032x}", hasher.digest128()))
 }
 
 #[cfg(test)]

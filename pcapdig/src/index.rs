@@ -60,6 +60,11 @@
 //! folded per session), which `carve` checks; the records
 //! of a file of 1 MiB or more are hashed by a second thread walking the
 //! file ahead of the indexing walk ([`crate::hash_ahead`]).
+//!
+//! A compressed capture (gzip, zstd) is walked once as a stream instead
+//! ([`stream`]): same records at the same (uncompressed) offsets.
+
+mod stream;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -532,9 +537,9 @@ fn index_file(
     let at = |e: rusqlite::Error| -> Box<dyn std::error::Error + Send + Sync> {
         format!("{}: {e}", path.display()).into()
     };
-    // `index` takes regular files, which are memory-mapped; one that
-    // cannot be is read into memory.
-    let reader = if reader.bytes().is_some() {
+    // `index` takes regular files, which are memory-mapped (compressed
+    // ones are streamed); one that cannot be is read into memory.
+    let reader = if reader.bytes().is_some() || reader.compression().is_some() {
         reader
     } else {
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -605,53 +610,58 @@ fn index_file(
             )
         })
     };
-    let (Some(bytes), Some(mut records), Some(ahead)) =
-        (reader.bytes(), reader.records(), reader.records())
-    else {
-        return Err(format!("{}: cannot read the file into memory", path.display()).into());
-    };
-    let size = bytes.len() as u64;
-    // Each record's hash (its digest, and from them the file's hash: see
-    // `crate::content_hash`) comes from a second thread walking the same
-    // records ahead of this walk (`crate::hash_ahead`), or inline for a
-    // small file.
-    let (walked, content_hash) = hash_ahead::with_hashes(
-        bytes,
-        ahead,
-        hash_ahead::Mode::for_file(bytes.len()),
-        |hashes| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-            // A file in memory: its records outlive the loop, so one
-            // `Dissection` is built once and refilled per packet.
-            let mut d = Dissection::new(0, &[]);
-            loop {
-                match records.next_record() {
-                    Ok(Some(rec)) => {
-                        let hash = hashes
-                            .hash(&rec)
-                            .map_err(|e| format!("{}: {e}", path.display()))?;
-                        d.reset(rec.linktype.0, rec.data);
-                        walk.record(&rec, &mut d, hash).map_err(at)?;
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        walk.damaged(bar, &e);
-                        if records.is_done() {
-                            framing_lost();
-                            break;
+    let (size, content_hash, context) = if reader.compression().is_some() {
+        stream::walk(reader, &mut walk, path, bar, todo.fp.size)?
+    } else {
+        let (Some(bytes), Some(mut records), Some(ahead)) =
+            (reader.bytes(), reader.records(), reader.records())
+        else {
+            return Err(format!("{}: cannot read the file into memory", path.display()).into());
+        };
+        let size = bytes.len() as u64;
+        // Each record's hash (its digest, and from them the file's hash: see
+        // `crate::content_hash`) comes from a second thread walking the same
+        // records ahead of this walk (`crate::hash_ahead`), or inline for a
+        // small file.
+        let (walked, content_hash) = hash_ahead::with_hashes(
+            bytes,
+            ahead,
+            hash_ahead::Mode::for_file(bytes.len()),
+            |hashes| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+                // A file in memory: its records outlive the loop, so one
+                // `Dissection` is built once and refilled per packet.
+                let mut d = Dissection::new(0, &[]);
+                loop {
+                    match records.next_record() {
+                        Ok(Some(rec)) => {
+                            let hash = hashes
+                                .hash(&rec)
+                                .map_err(|e| format!("{}: {e}", path.display()))?;
+                            d.reset(rec.linktype.0, rec.data);
+                            walk.record(&rec, &mut d, hash).map_err(at)?;
                         }
-                        continue;
+                        Ok(None) => break,
+                        Err(e) => {
+                            walk.damaged(bar, &e);
+                            if records.is_done() {
+                                framing_lost();
+                                break;
+                            }
+                            continue;
+                        }
+                    }
+                    if walk.packets.is_multiple_of(4096) {
+                        bar.set_position(base + records.position());
                     }
                 }
-                if walk.packets.is_multiple_of(4096) {
-                    bar.set_position(base + records.position());
-                }
-            }
-            Ok(())
-        },
-    );
-    walked?;
-    let content_hash = content_hash.map_err(|e| format!("{}: {e}", path.display()))?;
-    let context = records.pcapng_context().map(<[u64]>::to_vec);
+                Ok(())
+            },
+        );
+        walked?;
+        let content_hash = content_hash.map_err(|e| format!("{}: {e}", path.display()))?;
+        let context = records.pcapng_context().map(<[u64]>::to_vec);
+        (size, content_hash, context)
+    };
     walk.flush_pending().map_err(at)?;
     let FileWalk {
         packets,

@@ -9,9 +9,9 @@
 //! * A directory is refused unless `--recursive`: then it is walked
 //!   depth-first, entries sorted by name (bytewise). Symbolic links to
 //!   files are followed, links to directories are not (no loops). Only
-//!   files whose first four bytes are a pcap or pcapng magic number are
-//!   taken; the others (notes, hashes, logs kept beside captures) are
-//!   skipped and counted.
+//!   files whose first four bytes are a pcap or pcapng magic number
+//!   (once decompressed, for a gzip or zstd file) are taken; the others
+//!   (notes, hashes, logs kept beside captures) are skipped and counted.
 //! * Files given together on the command line are one capture cut into
 //!   consecutive parts (one flow table across them), as before. Each file
 //!   found in a directory is a capture of its own, unless `--parts` says
@@ -159,14 +159,10 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, skipped: &mut usize) -> Result<(),
     Ok(())
 }
 
-/// Whether the regular file at `path` starts like a capture.
+/// Whether the regular file at `path` starts like a capture (once
+/// decompressed, if it is gzip or zstd).
 fn has_capture_magic(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 4];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok()
-        && looks_like_capture(&head)
+    pcap_core::capture::peek_capture_head(path).is_ok_and(|(head, _)| looks_like_capture(&head))
 }
 
 #[cfg(test)]

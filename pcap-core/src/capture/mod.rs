@@ -20,6 +20,12 @@
 //!   through an internal buffer that grows only as far as the largest
 //!   record needs and never past [`MAX_BLOCK_LEN`].
 //!
+//! Compressed captures (gzip, zstd; recognised by their first bytes) are
+//! decompressed as a stream by [`CaptureReader::open`] and
+//! [`CaptureReader::from_reader`], with bounded memory; their offsets are
+//! offsets in the uncompressed stream, and damaged compressed data is
+//! reported as a [`DecompressError`] (see [`Compression`]).
+//!
 //! [`CaptureReader::next_record`] is a lending iterator: the [`Record`] it
 //! returns borrows the reader until the next call, and carries its byte
 //! offset in the file, its timestamp at full precision, captured and
@@ -104,6 +110,8 @@
 //! and copies records byte for byte when the source encoding matches (for
 //! carving sessions out of a capture).
 
+mod compressed;
+mod forward;
 mod headers;
 mod linktype;
 mod pcap;
@@ -126,6 +134,9 @@ use memmap2::Mmap;
 use crate::endian::Endian;
 use crate::error::{Error, Limit};
 
+pub use compressed::{
+    Compression, DecompressError, Decompressed, READ_CHUNK, ZSTD_WINDOW_LOG_MAX, peek_capture_head,
+};
 pub use headers::{
     MODIFIED_RECORD_HEADER_LEN, PCAP_FILE_HEADER_LEN, PCAP_RECORD_HEADER_LEN, PcapEncoding,
     PcapHeader,
@@ -371,6 +382,8 @@ pub struct CaptureReader {
     state: State,
     /// Set at the end of input and after a framing error.
     done: bool,
+    /// The file's compression, if it is decompressed on the fly.
+    compression: Option<Compression>,
 }
 
 impl fmt::Debug for CaptureReader {
@@ -387,7 +400,9 @@ impl fmt::Debug for CaptureReader {
 impl CaptureReader {
     /// Opens a capture file by memory-mapping it. Files that cannot be
     /// mapped (pipes, character devices such as `/dev/stdin`) are read as
-    /// streams instead.
+    /// streams instead, and so are compressed files (gzip, zstd: known by
+    /// their first bytes), decompressed on the fly with offsets in the
+    /// uncompressed stream.
     ///
     /// The map assumes nobody truncates the file while it is read (as every
     /// memory-mapping reader does): a file shrunk under the map can crash
@@ -397,10 +412,13 @@ impl CaptureReader {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let meta = file.metadata().map_err(|e| Error::io(path, e))?;
         if !meta.is_file() {
-            return Self::with_source(
-                Source::Stream(StreamSource::new(Box::new(file), MAX_BLOCK_LEN)),
-                path.to_path_buf(),
-            );
+            return Self::stream(Box::new(file), path.to_path_buf());
+        }
+        if compressed::sniff_file(&file)
+            .map_err(|e| Error::io(path, e))?
+            .is_some()
+        {
+            return Self::stream(Box::new(file), path.to_path_buf());
         }
         // SAFETY: the map is read-only and private to this reader. The one
         // hazard, another process truncating the file meanwhile, is
@@ -419,16 +437,26 @@ impl CaptureReader {
 
     /// Reads a capture from any [`Read`] (standard input, a pipe, a
     /// decompressor), buffering at most one record (at most
-    /// [`MAX_BLOCK_LEN`] bytes) beyond what the reader hands out. `name`
-    /// appears in error messages (`-` is customary for stdin).
+    /// [`MAX_BLOCK_LEN`] bytes) beyond what the reader hands out. A gzip
+    /// or zstd stream (known by its first bytes) is decompressed on the
+    /// fly. `name` appears in error messages (`-` is customary for stdin).
     pub fn from_reader(
         reader: impl Read + Send + 'static,
         name: &str,
     ) -> Result<CaptureReader, Error> {
-        Self::with_source(
-            Source::Stream(StreamSource::new(Box::new(reader), MAX_BLOCK_LEN)),
-            PathBuf::from(name),
-        )
+        Self::stream(Box::new(reader), PathBuf::from(name))
+    }
+
+    /// A streaming reader of `reader`, decompressed if it is compressed.
+    fn stream(reader: Box<dyn Read + Send>, name: PathBuf) -> Result<CaptureReader, Error> {
+        let (reader, compression) =
+            compressed::maybe_decompress(reader).map_err(|e| Error::io(&name, e))?;
+        let mut capture = Self::with_source(
+            Source::Stream(StreamSource::new(reader, MAX_BLOCK_LEN)),
+            name,
+        )?;
+        capture.compression = compression;
+        Ok(capture)
     }
 
     /// Reads a capture already in memory (`Vec<u8>` or `&'static [u8]`).
@@ -454,6 +482,7 @@ impl CaptureReader {
             source,
             state,
             done: false,
+            compression: None,
         })
     }
 
@@ -740,6 +769,15 @@ impl CaptureReader {
     /// Whether the end of the file or a framing error has been reached.
     pub fn is_done(&self) -> bool {
         self.done
+    }
+
+    /// The compression of the file, decompressed on the fly (`None` for a
+    /// plain capture). A compressed capture is a stream: no
+    /// [`bytes`](CaptureReader::bytes), no [`records`](CaptureReader::records),
+    /// no [`record_at`](CaptureReader::record_at); go back to records by
+    /// walking forward ([`CaptureReader::visit_records_at`]).
+    pub fn compression(&self) -> Option<Compression> {
+        self.compression
     }
 }
 
