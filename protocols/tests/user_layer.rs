@@ -111,3 +111,56 @@ fn heuristic_layers_are_found_by_content() {
     let d = dis.dissect(linktype::RAW, &frame);
     assert_eq!(d.protocols().collect::<Vec<_>>(), ["ip", "tcp", "http"]);
 }
+
+/// TLS is a built-in layer on the same registration path: on its ports a
+/// segment that starts a record is `tls`, one in the middle of a record is
+/// left alone (no error), and off its ports the content finds it.
+#[test]
+fn tls_is_registered_like_a_user_layer() {
+    use pcap_core::capture::synth::raw_ipv4_tcp;
+    use protocols::{Dispatch, Registry};
+
+    let dis = protocols::Dissector::new(protocols::Config::all());
+    let names = |frame: &[u8]| -> Vec<&'static str> {
+        let d = dis.dissect(linktype::RAW, frame);
+        assert!(d.error.is_none(), "{:?}", d.error);
+        d.protocols().collect()
+    };
+    // A handshake record header (ClientHello start) on 443.
+    let hello = [0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0, 0, 1, 0];
+    assert_eq!(names(&raw_ipv4_tcp(443, &hello)), ["ip", "tcp", "tls"]);
+    // The middle of a record on 443: not a layer, not an error.
+    assert_eq!(names(&raw_ipv4_tcp(443, &[0x9f; 40])), ["ip", "tcp"]);
+    // Off the TLS ports, found by content.
+    assert_eq!(names(&raw_ipv4_tcp(4433, &hello)), ["ip", "tcp", "tls"]);
+    // Not on an empty registry.
+    let bare = protocols::Dissector::with_registry(protocols::Config::all(), Registry::empty());
+    let frame = raw_ipv4_tcp(443, &hello);
+    assert_eq!(
+        bare.dissect(linktype::RAW, &frame)
+            .protocols()
+            .collect::<Vec<_>>(),
+        ["ip", "tcp"]
+    );
+    // A user's layer on 443 comes first.
+    let mut registry = Registry::new();
+    registry.register(
+        Dispatch::TcpPort(443),
+        FnLayer {
+            name: "mine",
+            dissect: |_| {
+                Ok(UserStep {
+                    header_len: 1,
+                    next: Next::Done,
+                })
+            },
+        },
+    );
+    let mine = protocols::Dissector::with_registry(protocols::Config::all(), registry);
+    assert_eq!(
+        mine.dissect(linktype::RAW, &frame)
+            .protocols()
+            .collect::<Vec<_>>(),
+        ["ip", "tcp", "mine"]
+    );
+}

@@ -58,7 +58,7 @@ pub fn config_for_columns(
         }
     }
     if let Some(cfg) = &mut config
-        && !registry.is_empty()
+        && registry.has_user_layers()
         && builtin
             .iter()
             .any(|f| matches!(f, Field::EthSrc | Field::EthDst | Field::EthType))

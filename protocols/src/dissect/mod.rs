@@ -57,7 +57,7 @@ pub mod linktype {
 }
 
 /// The dissector: a [`Config`] and the dispatch tables.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Dissector {
     /// The per-layer configuration.
     pub config: Config,
@@ -70,6 +70,13 @@ impl fmt::Debug for Dissector {
             .field("config", &self.config)
             .field("registry", &self.registry)
             .finish()
+    }
+}
+
+impl Default for Dissector {
+    /// The default configuration and the built-in layers.
+    fn default() -> Self {
+        Dissector::new(Config::default())
     }
 }
 
@@ -115,8 +122,8 @@ impl Dissector {
     }
 
     #[inline]
-    fn lookup(&self, key: Dispatch) -> Option<&std::sync::Arc<dyn UserLayer>> {
-        self.registry.lookup(key)
+    fn lookup(&self, key: Dispatch, bytes: &[u8]) -> Option<&std::sync::Arc<dyn UserLayer>> {
+        self.registry.lookup(key, bytes)
     }
 
     /// Dissects one packet captured with `link_type` (a `LINKTYPE_*` value,

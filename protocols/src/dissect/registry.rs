@@ -27,18 +27,48 @@ pub enum Dispatch {
     /// TCP segment data on any port no port entry and no built-in layer
     /// claimed, when the layer's [`UserLayer::accepts`] says the bytes
     /// are its own (a protocol found by its content, where a port is not
-    /// enough). Tried in registration order.
+    /// enough). Tried in registration order, the user's first.
     TcpHeuristic,
     /// UDP payloads, as [`Dispatch::TcpHeuristic`].
     UdpHeuristic,
 }
 
-/// A set of registered layers, each with the key that selects it.
+/// A set of 65,536 ports, one bit each: whether any layer is registered on
+/// a port is one load, so unregistered ports (nearly every packet) cost
+/// nothing more.
+#[derive(Clone)]
+struct PortSet(Arc<[u64; 1024]>);
+
+impl Default for PortSet {
+    fn default() -> Self {
+        PortSet(Arc::new([0; 1024]))
+    }
+}
+
+impl PortSet {
+    fn insert(&mut self, port: u16) {
+        Arc::make_mut(&mut self.0)[usize::from(port >> 6)] |= 1 << (port & 63);
+    }
+
+    #[inline]
+    fn contains(&self, port: u16) -> bool {
+        self.0[usize::from(port >> 6)] & (1 << (port & 63)) != 0
+    }
+}
+
+/// The layers a dissector knows beyond its hand-written walk, each with
+/// the key that selects it: the built-in ones the `protocols` crate
+/// registers itself (TLS), and the user's.
 ///
-/// Cloning is cheap (the layers are shared).
+/// A user's layer is tried before a built-in one on the same key, so it
+/// can stand in for it. Cloning is cheap (the layers are shared).
 #[derive(Clone, Default)]
 pub struct Registry {
+    /// The user's entries first (`user` of them), then the built-ins.
     entries: Vec<(Dispatch, Arc<dyn UserLayer>)>,
+    user: usize,
+    tcp_ports: PortSet,
+    udp_ports: PortSet,
 }
 
 impl fmt::Debug for Registry {
@@ -50,23 +80,57 @@ impl fmt::Debug for Registry {
 }
 
 impl Registry {
-    /// An empty registry: the built-in layers only.
+    /// The built-in registered layers (TLS on its ports and by content),
+    /// ready for the user's: what [`Dissector::new`](super::Dissector::new)
+    /// uses.
     pub fn new() -> Self {
+        let mut registry = Registry::empty();
+        // The built-in layers that hook on a key like a user's would. The
+        // next protocol is its module plus one line here.
+        crate::tls::register(&mut registry);
+        registry
+    }
+
+    /// No registered layer at all, not even the built-in ones (the
+    /// hand-written walk only: Ethernet to TCP/UDP, DNS, HTTP, GTP-U).
+    pub fn empty() -> Self {
         Registry::default()
     }
 
-    /// Hooks `layer` on `on`. A key registered twice keeps its first layer.
+    /// Hooks the user's `layer` on `on`, before the built-in layers and
+    /// after the user's earlier ones.
     pub fn register(&mut self, on: Dispatch, layer: impl UserLayer + 'static) -> &mut Self {
-        self.entries.push((on, Arc::new(layer)));
+        self.note_port(on);
+        self.entries.insert(self.user, (on, Arc::new(layer)));
+        self.user += 1;
         self
     }
 
-    /// Whether nothing is registered.
+    /// Hooks a built-in layer (the `protocols` crate's own) on `on`.
+    pub(crate) fn register_builtin(&mut self, on: Dispatch, layer: Arc<dyn UserLayer>) {
+        self.note_port(on);
+        self.entries.push((on, layer));
+    }
+
+    fn note_port(&mut self, on: Dispatch) {
+        match on {
+            Dispatch::TcpPort(p) => self.tcp_ports.insert(p),
+            Dispatch::UdpPort(p) => self.udp_ports.insert(p),
+            _ => {}
+        }
+    }
+
+    /// Whether nothing is registered, built-ins included.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
-    /// The registered layers with their keys, in registration order.
+    /// Whether the user registered any layer.
+    pub fn has_user_layers(&self) -> bool {
+        self.user > 0
+    }
+
+    /// The registered layers with their keys, the user's first.
     pub fn entries(&self) -> impl Iterator<Item = (Dispatch, &dyn UserLayer)> {
         self.entries.iter().map(|(k, l)| (*k, l.as_ref()))
     }
@@ -92,12 +156,21 @@ impl Registry {
             .map(|(_, l)| l)
     }
 
-    /// The layer hooked on `key`, if any.
+    /// The first layer hooked on `key` that accepts `bytes` (see
+    /// [`UserLayer::accepts`]), if any.
     #[inline]
-    pub(super) fn lookup(&self, key: Dispatch) -> Option<&Arc<dyn UserLayer>> {
-        if self.entries.is_empty() {
+    pub(super) fn lookup(&self, key: Dispatch, bytes: &[u8]) -> Option<&Arc<dyn UserLayer>> {
+        let registered = match key {
+            Dispatch::TcpPort(p) => self.tcp_ports.contains(p),
+            Dispatch::UdpPort(p) => self.udp_ports.contains(p),
+            _ => !self.entries.is_empty(),
+        };
+        if !registered {
             return None;
         }
-        self.entries.iter().find(|(k, _)| *k == key).map(|(_, l)| l)
+        self.entries
+            .iter()
+            .find(|(k, l)| *k == key && l.accepts(bytes))
+            .map(|(_, l)| l)
     }
 }

@@ -46,9 +46,12 @@ pub trait UserLayer: Send + Sync {
     /// Checks the header at the start of `bytes`; its length and what follows.
     fn dissect(&self, bytes: &[u8]) -> Result<UserStep, Error>;
     /// Whether `bytes` look like this layer's header: asked before
-    /// [`UserLayer::dissect`] for layers registered on a heuristic key
-    /// ([`Dispatch::TcpHeuristic`](super::Dispatch::TcpHeuristic)); a
-    /// layer that says no is passed over, without an error.
+    /// [`UserLayer::dissect`] wherever the layer is registered. A layer that
+    /// says no is passed over (the next layer on the key, or the built-in
+    /// walk, or nothing), without an error; on a heuristic key
+    /// ([`Dispatch::TcpHeuristic`](super::Dispatch::TcpHeuristic)) this is
+    /// what finds the protocol. By default a layer accepts everything, and
+    /// a header it cannot read is an error.
     fn accepts(&self, bytes: &[u8]) -> bool {
         let _ = bytes;
         true

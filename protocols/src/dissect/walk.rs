@@ -156,7 +156,7 @@ impl Dissector {
                     if !w.quoted {
                         d.summary.ethertype = t;
                     }
-                    if let Some(layer) = self.lookup(Key::EtherType(t)) {
+                    if let Some(layer) = self.lookup(Key::EtherType(t), w.bytes) {
                         self.user_layer(d, w, layer.as_ref())?
                     } else if ethertype::is_vlan(t) {
                         self.vlan(d, w, t)?
@@ -186,7 +186,7 @@ impl Dissector {
                 Next::IpProto(_) if cfg.stop_after < Depth::Transport => return Ok(()),
                 Next::IpProto(_) if w.non_first_fragment => return Ok(()),
                 Next::IpProto(p) => {
-                    if let Some(layer) = self.lookup(Key::IpProto(p)) {
+                    if let Some(layer) = self.lookup(Key::IpProto(p), w.bytes) {
                         self.user_layer(d, w, layer.as_ref())?
                     } else {
                         match p {
@@ -429,7 +429,7 @@ impl Dissector {
         }
         let (sport, dport) = (v.src_port(), v.dst_port());
         for port in [dport, sport] {
-            if let Some(layer) = self.lookup(Key::TcpPort(port)) {
+            if let Some(layer) = self.lookup(Key::TcpPort(port), w.bytes) {
                 return self.user_layer(d, w, layer.as_ref());
             }
         }
@@ -516,7 +516,7 @@ impl Dissector {
         }
         let (sport, dport) = (v.src_port(), v.dst_port());
         for port in [dport, sport] {
-            if let Some(layer) = self.lookup(Key::UdpPort(port)) {
+            if let Some(layer) = self.lookup(Key::UdpPort(port), w.bytes) {
                 return self.user_layer(d, w, layer.as_ref());
             }
         }

@@ -47,6 +47,7 @@ pub mod handshake;
 pub mod hello;
 mod ja3;
 mod ja4;
+mod layer;
 pub mod record;
 pub mod session;
 pub mod sslv2;
@@ -58,6 +59,7 @@ pub use handshake::{Handshake, HandshakeHeader, Handshakes};
 pub use hello::{Extension, Hello, HelloKind};
 pub use ja3::md5_hex;
 pub use ja4::Transport;
+pub(crate) use layer::register;
 pub use record::{Record, RecordHeader, Records};
 pub use session::{Session, Side};
 
