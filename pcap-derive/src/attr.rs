@@ -21,6 +21,7 @@ pub const WHEN: &str = "when";
 pub const WITH: &str = "with";
 pub const NAME: &str = "name";
 pub const DISPLAY: &str = "display";
+pub const SCALE: &str = "scale";
 
 const HEADER_KEYS: &[&str] = &[ENDIAN, LEN, NAME];
 const FIELD_KEYS: &[&str] = &[BITS, BYTES, LEN, DEFAULT, ENDIAN, WHEN, WITH, NAME, DISPLAY];
@@ -70,6 +71,9 @@ pub struct FieldAttrs {
     pub name: Option<LitStr>,
     /// `display = "hex" | "dec"`: how the field prints.
     pub display: Option<Spanned<DisplayAttr>>,
+    /// `scale = N`: the field counts units of N (IPv4 `ihl`: 4-byte words);
+    /// its visited value is the value times N, as tshark reports it.
+    pub scale: Option<Spanned<u64>>,
 }
 
 /// Parses every `#[header(...)]` attribute of the struct.
@@ -173,6 +177,14 @@ pub fn field_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
                 NAME => {
                     let lit: LitStr = meta.value()?.parse()?;
                     set_once(cx, &mut out.name, lit, &meta, NAME);
+                }
+                SCALE => {
+                    let lit: LitInt = meta.value()?.parse()?;
+                    let v = Spanned {
+                        value: lit.base10_parse()?,
+                        span: lit.span(),
+                    };
+                    set_once(cx, &mut out.scale, v, &meta, SCALE);
                 }
                 DISPLAY => {
                     let lit: LitStr = meta.value()?.parse()?;

@@ -52,7 +52,7 @@ pub struct Ethernet<'a> {
     #[field(name = "src")]
     pub src: Field<'a, MacAddr>,
     /// EtherType of the payload (or an 802.3 length when ≤ 1500).
-    #[field(default, name = "type")]
+    #[field(default, name = "type", display = "hex")]
     pub ethertype: Field<'a, u16>,
 }
 
