@@ -24,7 +24,9 @@ pub const DISPLAY: &str = "display";
 pub const SCALE: &str = "scale";
 
 const HEADER_KEYS: &[&str] = &[ENDIAN, LEN, NAME];
-const FIELD_KEYS: &[&str] = &[BITS, BYTES, LEN, DEFAULT, ENDIAN, WHEN, WITH, NAME, DISPLAY];
+const FIELD_KEYS: &[&str] = &[
+    BITS, BYTES, LEN, DEFAULT, ENDIAN, WHEN, WITH, NAME, DISPLAY, SCALE,
+];
 
 /// A byte order as written in an attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
