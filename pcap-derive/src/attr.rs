@@ -22,8 +22,9 @@ pub const WITH: &str = "with";
 pub const NAME: &str = "name";
 pub const DISPLAY: &str = "display";
 pub const SCALE: &str = "scale";
+pub const PARTIAL: &str = "partial";
 
-const HEADER_KEYS: &[&str] = &[ENDIAN, LEN, NAME];
+const HEADER_KEYS: &[&str] = &[ENDIAN, LEN, NAME, PARTIAL];
 const FIELD_KEYS: &[&str] = &[
     BITS, BYTES, LEN, DEFAULT, ENDIAN, WHEN, WITH, NAME, DISPLAY, SCALE,
 ];
@@ -57,6 +58,8 @@ pub struct HeaderAttrs {
     pub len: Option<Expr>,
     /// `name = "..."`: the display name (checked in `check`).
     pub name: Option<LitStr>,
+    /// `partial = false`: a cut header reports no field at all.
+    pub partial: Option<syn::LitBool>,
 }
 
 /// `#[field(...)]`.
@@ -102,6 +105,10 @@ pub fn header_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> HeaderAttrs {
                 NAME => {
                     let lit: LitStr = meta.value()?.parse()?;
                     set_once(cx, &mut out.name, lit, &meta, NAME);
+                }
+                PARTIAL => {
+                    let lit: syn::LitBool = meta.value()?.parse()?;
+                    set_once(cx, &mut out.partial, lit, &meta, PARTIAL);
                 }
                 _ => {
                     unknown_key(cx, &meta, &key, HEADER_KEYS, HEADER);

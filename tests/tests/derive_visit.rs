@@ -178,3 +178,37 @@ mod user_types {
         assert!(c.word.is_skipped() && c.after.is_skipped());
     }
 }
+
+/// `#[header(partial = false)]`: a cut header reports nothing, as tshark's
+/// Ethernet shows no field of a header shorter than 14 bytes.
+#[derive(Header, Debug, Clone, PartialEq)]
+#[header(partial = false)]
+pub struct Whole<'a> {
+    pub dst: Field<'a, MacAddr>,
+    pub src: Field<'a, MacAddr>,
+    #[field(display = "hex")]
+    pub kind: Field<'a, u16>,
+}
+
+#[test]
+fn a_header_declared_not_partial_is_all_or_nothing() {
+    let bytes = [2, 0, 0, 0xaa, 0xbb, 0xcc, 2, 0, 0, 1, 2, 3, 8, 0];
+    let cut = Whole::parse_prefix(&bytes[..8], Whole::ALL, Endian::Big);
+    assert!(cut.dst.is_skipped() && cut.src.is_skipped() && cut.kind.is_skipped());
+    let mut n = 0;
+    assert!(!Whole::visit_bytes(
+        &bytes[..13],
+        Endian::Big,
+        &mut |_, _| n += 1
+    ));
+    assert_eq!(n, 0);
+    let whole = Whole::parse_prefix(&bytes, Whole::ALL, Endian::Big);
+    assert_eq!(whole, Whole::parse(&bytes, Whole::ALL).unwrap().0);
+    assert_eq!(visited(&whole)[2], ("kind", "0x0800".to_string()));
+    // The README's tunnel (partial by default) keeps what fits.
+    assert!(
+        Tunnel::parse_prefix(&TUNNEL[..8], Tunnel::ALL, Endian::Big)
+            .version
+            .is_value()
+    );
+}
