@@ -386,6 +386,19 @@ pub trait ProbeNone<'r> {
 
 impl<'r, T> ProbeNone<'r> for &Probe<'r, T> {}
 
+/// A visited value times a field's `scale` (saturating): `ihl` 5 → 20 bytes.
+#[inline]
+pub fn scaled(v: Option<crate::FieldValue<'_>>, scale: u64) -> Option<crate::FieldValue<'_>> {
+    use crate::FieldValue;
+    match v {
+        Some(FieldValue::Unsigned(x)) => Some(FieldValue::Unsigned(x.saturating_mul(scale))),
+        Some(FieldValue::Signed(x)) => Some(FieldValue::Signed(
+            x.saturating_mul(i64::try_from(scale).unwrap_or(i64::MAX)),
+        )),
+        other => other,
+    }
+}
+
 /// The lax parse's view of `buf[pos + lo .. pos + hi]`: `None` when the
 /// position is unknown or the bytes are not all there (no overflow, no panic).
 #[inline]
@@ -423,6 +436,28 @@ mod tests {
     fn loads() {
         assert_eq!(load_be(&[1, 2, 3]), 0x010203);
         assert_eq!(load_le(&[1, 2, 3]), 0x030201);
+    }
+
+    #[test]
+    fn scaled_multiplies_integers_only() {
+        use crate::FieldValue;
+        assert_eq!(
+            scaled(Some(FieldValue::Unsigned(5)), 4),
+            Some(FieldValue::Unsigned(20))
+        );
+        assert_eq!(
+            scaled(Some(FieldValue::Unsigned(u64::MAX)), 4),
+            Some(FieldValue::Unsigned(u64::MAX))
+        );
+        assert_eq!(
+            scaled(Some(FieldValue::Signed(-2)), 8),
+            Some(FieldValue::Signed(-16))
+        );
+        assert_eq!(
+            scaled(Some(FieldValue::Bool(true)), 4),
+            Some(FieldValue::Bool(true))
+        );
+        assert_eq!(scaled(None, 4), None);
     }
 
     #[test]

@@ -56,9 +56,11 @@ pub trait Header<'a>: Sized {
     /// or [`Field::Raw`](crate::Field::Raw) decoded now; `Skipped` fields are
     /// not visited), in declaration order, with its [`FieldSpec`] (one of
     /// [`Header::FIELDS`]) and its value
-    /// ([`Unpack::to_value`](crate::Unpack::to_value)). A field whose type
-    /// has no [`FieldValue`] (a user type that does not implement
-    /// `to_value`), or a `Raw` that its `with` decoder refuses, is not visited.
+    /// ([`Unpack::to_value`](crate::Unpack::to_value)), in tshark's unit: a
+    /// field declared `scale = N` (IPv4 `ihl`, in 4-byte words) reports its
+    /// value times N (`ip.hdr_len` 20). A field whose type has no
+    /// [`FieldValue`] (a user type that does not implement `to_value`), or a
+    /// `Raw` that its `with` decoder refuses, is not visited.
     fn visit(&self, visit: &mut dyn FnMut(&'static FieldSpec, FieldValue<'_>));
 
     /// Lax prefix parse, for a header cut short (by the snap length): never

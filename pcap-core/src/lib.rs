@@ -39,8 +39,24 @@
 //! let view = Tunnel::view(&bytes)?;
 //! assert_eq!(view.origin().to_string(), "02:00:00:aa:bb:cc");
 //! assert_eq!(view.options(), &[1, 2, 3, 4]);
+//! // Generic consumers: every present field as a `FieldValue`, printed as
+//! // tshark does; a header cut short still reports the fields that fit.
+//! let mut shown = Vec::new();
+//! Tunnel::visit_bytes(&bytes[..9], pcap_core::Endian::Big, &mut |spec, v| {
+//!     shown.push(format!("{}={}", spec.full_name(Tunnel::NAME), v.to_tshark_string(spec)))
+//! });
+//! assert_eq!(shown, ["tunnel.version=1", "tunnel.hlen=4", "tunnel.next=2048",
+//!                    "tunnel.urgent=1", "tunnel.session=42"]);
 //! # Ok::<(), pcap_core::Error>(())
 //! ```
+//!
+//! What the derive generates, besides the struct's `parse`: the flags type
+//! and constants, one [`FieldSpec`] per field (offset, width, display name,
+//! [`Display`]), `FIELDS`, `FIXED_LEN`, `header_len` (skip-ahead), a lazy
+//! view, the lax prefix parse `parse_prefix`, the field visitor `visit` and
+//! `visit_bytes`, and the [`Header`] impl that offers all of them to generic
+//! code. Values reach generic code as [`FieldValue`]s
+//! ([`Unpack::to_value`]), printed by [`FieldValue::write_tshark`].
 
 #![warn(missing_docs)]
 

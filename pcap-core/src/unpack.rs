@@ -6,7 +6,7 @@
 //! user types. Implement it to use your own type as a field:
 //!
 //! ```
-//! use pcap_core::{Raw, Unpack};
+//! use pcap_core::{FieldValue, Raw, Unpack};
 //!
 //! /// A 16-bit port that displays as `port 80`.
 //! #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,7 +17,13 @@
 //!     fn unpack(raw: &Raw<'a>) -> Self {
 //!         Port(raw.uint() as u16)
 //!     }
+//!     // Optional: what generic consumers (`Header::visit`, `fields`, `show`)
+//!     // see; without it, a field of this type is not visited.
+//!     fn to_value(&self) -> Option<FieldValue<'_>> {
+//!         Some(FieldValue::Unsigned(u64::from(self.0)))
+//!     }
 //! }
+//! assert_eq!(Port(80).to_value(), Some(FieldValue::Unsigned(80)));
 //! ```
 
 use std::net::{Ipv4Addr, Ipv6Addr};

@@ -20,6 +20,9 @@ pub struct Input<'a> {
     pub len: Option<Expr>,
     /// `#[header(name = "...")]`, if written.
     pub name_attr: Option<syn::LitStr>,
+    /// `#[header(partial = false)]`: a cut header reports no field
+    /// (`parse_prefix` is all or nothing), as tshark shows some layers.
+    pub partial: bool,
     pub fields: Vec<FieldDef<'a>>,
 }
 
@@ -179,7 +182,12 @@ pub fn from_input<'a>(cx: &Ctxt, input: &'a DeriveInput) -> Option<Input<'a>> {
         .map(|l| (*l).clone())
         .unwrap_or_else(|| Lifetime::new("'a", Span::call_site()));
 
-    let HeaderAttrs { endian, len, name } = attr::header_attrs(cx, &input.attrs);
+    let HeaderAttrs {
+        endian,
+        len,
+        name,
+        partial,
+    } = attr::header_attrs(cx, &input.attrs);
     let endian = endian.map(|e| e.value).unwrap_or(EndianAttr::Big);
 
     let mut defs = Vec::new();
@@ -216,6 +224,7 @@ pub fn from_input<'a>(cx: &Ctxt, input: &'a DeriveInput) -> Option<Input<'a>> {
         endian,
         len,
         name_attr: name,
+        partial: partial.is_none_or(|p| p.value),
         fields: defs,
     })
 }

@@ -21,9 +21,13 @@ pub const WHEN: &str = "when";
 pub const WITH: &str = "with";
 pub const NAME: &str = "name";
 pub const DISPLAY: &str = "display";
+pub const SCALE: &str = "scale";
+pub const PARTIAL: &str = "partial";
 
-const HEADER_KEYS: &[&str] = &[ENDIAN, LEN, NAME];
-const FIELD_KEYS: &[&str] = &[BITS, BYTES, LEN, DEFAULT, ENDIAN, WHEN, WITH, NAME, DISPLAY];
+const HEADER_KEYS: &[&str] = &[ENDIAN, LEN, NAME, PARTIAL];
+const FIELD_KEYS: &[&str] = &[
+    BITS, BYTES, LEN, DEFAULT, ENDIAN, WHEN, WITH, NAME, DISPLAY, SCALE,
+];
 
 /// A byte order as written in an attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +58,8 @@ pub struct HeaderAttrs {
     pub len: Option<Expr>,
     /// `name = "..."`: the display name (checked in `check`).
     pub name: Option<LitStr>,
+    /// `partial = false`: a cut header reports no field at all.
+    pub partial: Option<syn::LitBool>,
 }
 
 /// `#[field(...)]`.
@@ -70,6 +76,9 @@ pub struct FieldAttrs {
     pub name: Option<LitStr>,
     /// `display = "hex" | "dec"`: how the field prints.
     pub display: Option<Spanned<DisplayAttr>>,
+    /// `scale = N`: the field counts units of N (IPv4 `ihl`: 4-byte words);
+    /// its visited value is the value times N, as tshark reports it.
+    pub scale: Option<Spanned<u64>>,
 }
 
 /// Parses every `#[header(...)]` attribute of the struct.
@@ -96,6 +105,10 @@ pub fn header_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> HeaderAttrs {
                 NAME => {
                     let lit: LitStr = meta.value()?.parse()?;
                     set_once(cx, &mut out.name, lit, &meta, NAME);
+                }
+                PARTIAL => {
+                    let lit: syn::LitBool = meta.value()?.parse()?;
+                    set_once(cx, &mut out.partial, lit, &meta, PARTIAL);
                 }
                 _ => {
                     unknown_key(cx, &meta, &key, HEADER_KEYS, HEADER);
@@ -173,6 +186,14 @@ pub fn field_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
                 NAME => {
                     let lit: LitStr = meta.value()?.parse()?;
                     set_once(cx, &mut out.name, lit, &meta, NAME);
+                }
+                SCALE => {
+                    let lit: LitInt = meta.value()?.parse()?;
+                    let v = Spanned {
+                        value: lit.base10_parse()?,
+                        span: lit.span(),
+                    };
+                    set_once(cx, &mut out.scale, v, &meta, SCALE);
                 }
                 DISPLAY => {
                     let lit: LitStr = meta.value()?.parse()?;

@@ -166,6 +166,23 @@ fn bit_runs_close_on_bytes(cx: &Ctxt, input: &Input, layout: &Layout) {
 fn attribute_combinations(cx: &Ctxt, input: &Input) {
     for f in &input.fields {
         let a = &f.attrs;
+        if let Some(scale) = &a.scale {
+            if !matches!(f.kind, Kind::Unsigned(_) | Kind::Signed(_)) {
+                cx.error_at(
+                    scale.span,
+                    format!(
+                        "field `{}` has type `{}`: `scale` applies to integer fields",
+                        f.ident,
+                        type_name(f)
+                    ),
+                );
+            } else if scale.value == 0 {
+                cx.error_at(
+                    scale.span,
+                    format!("field `{}` has `scale = 0`: a scale is at least 1", f.ident),
+                );
+            }
+        }
         // `display` chooses how integers print; other built-in types have one form.
         if let (Some(display), false) = (
             &a.display,

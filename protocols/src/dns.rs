@@ -54,7 +54,7 @@ pub const HEADER_LEN: usize = 12;
 #[header(name = "dns", endian = "big")]
 pub struct DnsHeader<'a> {
     /// Transaction ID.
-    #[field(default, name = "id")]
+    #[field(default, name = "id", display = "hex")]
     pub id: Field<'a, u16>,
     /// QR: this is a response.
     #[field(bits = 1, default, name = "flags.response")]
@@ -289,7 +289,7 @@ pub struct DnsQuestion<'a> {
     #[field(default, name = "type")]
     pub qtype: Field<'a, u16>,
     /// QCLASS (top bit: mDNS unicast-response).
-    #[field(name = "class")]
+    #[field(name = "class", display = "hex")]
     pub qclass: Field<'a, u16>,
 }
 
@@ -304,7 +304,7 @@ pub struct DnsRecord<'a> {
     #[field(default, name = "type")]
     pub rtype: Field<'a, u16>,
     /// CLASS (the UDP payload size for OPT).
-    #[field(name = "class")]
+    #[field(name = "class", display = "hex")]
     pub rclass: Field<'a, u16>,
     /// TTL (extended RCODE and flags for OPT).
     #[field(name = "ttl")]

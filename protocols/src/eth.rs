@@ -43,7 +43,7 @@ pub mod ethertype {
 
 /// An Ethernet II header (14 bytes; no FCS).
 #[derive(Header, Debug, Clone)]
-#[header(name = "eth", endian = "big")]
+#[header(name = "eth", endian = "big", partial = false)]
 pub struct Ethernet<'a> {
     /// Destination MAC address.
     #[field(name = "dst")]

@@ -42,22 +42,22 @@ pub struct GtpU<'a> {
     #[field(bits = 1, name = "flags.pn")]
     pub npdu_flag: Field<'a, bool>,
     /// Message Type.
-    #[field(default, name = "message")]
+    #[field(default, name = "message", display = "hex")]
     pub msg_type: Field<'a, u8>,
     /// Length of everything after the first 8 bytes.
     #[field(name = "length")]
     pub length: Field<'a, u16>,
     /// Tunnel Endpoint Identifier.
-    #[field(default, name = "teid")]
+    #[field(default, name = "teid", display = "hex")]
     pub teid: Field<'a, u32>,
     /// Sequence Number (present when any of E, S, PN is set).
-    #[field(when = ext_flag || seq_flag || npdu_flag, name = "seq_number")]
+    #[field(when = ext_flag || seq_flag || npdu_flag, name = "seq_number", display = "hex")]
     pub seq_num: Field<'a, u16>,
     /// N-PDU Number (same condition).
-    #[field(when = ext_flag || seq_flag || npdu_flag, name = "npdu_number")]
+    #[field(when = ext_flag || seq_flag || npdu_flag, name = "npdu_number", display = "hex")]
     pub npdu_num: Field<'a, u8>,
     /// Type of the first extension header (same condition; 0 = none).
-    #[field(when = ext_flag || seq_flag || npdu_flag, name = "ext_hdr.next")]
+    #[field(when = ext_flag || seq_flag || npdu_flag, name = "ext_hdr.next", display = "hex")]
     pub next_ext_type: Field<'a, u8>,
 }
 

@@ -75,7 +75,7 @@ pub struct Icmp<'a> {
     #[field(default, name = "code")]
     pub code: Field<'a, u8>,
     /// Checksum.
-    #[field(name = "checksum")]
+    #[field(name = "checksum", display = "hex")]
     pub checksum: Field<'a, u16>,
     /// Rest of header: identifier and sequence number for echo messages,
     /// the MTU of Packet Too Big, a pointer, a gateway address, or unused.

@@ -43,7 +43,7 @@ pub struct Ipv4<'a> {
     #[field(bits = 4, name = "version")]
     pub version: Field<'a, u8>,
     /// Internet Header Length in 32-bit words (5..15).
-    #[field(bits = 4, default, name = "hdr_len")]
+    #[field(bits = 4, default, name = "hdr_len", scale = 4)]
     pub ihl: Field<'a, u8>,
     /// Differentiated Services Code Point (RFC 2474).
     #[field(bits = 6, name = "dsfield.dscp")]
@@ -55,7 +55,7 @@ pub struct Ipv4<'a> {
     #[field(name = "len")]
     pub total_len: Field<'a, u16>,
     /// Identification, for reassembly.
-    #[field(name = "id")]
+    #[field(name = "id", display = "hex")]
     pub ident: Field<'a, u16>,
     /// Reserved flag bit (must be zero; the "evil bit" of RFC 3514).
     #[field(bits = 1, name = "flags.rb")]
@@ -76,7 +76,7 @@ pub struct Ipv4<'a> {
     #[field(default, name = "proto")]
     pub protocol: Field<'a, u8>,
     /// Header checksum.
-    #[field(name = "checksum")]
+    #[field(name = "checksum", display = "hex")]
     pub checksum: Field<'a, u16>,
     /// Source address.
     #[field(default, name = "src")]

@@ -47,10 +47,10 @@ pub struct Ipv6<'a> {
     #[field(bits = 4, name = "version")]
     pub version: Field<'a, u8>,
     /// Traffic Class (DSCP and ECN).
-    #[field(bits = 8, name = "tclass")]
+    #[field(bits = 8, name = "tclass", display = "hex")]
     pub traffic_class: Field<'a, u8>,
     /// Flow Label.
-    #[field(bits = 20, name = "flow")]
+    #[field(bits = 20, name = "flow", display = "hex")]
     pub flow_label: Field<'a, u32>,
     /// Payload Length: bytes after this header, extension headers included.
     #[field(name = "plen")]
@@ -96,7 +96,7 @@ pub struct Ipv6Fragment<'a> {
     #[field(default, name = "nxt")]
     pub next_header: Field<'a, u8>,
     /// Reserved.
-    #[field(name = "reserved_octet")]
+    #[field(name = "reserved_octet", display = "hex")]
     pub reserved: Field<'a, u8>,
     /// Fragment Offset in 8-octet units.
     #[field(bits = 13, default, name = "offset")]
@@ -108,7 +108,7 @@ pub struct Ipv6Fragment<'a> {
     #[field(bits = 1, default, name = "more")]
     pub more_frags: Field<'a, bool>,
     /// Identification.
-    #[field(name = "ident")]
+    #[field(name = "ident", display = "hex")]
     pub ident: Field<'a, u32>,
 }
 
@@ -126,7 +126,7 @@ pub struct AuthHeader<'a> {
     #[field(name = "reserved")]
     pub reserved: Field<'a, u16>,
     /// Security Parameters Index.
-    #[field(name = "spi")]
+    #[field(name = "spi", display = "hex")]
     pub spi: Field<'a, u32>,
     /// Sequence Number.
     #[field(name = "sequence")]

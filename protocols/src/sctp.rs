@@ -21,10 +21,10 @@ pub struct Sctp<'a> {
     #[field(default, name = "dstport")]
     pub dst_port: Field<'a, u16>,
     /// Verification tag.
-    #[field(name = "verification_tag")]
+    #[field(name = "verification_tag", display = "hex")]
     pub verification_tag: Field<'a, u32>,
     /// CRC32c checksum.
-    #[field(name = "checksum")]
+    #[field(name = "checksum", display = "hex")]
     pub checksum: Field<'a, u32>,
 }
 

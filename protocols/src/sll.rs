@@ -41,7 +41,7 @@ pub struct LinuxSll<'a> {
     /// Link-layer source address (first `addr_len` bytes, zero-padded).
     pub addr: Field<'a, [u8; 8]>,
     /// Protocol type: an EtherType for Ethernet-like devices.
-    #[field(default, name = "etype")]
+    #[field(default, name = "etype", display = "hex")]
     pub protocol: Field<'a, u16>,
 }
 
@@ -50,7 +50,7 @@ pub struct LinuxSll<'a> {
 #[header(name = "sll", endian = "big")]
 pub struct LinuxSll2<'a> {
     /// Protocol type: an EtherType for Ethernet-like devices.
-    #[field(default, name = "etype")]
+    #[field(default, name = "etype", display = "hex")]
     pub protocol: Field<'a, u16>,
     /// Reserved (must be zero).
     pub reserved: Field<'a, u16>,

@@ -70,17 +70,17 @@ pub struct Tcp<'a> {
     #[field(name = "ack_raw")]
     pub ack_num: Field<'a, u32>,
     /// Data Offset: header length in 32-bit words (5..15).
-    #[field(bits = 4, default, name = "hdr_len")]
+    #[field(bits = 4, default, name = "hdr_len", scale = 4)]
     pub data_offset: Field<'a, u8>,
     /// Reserved bits (3) and the control bits (AE, CWR, ECE, URG, ACK,
     /// PSH, RST, SYN, FIN): see [`flags`].
-    #[field(bits = 12, name = "flags")]
+    #[field(bits = 12, name = "flags", display = "hex")]
     pub flags: Field<'a, u16>,
     /// Window.
     #[field(name = "window_size_value")]
     pub window: Field<'a, u16>,
     /// Checksum.
-    #[field(name = "checksum")]
+    #[field(name = "checksum", display = "hex")]
     pub checksum: Field<'a, u16>,
     /// Urgent Pointer.
     #[field(name = "urgent_pointer")]

@@ -23,7 +23,7 @@ pub struct Udp<'a> {
     #[field(name = "length")]
     pub length: Field<'a, u16>,
     /// Checksum (0: none).
-    #[field(name = "checksum")]
+    #[field(name = "checksum", display = "hex")]
     pub checksum: Field<'a, u16>,
 }
 

@@ -26,7 +26,7 @@ pub struct VlanTag<'a> {
     #[field(bits = 12, default, name = "id")]
     pub vid: Field<'a, u16>,
     /// EtherType of what follows the tag (another TPID for stacked tags).
-    #[field(default, name = "etype")]
+    #[field(default, name = "etype", display = "hex")]
     pub ethertype: Field<'a, u16>,
 }
 

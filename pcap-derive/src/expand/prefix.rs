@@ -51,13 +51,32 @@ impl Plan<'_, '_> {
         let ident = self.input.ident;
         let lt = &self.input.lifetime;
         let flags_ty = crate::names::flags_type(ident);
-        let lax = self.lax_fn();
+        let lax = if self.input.partial {
+            self.lax_fn()
+        } else {
+            TokenStream::new()
+        };
+        // `partial = false`: when the strict parse refuses the bytes, no field.
+        let fallback = |order: TokenStream| {
+            if self.input.partial {
+                quote!(Self::__pcap_parse_lax::<#order>(__pcap_bytes, __pcap_flags))
+            } else {
+                let fields = self.fields.iter().map(|p| {
+                    let ident = p.field.ident;
+                    quote!(#ident: ::pcap_core::Field::Skipped)
+                });
+                quote!(#ident { #(#fields),* })
+            }
+        };
+        let big = fallback(quote!(::pcap_core::BigEndian));
+        let little = fallback(quote!(::pcap_core::LittleEndian));
         quote! {
             /// Lax prefix parse, for a header cut short: never fails. Every
             /// field (per `flags`) whose bytes are within `bytes` is reported
             /// as the flags say; fields that do not fit, fields after an
             /// unknown length and `when` fields whose condition cannot be
-            /// evaluated are `Skipped`. For a complete header it equals
+            /// evaluated are `Skipped` (all of them for a header declared
+            /// `partial = false`). For a complete header it equals
             /// `parse_endian(bytes, flags, endian)`'s header.
             #[inline]
             pub fn parse_prefix(bytes: &#lt [u8], flags: #flags_ty, endian: ::pcap_core::Endian) -> Self {
@@ -69,11 +88,11 @@ impl Plan<'_, '_> {
                 match __pcap_endian {
                     ::pcap_core::Endian::Big => match Self::__pcap_parse::<::pcap_core::BigEndian>(__pcap_bytes, __pcap_flags) {
                         ::core::result::Result::Ok((h, _)) => (h, true),
-                        ::core::result::Result::Err(_) => (Self::__pcap_parse_lax::<::pcap_core::BigEndian>(__pcap_bytes, __pcap_flags), false),
+                        ::core::result::Result::Err(_) => (#big, false),
                     },
                     ::pcap_core::Endian::Little => match Self::__pcap_parse::<::pcap_core::LittleEndian>(__pcap_bytes, __pcap_flags) {
                         ::core::result::Result::Ok((h, _)) => (h, true),
-                        ::core::result::Result::Err(_) => (Self::__pcap_parse_lax::<::pcap_core::LittleEndian>(__pcap_bytes, __pcap_flags), false),
+                        ::core::result::Result::Err(_) => (#little, false),
                     },
                 }
             }

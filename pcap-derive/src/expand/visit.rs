@@ -62,7 +62,12 @@ impl Plan<'_, '_> {
         let ty = &f.ty;
         let i = p.index;
         let report = |v: TokenStream| {
-            let value = value_of(v);
+            let mut value = value_of(v);
+            // `scale = N`: the visited value is in tshark's unit.
+            if let Some(scale) = &f.attrs.scale {
+                let n = scale.value;
+                value = quote!(::pcap_core::__private::scaled(#value, #n));
+            }
             quote! {
                 if let ::core::option::Option::Some(__pcap_fv) = #value {
                     __pcap_visit(&Self::FIELDS[#i], __pcap_fv);

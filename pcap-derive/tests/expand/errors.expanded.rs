@@ -1,5 +1,5 @@
 ::core::compile_error! {
-    "unknown `field` attribute `lenght`: did you mean `len`? (valid: `bits`, `bytes`, `len`, `default`, `endian`, `when`, `with`, `name`, `display`)"
+    "unknown `field` attribute `lenght`: did you mean `len`? (valid: `bits`, `bytes`, `len`, `default`, `endian`, `when`, `with`, `name`, `display`, `scale`)"
 }
 ::core::compile_error! {
     "bit field `a` span 3 bits, which does not end on a byte boundary: a run of bit fields must close on a byte boundary (5 more bits needed)"

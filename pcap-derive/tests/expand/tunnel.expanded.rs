@@ -684,7 +684,8 @@ impl<'a> Tunnel<'a> {
     /// field (per `flags`) whose bytes are within `bytes` is reported
     /// as the flags say; fields that do not fit, fields after an
     /// unknown length and `when` fields whose condition cannot be
-    /// evaluated are `Skipped`. For a complete header it equals
+    /// evaluated are `Skipped` (all of them for a header declared
+    /// `partial = false`). For a complete header it equals
     /// `parse_endian(bytes, flags, endian)`'s header.
     #[inline]
     pub fn parse_prefix(
