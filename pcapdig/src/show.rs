@@ -6,7 +6,7 @@
 //! ```text
 //! PACKET( number=1, offset=24, ts=1084443427.311224000, caplen=62, len=62 )
 //!   eth( dst=fe:ff:20:00:01:00, src=00:00:01:00:00:00, type=0x0800 )
-//!   ip( version=4, hdr_len=5, dsfield.dscp=0, ..., ttl=128, proto=6, ... )
+//!   ip( version=4, hdr_len=20, dsfield.dscp=0, ..., ttl=128, proto=6, ... )
 //!   tcp( srcport=3372, dstport=80, seq_raw=951057939, ... )
 //! ```
 
@@ -288,7 +288,7 @@ mod tests {
         );
         assert!(text.contains("\n  eth( dst=02:"), "{text}");
         assert!(text.contains("type=0x0800 )"), "{text}");
-        assert!(text.contains("\n  ip( version=4, hdr_len=5, "), "{text}");
+        assert!(text.contains("\n  ip( version=4, hdr_len=20, "), "{text}");
         assert!(
             text.contains("\n  tcp( srcport=") || text.contains("\n  udp( srcport="),
             "{text}"
