@@ -140,7 +140,7 @@ struct Todo {
 pub fn run(args: Args) -> crate::CliResult {
     let started = Instant::now();
     let mut filter = match &args.filter {
-        Some(text) => Some(Filter::parse(text).map_err(|e| format!("--filter: {e}"))?),
+        Some(text) => Some(Filter::parse_for_packets(text).map_err(|e| format!("--filter: {e}"))?),
         None => None,
     };
     if let Some(path) = &args.filter_file {

@@ -43,7 +43,11 @@ pub struct Args {
 
 /// Runs the subcommand.
 pub fn run(args: Args, ctx: &crate::Context) -> crate::CliResult {
-    let filter = args.filter.as_deref().map(Filter::parse).transpose()?;
+    let filter = args
+        .filter
+        .as_deref()
+        .map(Filter::parse_for_packets)
+        .transpose()?;
     let mut reader = crate::fields::open_capture(&args.file)?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());

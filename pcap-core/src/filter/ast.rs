@@ -5,6 +5,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 use super::ipset::IpNet;
+use super::meta::FieldTest;
 use crate::flow::ip_proto;
 use crate::mac::MacAddr;
 
@@ -93,6 +94,9 @@ pub enum Primitive {
         /// Right-hand side.
         rhs: Arith,
     },
+    /// `KEY OP VALUE` on session metadata (`tls.sni == "x"`): answered by
+    /// the session index, never by a packet.
+    Field(FieldTest),
 }
 
 /// A relational operator of a [`Primitive::Compare`] (unsigned 32-bit
@@ -399,6 +403,7 @@ impl fmt::Display for Primitive {
             Primitive::Compare { op, lhs, rhs } => {
                 write!(f, "{lhs} {} {rhs}", op.symbol())
             }
+            Primitive::Field(test) => write!(f, "{test}"),
         }
     }
 }

@@ -45,6 +45,10 @@ bitflags::bitflags! {
         /// frame, and the offsets (`l3_offset`, `l4_offset`) of the layers
         /// it names must be filled.
         const FRAME = 1 << 10;
+        /// Session metadata (`tls.sni == "x"`): only a session index can
+        /// answer, so a packet filter refuses it
+        /// ([`Filter::parse_for_packets`](super::Filter::parse_for_packets)).
+        const META = 1 << 11;
         /// Everything the flow table and Community ID read.
         const FLOW = Self::VLAN.bits() | Self::IP_VERSION.bits() | Self::IP_ADDRS.bits()
             | Self::IP_PROTO.bits() | Self::PORTS.bits() | Self::ICMP.bits()
@@ -64,6 +68,7 @@ impl Primitive {
             Primitive::EtherHost { .. } => Needs::VLAN | Needs::LINK | Needs::FRAME,
             Primitive::EtherProto(_) => Needs::LINK | Needs::IP_VERSION,
             Primitive::Compare { lhs, rhs, .. } => lhs.needs() | rhs.needs(),
+            Primitive::Field(_) => Needs::META,
         }
     }
 }
@@ -412,6 +417,9 @@ fn compile_prim(p: &Primitive) -> Node {
         Primitive::Compare { op, lhs, rhs } => {
             Node::Compare(Box::new((*op, lhs.clone(), rhs.clone())))
         }
+        // A packet carries no session metadata (packet filters refuse
+        // these tests before they get here).
+        Primitive::Field(_) => Node::Const(false),
     }
 }
 

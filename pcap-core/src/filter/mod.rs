@@ -78,6 +78,7 @@
 mod ast;
 mod compile;
 mod ipset;
+pub mod meta;
 mod names;
 mod parse;
 pub mod sql;
@@ -141,6 +142,31 @@ impl Filter {
     /// Parses and compiles a tcpdump-style expression.
     pub fn parse(expr: &str) -> Result<Filter, ParseError> {
         Ok(Filter::from_expr(parse::parse(expr)?))
+    }
+
+    /// Parses an expression for a packet filter (`fields`, `show`, `index`
+    /// `--filter`): as [`Filter::parse`], but a test on session metadata
+    /// (`tls.sni == "x"`), which no packet carries, is an error that says
+    /// where to use it.
+    pub fn parse_for_packets(expr: &str) -> Result<Filter, ParseError> {
+        let filter = Filter::parse(expr)?;
+        if filter.needs.contains(Needs::META) {
+            let field = meta::META_KEYS
+                .iter()
+                .chain(meta::ALIASES.iter().map(|(a, _)| a))
+                .filter_map(|k| expr.find(k).map(|at| (at, k.len())))
+                .min()
+                .unwrap_or((0, expr.len()));
+            return Err(ParseError::new(
+                expr,
+                field.0,
+                field.1,
+                "this tests session metadata, which a packet filter cannot see: \
+                 search it with `pcapdig sessions`"
+                    .to_owned(),
+            ));
+        }
+        Ok(filter)
     }
 
     /// Compiles an expression tree.

@@ -36,6 +36,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use super::ast::{Arith, ArithOp, Dir, Expr, Layer, Primitive, RelOp};
 use super::ipset::{IpNet, IpNetError};
+use super::meta::{self, FieldOp, FieldTest};
 use super::names;
 use crate::flow::ip_proto;
 use crate::mac::MacAddr;
@@ -133,6 +134,11 @@ enum Kind {
     /// in arithmetic).
     Op(ArithOp),
     Word,
+    /// A `"..."` string literal (quotes included in the text; unterminated
+    /// when it does not end in `"`).
+    Str,
+    LBrace,
+    RBrace,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -159,6 +165,9 @@ fn is_word_byte(b: u8) -> bool {
                 | b'<'
                 | b'>'
                 | b'='
+                | b'"'
+                | b'{'
+                | b'}'
         )
 }
 
@@ -196,6 +205,16 @@ fn lex(input: &str) -> Vec<Token<'_>> {
             (b'>', _) => (Kind::Rel(RelOp::Gt), 1),
             (b'=', Some(b'=')) => (Kind::Rel(RelOp::Eq), 2),
             (b'=', _) => (Kind::Rel(RelOp::Eq), 1),
+            (b'{', _) => (Kind::LBrace, 1),
+            (b'}', _) => (Kind::RBrace, 1),
+            (b'"', _) => {
+                // To the closing quote; `\` escapes the next character.
+                let mut j = i + 1;
+                while j < bytes.len() && bytes[j] != b'"' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+                (Kind::Str, (j + 1).min(bytes.len()) - i)
+            }
             _ => {
                 // Word bytes include all non-ASCII bytes, so a word never
                 // ends inside a UTF-8 sequence.
@@ -717,12 +736,154 @@ impl<'a> Parser<'a> {
             Kind::And | Kind::Or => {
                 Err(self.error_at(t, format!("expected a primitive before `{}`", t.text)))
             }
+            Kind::Word if meta::meta_key(t.text).is_some() => self.field_test(),
+            Kind::Word if self.word_is_field_test() => Err(self.error_at(
+                t,
+                format!(
+                    "unknown field `{}`; the searchable fields are {}",
+                    t.text,
+                    meta::META_KEYS.join(", ")
+                ),
+            )),
             Kind::Word if self.word_is_arith() => self.comparison(),
             Kind::Word => self.primitive(),
-            Kind::LBracket | Kind::RBracket | Kind::Rel(_) | Kind::Op(_) => {
+            Kind::LBracket
+            | Kind::RBracket
+            | Kind::Rel(_)
+            | Kind::Op(_)
+            | Kind::Str
+            | Kind::LBrace
+            | Kind::RBrace => {
                 Err(self.error_at(t, format!("expected a primitive, found `{}`", t.text)))
             }
         }
+    }
+
+    /// Whether the word here is a field name in a display-filter test
+    /// (`name contains "x"`, `name == "x"`), known or not.
+    fn word_is_field_test(&self) -> bool {
+        let t = self.tokens[self.pos];
+        let dotted = t.text.contains('.') && t.text.starts_with(|c: char| c.is_ascii_alphabetic());
+        let next = self.tokens.get(self.pos + 1);
+        let after = self.tokens.get(self.pos + 2).map(|n| n.kind);
+        dotted
+            && match next {
+                Some(n) if n.kind == Kind::Word => matches!(n.text, "contains" | "matches" | "in"),
+                Some(n) if matches!(n.kind, Kind::Rel(_)) => after == Some(Kind::Str),
+                _ => false,
+            }
+    }
+
+    /// A string literal here: its value.
+    fn string(&mut self, what: &str) -> Result<String, ParseError> {
+        match self.peek() {
+            Some(t) if t.kind == Kind::Str => {
+                let value = meta::unquote(t.text).ok_or_else(|| {
+                    self.error_at(t, "unterminated or malformed string".to_owned())
+                })?;
+                self.pos += 1;
+                Ok(value)
+            }
+            _ => Err(self.error_here(format!("expected {what} (a \"quoted\" string)"))),
+        }
+    }
+
+    /// A value of a field test: a string literal, or a bare word (a number,
+    /// a hash).
+    fn field_value(&mut self) -> Result<(String, Token<'a>), ParseError> {
+        let Some(t) = self.peek() else {
+            return Err(self.error_here("expected a value"));
+        };
+        match t.kind {
+            Kind::Str => Ok((self.string("a value")?, t)),
+            Kind::Word => {
+                self.pos += 1;
+                Ok((t.text.to_owned(), t))
+            }
+            _ => Err(self.error_at(t, format!("expected a value, found `{}`", t.text))),
+        }
+    }
+
+    /// `KEY`, `KEY == V`, `KEY != V`, `KEY contains V`, `KEY matches RE`,
+    /// `KEY in {V ...}`, `KEY >= N`: a test on session metadata.
+    fn field_test(&mut self) -> Result<(Expr, bool), ParseError> {
+        let name = self.peek().expect("checked by caller");
+        let key = meta::meta_key(name.text).expect("checked by caller");
+        self.pos += 1;
+        let numeric = meta::is_numeric(key);
+        let op = match self.peek() {
+            Some(t) if matches!(t.kind, Kind::Rel(_)) => {
+                let Kind::Rel(rel) = t.kind else {
+                    unreachable!("matched above")
+                };
+                self.pos += 1;
+                let (value, at) = self.field_value()?;
+                match rel {
+                    RelOp::Eq => FieldOp::Eq(value),
+                    RelOp::Ne => FieldOp::Ne(value),
+                    _ if !numeric => {
+                        return Err(self.error_at(
+                            t,
+                            format!(
+                                "`{key}` is text: compare it with ==, !=, contains, matches or in"
+                            ),
+                        ));
+                    }
+                    _ => {
+                        let n = value.parse::<u64>().map_err(|_| {
+                            self.error_at(at, format!("expected a number, found `{value}`"))
+                        })?;
+                        FieldOp::Cmp(rel, n)
+                    }
+                }
+            }
+            Some(t) if t.kind == Kind::Word && t.text == "contains" => {
+                self.pos += 1;
+                FieldOp::Contains(self.string("the text to look for")?)
+            }
+            Some(t) if t.kind == Kind::Word && t.text == "matches" => {
+                self.pos += 1;
+                let at = self.peek();
+                let re = self.string("a regular expression")?;
+                if let Err(e) = regex::Regex::new(&re) {
+                    let at = at.expect("a string was read");
+                    return Err(self.error_at(at, format!("bad regular expression: {e}")));
+                }
+                FieldOp::Matches(re)
+            }
+            Some(t) if t.kind == Kind::Word && t.text == "in" => {
+                self.pos += 1;
+                if !self.peek().is_some_and(|t| t.kind == Kind::LBrace) {
+                    return Err(self.error_here("expected `{` after `in`"));
+                }
+                self.pos += 1;
+                let mut values = Vec::new();
+                loop {
+                    match self.peek() {
+                        Some(t) if t.kind == Kind::RBrace => {
+                            self.pos += 1;
+                            break;
+                        }
+                        // Commas between values are optional.
+                        Some(t) if t.kind == Kind::Word && t.text == "," => self.pos += 1,
+                        Some(_) => {
+                            let (mut v, _) = self.field_value()?;
+                            if let Some(stripped) = v.strip_suffix(',') {
+                                v = stripped.to_owned();
+                            }
+                            values.push(v);
+                        }
+                        None => return Err(self.error_here("expected `}`")),
+                    }
+                }
+                if values.is_empty() {
+                    return Err(self.error_here("expected at least one value in `{...}`"));
+                }
+                FieldOp::In(values)
+            }
+            _ => FieldOp::Exists,
+        };
+        Ok((Expr::Prim(Primitive::Field(FieldTest { key, op })), false))
     }
 
     /// Whether the token after the `)` matching the `(` here continues an
@@ -817,6 +978,12 @@ impl<'a> Parser<'a> {
                     continue;
                 }
                 Kind::Not | Kind::And | Kind::Or => unreachable!("ends the comparison"),
+                Kind::Str | Kind::LBrace | Kind::RBrace => {
+                    return Err(self.error_at(
+                        t,
+                        format!("`{}` cannot be part of an arithmetic comparison", t.text),
+                    ));
+                }
             };
             toks.push(ATok {
                 kind,

@@ -216,6 +216,11 @@ impl Sql {
             Primitive::EtherHost { .. } | Primitive::EtherProto(_) | Primitive::Compare { .. } => {
                 return Err(SqlError::Unsupported(p.to_string()));
             }
+            Primitive::Field(_) => {
+                return Err(SqlError::Unsupported(format!(
+                    "{p} (this index has no session metadata)"
+                )));
+            }
         }
         Ok(())
     }

@@ -254,6 +254,8 @@ fn naive_frame(e: &Expr, p: &PacketSummary, frame: &[u8]) -> Option<bool> {
                     _ => false,
                 }
             }
+            // No packet carries session metadata.
+            Primitive::Field(_) => false,
         },
     })
 }

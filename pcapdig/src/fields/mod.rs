@@ -61,7 +61,7 @@ pub fn open_capture(path: &Path) -> Result<CaptureReader, pcap_core::Error> {
 pub fn run(args: Args, ctx: &crate::Context) -> crate::CliResult {
     let fields = parse_columns(&args.fields, &ctx.registry)?;
     let filter = match &args.filter {
-        Some(expr) => Some(Filter::parse(expr)?),
+        Some(expr) => Some(Filter::parse_for_packets(expr)?),
         None => None,
     };
     let reader = open_capture(&args.file)?;
