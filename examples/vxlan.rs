@@ -5,7 +5,7 @@
 //! Run with `cargo run -p pcap-examples --example vxlan`.
 
 use pcap_core::{Error, Field, Header, HeaderView};
-use protocols::dissect::linktype;
+use protocols::dissect::LinkType;
 use protocols::{Config, Dissector, FnLayer, Next, UserStep};
 
 /// The VXLAN header (RFC 7348 §5), 8 bytes.
@@ -92,7 +92,7 @@ pub fn build_packet() -> Vec<u8> {
 
 fn main() {
     let packet = build_packet();
-    let d = vxlan_dissector().dissect(linktype::ETHERNET, &packet);
+    let d = vxlan_dissector().dissect(LinkType::ETHERNET, &packet);
     if let Some(e) = &d.error {
         eprintln!("error: {e}");
         std::process::exit(1);

@@ -9,7 +9,7 @@
 
 use pcap_core::filter::ip_to_blob;
 use pcap_core::flow::{DatagramId, Defragmenter, TcpStreamPair};
-use protocols::Dissector;
+use protocols::{Dissector, LinkType};
 
 /// The reassembly state of one TCP session.
 #[derive(Debug)]
@@ -35,7 +35,7 @@ impl Follow {
 
     /// Adds one of the session's packets (`data` captured with
     /// `linktype`).
-    pub fn packet(&mut self, dissector: &Dissector, linktype: u16, data: &[u8]) {
+    pub fn packet(&mut self, dissector: &Dissector, linktype: LinkType, data: &[u8]) {
         let d = dissector.dissect(linktype, data);
         let s = &d.summary;
         let Some(ip) = s.ip else { return };

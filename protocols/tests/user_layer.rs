@@ -6,14 +6,14 @@
 mod vxlan_example;
 
 use pcap_core::flow::PacketSummary;
-use protocols::dissect::linktype;
+use protocols::dissect::LinkType;
 use protocols::{FnLayer, LayerKind, Next, UserStep};
 use vxlan_example::{Vxlan, build_packet, vxlan_dissector};
 
 #[test]
 fn vxlan_fields_and_inner_layers_come_out() {
     let packet = build_packet();
-    let d = vxlan_dissector().dissect(linktype::ETHERNET, &packet);
+    let d = vxlan_dissector().dissect(LinkType::ETHERNET, &packet);
     assert!(d.error.is_none(), "{:?}", d.error);
     assert_eq!(
         d.protocols().collect::<Vec<_>>(),
@@ -48,12 +48,12 @@ fn vxlan_fields_and_inner_layers_come_out() {
 fn vxlan_without_i_flag_is_an_error_after_the_outer_layers() {
     let mut packet = build_packet();
     packet[42] = 0;
-    let d = vxlan_dissector().dissect(linktype::ETHERNET, &packet);
+    let d = vxlan_dissector().dissect(LinkType::ETHERNET, &packet);
     let e = d.error.as_ref().unwrap();
     assert_eq!((e.layer, e.offset), (LayerKind::User("vxlan"), 42));
     assert_eq!(d.udp.len(), 1);
     for len in 0..packet.len() {
-        let _ = vxlan_dissector().dissect(linktype::ETHERNET, &packet[..len]);
+        let _ = vxlan_dissector().dissect(LinkType::ETHERNET, &packet[..len]);
     }
 }
 
@@ -77,7 +77,7 @@ fn a_layer_that_never_advances_is_bounded() {
     );
     let mut frame = vec![0u8; 12];
     frame.extend_from_slice(&[0x88, 0xb5, 1, 2, 3]);
-    let d = dis.dissect(linktype::ETHERNET, &frame);
+    let d = dis.dissect(LinkType::ETHERNET, &frame);
     assert!(d.user.len() <= protocols::dissect::MAX_RARE);
     assert!(d.layers.len() <= protocols::dissect::MAX_LAYERS);
 }
@@ -111,7 +111,7 @@ fn register_ip_proto_and_tcp_port() {
         0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 3, 3, 3, 3, 4, 4, 4, 4,
     ]);
     p.extend_from_slice(&[0, 7, 0, 9, 0, 8, 0, 0]);
-    let d = dis.dissect(linktype::RAW, &p);
+    let d = dis.dissect(LinkType::RAW, &p);
     assert!(d.error.is_none(), "{:?}", d.error);
     assert_eq!(
         d.protocols().collect::<Vec<_>>(),

@@ -33,7 +33,7 @@ fn index(path: &Path) -> Indexed {
     let mut frame = 0;
     while let Some(rec) = records.next_record().unwrap() {
         frame += 1;
-        let mut s = dissector.dissect(rec.linktype.0, rec.data).summary;
+        let mut s = dissector.dissect(rec.linktype, rec.data).summary;
         s.wire_len = rec.origlen;
         let ts = Timestamp::new(rec.ts.secs, rec.ts.nanos);
         table.push(&s, ts, Location::new(0, rec.offset));

@@ -34,25 +34,20 @@ pub use result::{
 use user::Key;
 pub use user::{FnLayer, Next, UserLayer, UserStep};
 
-/// `LINKTYPE_*` values the dissector decodes.
-pub mod linktype {
-    /// BSD loopback (family in host byte order).
-    pub const NULL: u16 = 0;
-    /// Ethernet.
-    pub const ETHERNET: u16 = 1;
-    /// Raw IP (version nibble decides).
-    pub const RAW: u16 = 101;
-    /// OpenBSD loopback (family in network byte order).
-    pub const LOOP: u16 = 108;
-    /// Linux cooked v1.
-    pub const LINUX_SLL: u16 = 113;
-    /// Raw IPv4.
-    pub const IPV4: u16 = 228;
-    /// Raw IPv6.
-    pub const IPV6: u16 = 229;
-    /// Linux cooked v2.
-    pub const LINUX_SLL2: u16 = 276;
-}
+pub use pcap_core::capture::LinkType;
+
+/// The link types the dissector decodes, in registry order; a record of any
+/// other link type gets a [`LayerKind::Link`] error and no layers.
+pub const DECODED_LINK_TYPES: [LinkType; 8] = [
+    LinkType::NULL,
+    LinkType::ETHERNET,
+    LinkType::RAW,
+    LinkType::LOOP,
+    LinkType::LINUX_SLL,
+    LinkType::IPV4,
+    LinkType::IPV6,
+    LinkType::LINUX_SLL2,
+];
 
 /// The dissector: a [`Config`] and the dispatch tables.
 #[derive(Clone, Default)]
@@ -108,9 +103,9 @@ impl Dissector {
         self.user.iter().find(|(k, _)| *k == key).map(|(_, l)| l)
     }
 
-    /// Dissects one packet captured with `link_type` (a `LINKTYPE_*` value,
-    /// see [`linktype`]).
-    pub fn dissect<'a>(&self, link_type: u16, data: &'a [u8]) -> Dissection<'a> {
+    /// Dissects one packet captured with `link_type` (see
+    /// [`DECODED_LINK_TYPES`]).
+    pub fn dissect<'a>(&self, link_type: LinkType, data: &'a [u8]) -> Dissection<'a> {
         let mut d = Dissection::new(link_type, data);
         self.dissect_into(&mut d);
         d
@@ -123,7 +118,7 @@ impl Dissector {
     /// In a per-packet loop, build it in place with [`Dissection::new`] and
     /// fill it with [`Dissector::dissect_into`] instead.
     pub fn dissect_record<'a>(&self, record: &pcap_core::capture::Record<'a>) -> Dissection<'a> {
-        let mut d = Dissection::new(record.linktype.0, record.data);
+        let mut d = Dissection::new(record.linktype, record.data);
         d.summary.wire_len = record.origlen;
         self.dissect_into(&mut d);
         d

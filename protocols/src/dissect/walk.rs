@@ -9,8 +9,8 @@ use pcap_core::{Error, Field, Header, HeaderView};
 
 use super::user::Key;
 use super::{
-    Depth, DissectError, Dissection, Dissector, Hit, Ipv6Layer, LayerKind, LayerRecord, Next,
-    UserHit, UserLayer, Vlan, linktype,
+    Depth, DissectError, Dissection, Dissector, Hit, Ipv6Layer, LayerKind, LayerRecord, LinkType,
+    Next, UserHit, UserLayer, Vlan,
 };
 use crate::dns::{DnsHeader, DnsMessage};
 use crate::eth::{Ethernet, ethertype};
@@ -80,11 +80,11 @@ impl Dissector {
     fn link<'a>(&self, d: &mut Dissection<'a>, w: &mut Walk<'a>) -> Result<Next, DissectError> {
         let cfg = &self.config;
         match d.link_type {
-            linktype::ETHERNET => Ok(Next::Ethernet),
-            linktype::RAW => Ok(Next::Ip),
-            linktype::IPV4 => Ok(Next::Ipv4),
-            linktype::IPV6 => Ok(Next::Ipv6),
-            linktype::LINUX_SLL => {
+            LinkType::ETHERNET => Ok(Next::Ethernet),
+            LinkType::RAW => Ok(Next::Ip),
+            LinkType::IPV4 => Ok(Next::Ipv4),
+            LinkType::IPV6 => Ok(Next::Ipv6),
+            LinkType::LINUX_SLL => {
                 let v = LinuxSll::view(w.bytes).map_err(|e| err(LayerKind::Sll, 0, e))?;
                 if cfg.sll != LinuxSll::NONE {
                     d.sll = parse::<LinuxSll>(w.bytes, cfg.sll, LayerKind::Sll, 0)?;
@@ -92,7 +92,7 @@ impl Dissector {
                 advance(d, w, LayerKind::Sll, v.header_len());
                 Ok(Next::EtherType(v.protocol()))
             }
-            linktype::LINUX_SLL2 => {
+            LinkType::LINUX_SLL2 => {
                 let v = LinuxSll2::view(w.bytes).map_err(|e| err(LayerKind::Sll2, 0, e))?;
                 if cfg.sll2 != LinuxSll2::NONE {
                     d.sll2 = parse::<LinuxSll2>(w.bytes, cfg.sll2, LayerKind::Sll2, 0)?;
@@ -100,9 +100,9 @@ impl Dissector {
                 advance(d, w, LayerKind::Sll2, v.header_len());
                 Ok(Next::EtherType(v.protocol()))
             }
-            linktype::NULL | linktype::LOOP => {
+            LinkType::NULL | LinkType::LOOP => {
                 let v = Loopback::view(w.bytes).map_err(|e| err(LayerKind::Loopback, 0, e))?;
-                let fam = if d.link_type == linktype::LOOP {
+                let fam = if d.link_type == LinkType::LOOP {
                     v.family()
                 } else {
                     normalize_family(v.family())
