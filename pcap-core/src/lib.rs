@@ -57,6 +57,7 @@ pub mod header;
 mod hint;
 pub mod mac;
 pub mod unpack;
+pub mod vocab;
 
 #[doc(hidden)]
 pub mod __private;
@@ -67,6 +68,7 @@ pub use field::{Field, FieldSpec, Raw};
 pub use header::{Header, HeaderView};
 pub use mac::MacAddr;
 pub use unpack::Unpack;
+pub use vocab::{EtherType, IpProto, LinkType};
 
 /// `#[derive(Header)]`: see the crate docs and the README's schema tutorial.
 pub use pcap_derive::Header;

@@ -39,7 +39,7 @@ impl Follow {
         let d = dissector.dissect(linktype, data);
         let s = &d.summary;
         let Some(ip) = s.ip else { return };
-        if s.protocol != pcap_core::flow::ip_proto::TCP {
+        if s.protocol != pcap_core::IpProto::TCP.0 {
             return;
         }
         if !s.is_fragment {

@@ -59,5 +59,5 @@ pub use dissect::{
     Config, Depth, DissectError, Dissection, Dissector, FnLayer, Hit, LayerKind, Next, UserLayer,
     UserStep,
 };
-pub use pcap_core::capture::LinkType;
+pub use pcap_core::vocab::{EtherType, IpProto, LinkType};
 pub use stack::Stack;

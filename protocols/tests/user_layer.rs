@@ -69,7 +69,7 @@ fn a_layer_that_never_advances_is_bounded() {
     }
     let mut dis = protocols::Dissector::new(protocols::Config::all());
     dis.register_ethertype(
-        0x88b5,
+        protocols::EtherType(0x88b5),
         FnLayer {
             name: "stuck",
             dissect: stuck,
@@ -96,7 +96,7 @@ fn register_ip_proto_and_tcp_port() {
     }
     let mut dis = protocols::Dissector::new(protocols::Config::all());
     dis.register_ip_proto(
-        47,
+        protocols::IpProto::GRE,
         FnLayer {
             name: "gre",
             dissect: gre,

@@ -39,6 +39,7 @@
 use std::io::{self, Write};
 
 use crate::endian::Endian;
+use crate::vocab::{EtherType, IpProto};
 
 use super::headers::{
     BT_EPB, BT_IDB, BT_PB, BT_SHB, BT_SPB, IF_TSOFFSET, IF_TSRESOL, PCAP_FILE_HEADER_LEN,
@@ -572,13 +573,14 @@ fn build_frame(
     // Ethernet: locally administered MACs derived from the addresses.
     f.extend_from_slice(&[0x02, 0x00, dst[0], dst[1], dst[2], dst[3]]);
     f.extend_from_slice(&[0x02, 0x00, src[0], src[1], src[2], src[3]]);
-    f.extend_from_slice(&0x0800u16.to_be_bytes());
+    f.extend_from_slice(&EtherType::IPV4.0.to_be_bytes());
     // IPv4, DF set, TTL 64.
     let ip_start = f.len();
     f.extend_from_slice(&[0x45, 0]);
     f.extend_from_slice(&(ip_len as u16).to_be_bytes());
     f.extend_from_slice(&ip_id.to_be_bytes());
-    f.extend_from_slice(&[0x40, 0, 64, if flow.tcp { 6 } else { 17 }, 0, 0]);
+    let proto = if flow.tcp { IpProto::TCP } else { IpProto::UDP };
+    f.extend_from_slice(&[0x40, 0, 64, proto.0, 0, 0]);
     f.extend_from_slice(&src);
     f.extend_from_slice(&dst);
     let sum = ipv4_checksum(&f[ip_start..]);

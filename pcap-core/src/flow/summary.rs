@@ -10,19 +10,7 @@
 
 use std::net::IpAddr;
 
-/// IP protocol numbers (IANA "Assigned Internet Protocol Numbers") used here.
-pub mod ip_proto {
-    /// ICMP for IPv4 (RFC 792).
-    pub const ICMP: u8 = 1;
-    /// TCP (RFC 9293).
-    pub const TCP: u8 = 6;
-    /// UDP (RFC 768).
-    pub const UDP: u8 = 17;
-    /// ICMPv6 (RFC 4443).
-    pub const ICMPV6: u8 = 58;
-    /// SCTP (RFC 9260).
-    pub const SCTP: u8 = 132;
-}
+use crate::vocab::IpProto;
 
 /// TCP flag bits, as in the TCP header's flags byte (RFC 9293 §3.1).
 pub mod tcp_flags {
@@ -81,7 +69,8 @@ pub struct PacketSummary {
     pub s_tag: bool,
     /// The IP addresses, or `None` for a non-IP frame (ARP, LLDP, ...).
     pub ip: Option<IpPair>,
-    /// The upper-layer IP protocol number: IPv4's Protocol, or for IPv6 the
+    /// The upper-layer IP protocol number (an [`IpProto`]; kept as the
+    /// integer the index stores): IPv4's Protocol, or for IPv6 the
     /// Next Header after the extension headers (hop-by-hop, routing,
     /// fragment, destination options) were skipped. Meaningless when `ip` is
     /// `None`.
@@ -115,7 +104,7 @@ pub struct PacketSummary {
     pub is_fragment: bool,
     /// The frame's original length on the wire (the record's `orig_len`).
     pub wire_len: u32,
-    /// The EtherType the link layer gave for its payload, after any VLAN
+    /// The [`EtherType`](crate::EtherType) the link layer gave for its payload, after any VLAN
     /// tags (0x0800 IPv4, 0x86dd IPv6, 0x0806 ARP, 0x8035 RARP, ...); 0
     /// when the link layer has none (raw IP, BSD loopback).
     pub ethertype: u16,
@@ -180,7 +169,7 @@ impl PacketSummary {
             sport,
             dport,
             tcp_flags: flags,
-            ..Self::ip(src, dst, ip_proto::TCP)
+            ..Self::ip(src, dst, IpProto::TCP.0)
         }
     }
 
@@ -190,16 +179,16 @@ impl PacketSummary {
             has_l4: true,
             sport,
             dport,
-            ..Self::ip(src, dst, ip_proto::UDP)
+            ..Self::ip(src, dst, IpProto::UDP.0)
         }
     }
 
     /// An ICMP (IPv4 source) or ICMPv6 (IPv6 source) message.
     pub fn icmp(src: IpAddr, dst: IpAddr, icmp_type: u8, icmp_code: u8) -> Self {
         let protocol = if src.is_ipv6() {
-            ip_proto::ICMPV6
+            IpProto::ICMPV6.0
         } else {
-            ip_proto::ICMP
+            IpProto::ICMP.0
         };
         PacketSummary {
             has_l4: true,
@@ -239,12 +228,7 @@ impl PacketSummary {
     /// Whether the packet carries TCP/UDP/SCTP ports (`sport`/`dport` are
     /// meaningful).
     pub fn has_ports(&self) -> bool {
-        self.ip.is_some()
-            && self.has_l4
-            && matches!(
-                self.protocol,
-                ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP
-            )
+        self.ip.is_some() && self.has_l4 && IpProto(self.protocol).has_ports()
     }
 
     /// Whether this is an IP fragment other than the first (fragment offset
@@ -255,9 +239,7 @@ impl PacketSummary {
 
     /// Whether the packet carries an ICMP/ICMPv6 type and code.
     pub fn has_icmp(&self) -> bool {
-        self.ip.is_some()
-            && self.has_l4
-            && matches!(self.protocol, ip_proto::ICMP | ip_proto::ICMPV6)
+        self.ip.is_some() && self.has_l4 && IpProto(self.protocol).is_icmp()
     }
 }
 
@@ -292,7 +274,7 @@ mod tests {
         assert!(t.has_ports());
         assert_eq!(t.ip_version(), 4);
         let i = PacketSummary::icmp("::1".parse().unwrap(), "::2".parse().unwrap(), 128, 0);
-        assert_eq!(i.protocol, ip_proto::ICMPV6);
+        assert_eq!(i.protocol, IpProto::ICMPV6.0);
         assert!(i.has_icmp() && !i.has_ports());
         let mut frag = t;
         frag.has_l4 = false;

@@ -52,8 +52,9 @@ use super::fragments::{Fragments, Held, Learned};
 use super::index::Index;
 use super::locations::{Location, Locations};
 use super::slot_key::{KeySeed, SlotKey};
-use super::summary::{IpPair, PacketSummary, ip_proto, tcp_flags};
+use super::summary::{IpPair, PacketSummary, tcp_flags};
 use super::vlan_stacks::VlanStacks;
+use crate::vocab::IpProto;
 
 /// A packet timestamp: seconds and nanoseconds since the Unix epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -128,10 +129,10 @@ impl Default for FlowConfig {
 
 impl FlowConfig {
     fn idle_for(&self, proto: u8) -> i128 {
-        let d = match proto {
-            ip_proto::TCP => self.tcp_idle,
-            ip_proto::UDP => self.udp_idle,
-            ip_proto::ICMP | ip_proto::ICMPV6 => self.icmp_idle,
+        let d = match IpProto(proto) {
+            IpProto::TCP => self.tcp_idle,
+            IpProto::UDP => self.udp_idle,
+            IpProto::ICMP | IpProto::ICMPV6 => self.icmp_idle,
             _ => self.other_idle,
         };
         d.as_nanos() as i128
@@ -344,11 +345,11 @@ impl Limits {
     /// one at or before it does not.
     #[inline]
     fn deadline(&self, s: &Session) -> i128 {
-        let quiet = match s.protocol {
-            ip_proto::TCP if s.is_closed() => self.tcp_closed,
-            ip_proto::TCP => self.tcp_idle,
-            ip_proto::UDP => self.udp_idle,
-            ip_proto::ICMP | ip_proto::ICMPV6 => self.icmp_idle,
+        let quiet = match IpProto(s.protocol) {
+            IpProto::TCP if s.is_closed() => self.tcp_closed,
+            IpProto::TCP => self.tcp_idle,
+            IpProto::UDP => self.udp_idle,
+            IpProto::ICMP | IpProto::ICMPV6 => self.icmp_idle,
             _ => self.other_idle,
         };
         s.last_ts.as_nanos() + quiet
@@ -627,7 +628,7 @@ impl FlowTable {
             return self.start(key, h, a);
         };
         if let Some(s) = self.slots[i].session.as_mut() {
-            let syn_only = pkt.protocol == ip_proto::TCP
+            let syn_only = pkt.protocol == IpProto::TCP.0
                 && pkt.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN;
             // Neither a port reuse nor past the session's end (the
             // conditions `end_or_update` tells apart).
@@ -770,7 +771,7 @@ impl FlowTable {
             return self.start(key, h, a);
         };
         let pkt = a.pkt;
-        let syn_only = pkt.protocol == ip_proto::TCP
+        let syn_only = pkt.protocol == IpProto::TCP.0
             && pkt.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN;
         let end = if syn_only && s.is_closed() {
             Some(EndReason::PortReuse)
@@ -848,7 +849,7 @@ impl FlowTable {
         // Once per session: the public key (the same tuple as the slot
         // key) and its Community ID.
         let key = FlowKey::new(ip.src, ip.dst, pkt.protocol, summary_ports(pkt)).0;
-        let syn_ack = pkt.protocol == ip_proto::TCP
+        let syn_ack = pkt.protocol == IpProto::TCP.0
             && pkt.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN | tcp_flags::ACK;
         let (sport, dport) = if pkt.has_icmp() {
             (u16::from(pkt.icmp_type), u16::from(pkt.icmp_code))
@@ -993,7 +994,7 @@ impl FlowTable {
 fn summary_ports(pkt: &PacketSummary) -> Option<(u16, u16)> {
     if !pkt.has_l4 {
         None
-    } else if matches!(pkt.protocol, ip_proto::ICMP | ip_proto::ICMPV6) {
+    } else if IpProto(pkt.protocol).is_icmp() {
         Some((u16::from(pkt.icmp_type), u16::from(pkt.icmp_code)))
     } else {
         Some((pkt.sport, pkt.dport))
@@ -1003,7 +1004,7 @@ fn summary_ports(pkt: &PacketSummary) -> Option<(u16, u16)> {
 /// Whether the session has ended by `now`, and why.
 fn ended_by_time(config: &FlowConfig, s: &Session, now: Timestamp) -> Option<EndReason> {
     let quiet = now.as_nanos() - s.last_ts.as_nanos();
-    if s.protocol == ip_proto::TCP
+    if s.protocol == IpProto::TCP.0
         && s.is_closed()
         && quiet > config.tcp_close_linger.as_nanos() as i128
     {
@@ -1071,7 +1072,7 @@ fn update(s: &mut Session, a: &Arrival<'_>) {
     if pkt.vlan_count != 0 {
         s.vlan_stacks.record(pkt.vlans());
     }
-    if pkt.protocol == ip_proto::TCP {
+    if pkt.protocol == IpProto::TCP.0 {
         s.tcp_flags |= pkt.tcp_flags;
         if pkt.tcp_flags & tcp_flags::RST != 0 {
             s.reset = true;
@@ -1379,7 +1380,16 @@ mod tests {
         let mut seen = Vec::new();
         for &src in &addrs {
             for &dst in &addrs {
-                for proto in [ip_proto::TCP, ip_proto::UDP, 132, 47, ip_proto::ICMP, 58] {
+                for proto in [
+                    IpProto::TCP,
+                    IpProto::UDP,
+                    IpProto::SCTP,
+                    IpProto::GRE,
+                    IpProto::ICMP,
+                    IpProto::ICMPV6,
+                ]
+                .map(|p| p.0)
+                {
                     for (a, b) in [(1u16, 2u16), (2, 1), (8, 0), (0, 0), (3, 3), (128, 0)] {
                         for has_l4 in [true, false] {
                             let mut p = PacketSummary::ip(src, dst, proto);

@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 
+use pcap_core::EtherType;
 use pcap_core::capture::Timestamp;
 use protocols::Dissection;
-use protocols::eth::ethertype;
 use protocols::ipv4::{Ipv4, source_route_final_dst};
 
 use super::packet::Packet;
@@ -222,7 +222,7 @@ pub fn write_field(out: &mut Line, field: Field, frame: &Frame, p: Option<&Packe
                 .eth
                 .as_ref()
                 .and_then(|e| e.ethertype.value())
-                .filter(|t| !ethertype::is_length(**t))
+                .filter(|t| !EtherType(**t).is_length())
             {
                 let _ = write!(out, "0x{t:04x}");
             }

@@ -3,8 +3,8 @@
 //! rather than dissecting: the fields of an IPv4 header cut short and the
 //! `frame.protocols` list.
 
+use pcap_core::EtherType;
 use protocols::dissect::LinkType;
-use protocols::eth::ethertype;
 use protocols::http;
 use protocols::{Dissection, LayerKind};
 
@@ -105,7 +105,7 @@ pub fn write_protocols(out: &mut Line, p: &Packet<'_, '_>) {
                 };
                 let t = be16(bytes, at);
                 match t {
-                    Some(t) if ethertype::is_length(t) => push(out, "llc"),
+                    Some(t) if EtherType(t).is_length() => push(out, "llc"),
                     Some(t) => {
                         push(out, "ethertype");
                         if last && t == 0x0806 {

@@ -35,6 +35,7 @@ use user::Key;
 pub use user::{FnLayer, Next, UserLayer, UserStep};
 
 pub use pcap_core::capture::LinkType;
+use pcap_core::{EtherType, IpProto};
 
 /// The link types the dissector decodes, in registry order; a record of any
 /// other link type gets a [`LayerKind::Link`] error and no layers.
@@ -77,13 +78,14 @@ impl Dissector {
     }
 
     /// Decodes frames of this EtherType with `layer` (before the built-ins).
-    pub fn register_ethertype(&mut self, ethertype: u16, layer: impl UserLayer + 'static) {
-        self.user.push((Key::EtherType(ethertype), Arc::new(layer)));
+    pub fn register_ethertype(&mut self, ethertype: EtherType, layer: impl UserLayer + 'static) {
+        self.user
+            .push((Key::EtherType(ethertype.0), Arc::new(layer)));
     }
 
     /// Decodes IP payloads of this protocol with `layer`.
-    pub fn register_ip_proto(&mut self, proto: u8, layer: impl UserLayer + 'static) {
-        self.user.push((Key::IpProto(proto), Arc::new(layer)));
+    pub fn register_ip_proto(&mut self, proto: IpProto, layer: impl UserLayer + 'static) {
+        self.user.push((Key::IpProto(proto.0), Arc::new(layer)));
     }
 
     /// Decodes UDP datagrams to or from this port with `layer`.

@@ -8,7 +8,7 @@ use pcap_core::capture::LinkType;
 use pcap_core::flow::{CommunityId, PacketSummary, community_id};
 
 use crate::dns::DnsMessage;
-use crate::eth::{Ethernet, ethertype};
+use crate::eth::Ethernet;
 use crate::gtp::GtpU;
 use crate::http::HttpMessage;
 use crate::icmp::Icmp;
@@ -151,7 +151,7 @@ impl Vlan<'_> {
     /// Whether this is an 802.1ad service tag, TPID 0x88a8 (tshark's
     /// `ieee8021ad.id` rather than `vlan.id`).
     pub fn is_s_tag(&self) -> bool {
-        self.tpid == ethertype::QINQ
+        self.tpid == pcap_core::EtherType::QINQ.0
     }
 }
 
@@ -362,7 +362,7 @@ impl<'a> Dissection<'a> {
             return true;
         }
         after().any(|l| {
-            l.kind == LayerKind::Ipv6Ext(crate::ipv6::next_header::FRAGMENT)
+            l.kind == LayerKind::Ipv6Ext(pcap_core::IpProto::IPV6_FRAG.0)
                 && self
                     .data
                     .get(l.offset + 2..l.offset + 4)

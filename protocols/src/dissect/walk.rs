@@ -4,8 +4,8 @@
 
 use std::net::IpAddr;
 
-use pcap_core::flow::{IpPair, PacketSummary, ip_proto};
-use pcap_core::{Error, Field, Header, HeaderView};
+use pcap_core::flow::{IpPair, PacketSummary};
+use pcap_core::{Error, EtherType, Field, Header, HeaderView, IpProto};
 
 use super::user::Key;
 use super::{
@@ -13,7 +13,7 @@ use super::{
     Next, UserHit, UserLayer, Vlan,
 };
 use crate::dns::{DnsHeader, DnsMessage};
-use crate::eth::{Ethernet, ethertype};
+use crate::eth::Ethernet;
 use crate::gtp::GtpU;
 use crate::http::HttpMessage;
 use crate::icmp::{Icmp, icmp_type, icmpv6_type};
@@ -158,14 +158,13 @@ impl Dissector {
                     }
                     if let Some(layer) = self.lookup(Key::EtherType(t)) {
                         self.user_layer(d, w, layer.as_ref())?
-                    } else if ethertype::is_vlan(t) {
-                        self.vlan(d, w, t)?
-                    } else if t == ethertype::IPV4 {
-                        Next::Ipv4
-                    } else if t == ethertype::IPV6 {
-                        Next::Ipv6
                     } else {
-                        Next::Done
+                        match EtherType(t) {
+                            vlan if vlan.is_vlan() => self.vlan(d, w, t)?,
+                            EtherType::IPV4 => Next::Ipv4,
+                            EtherType::IPV6 => Next::Ipv6,
+                            _ => Next::Done,
+                        }
                     }
                 }
                 Next::Ip => match w.bytes.first().map(|b| b >> 4) {
@@ -189,14 +188,18 @@ impl Dissector {
                     if let Some(layer) = self.lookup(Key::IpProto(p)) {
                         self.user_layer(d, w, layer.as_ref())?
                     } else {
-                        match p {
-                            ip_proto::TCP => self.tcp(d, w)?,
-                            ip_proto::UDP => self.udp(d, w)?,
-                            ip_proto::ICMP => self.icmp(d, w, false)?,
-                            ip_proto::ICMPV6 => self.icmp(d, w, true)?,
-                            ip_proto::SCTP => self.sctp(d, w)?,
-                            4 if !w.quoted && cfg.stop_after >= Depth::Application => Next::Ipv4,
-                            41 if !w.quoted && cfg.stop_after >= Depth::Application => Next::Ipv6,
+                        match IpProto(p) {
+                            IpProto::TCP => self.tcp(d, w)?,
+                            IpProto::UDP => self.udp(d, w)?,
+                            IpProto::ICMP => self.icmp(d, w, false)?,
+                            IpProto::ICMPV6 => self.icmp(d, w, true)?,
+                            IpProto::SCTP => self.sctp(d, w)?,
+                            IpProto::IPV4 if !w.quoted && cfg.stop_after >= Depth::Application => {
+                                Next::Ipv4
+                            }
+                            IpProto::IPV6 if !w.quoted && cfg.stop_after >= Depth::Application => {
+                                Next::Ipv6
+                            }
                             _ => Next::Done,
                         }
                     }
@@ -221,7 +224,7 @@ impl Dissector {
         w: &mut Walk<'a>,
         tpid: u16,
     ) -> Result<Next, DissectError> {
-        let kind = if tpid == ethertype::QINQ {
+        let kind = if EtherType(tpid) == EtherType::QINQ {
             LayerKind::QinQ
         } else {
             LayerKind::Vlan
