@@ -68,7 +68,7 @@ pub use field::{Field, FieldSpec, Raw};
 pub use header::{Header, HeaderView};
 pub use mac::MacAddr;
 pub use unpack::Unpack;
-pub use vocab::{EtherType, IpProto, LinkType};
+pub use vocab::{EtherType, IpProto, LinkType, TcpFlags};
 
 /// `#[derive(Header)]`: see the crate docs and the README's schema tutorial.
 pub use pcap_derive::Header;

@@ -9,7 +9,8 @@
 //! IpProto::TCP => .. }` compiles to the same code as matching the
 //! integer), and structs that keep the plain integer for size or for SQL
 //! (e.g. [`PacketSummary::protocol`](crate::flow::PacketSummary::protocol))
-//! take their constants from here (`IpProto::TCP.0`).
+//! take their constants from here (`IpProto::TCP.0`). [`TcpFlags`] is a
+//! bitflags set over the 16-bit word's flag bits.
 
 use std::fmt;
 
@@ -200,6 +201,77 @@ impl From<IpProto> for u8 {
     }
 }
 
+bitflags::bitflags! {
+    /// The TCP control bits: the 12-bit flags field of the header without
+    /// its 3 reserved bits (RFC 9293 §3.1, RFC 3168, RFC 3540). The low
+    /// byte (CWR..FIN) is the header's 14th byte, what pcap-filter's
+    /// `tcp[tcpflags]` reads and what the index stores per session
+    /// ([`byte`](Self::byte)).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+    #[repr(transparent)]
+    pub struct TcpFlags: u16 {
+        /// No more data from sender.
+        const FIN = 0x001;
+        /// Synchronize sequence numbers.
+        const SYN = 0x002;
+        /// Reset the connection.
+        const RST = 0x004;
+        /// Push function.
+        const PSH = 0x008;
+        /// Acknowledgment field is significant.
+        const ACK = 0x010;
+        /// Urgent pointer field is significant.
+        const URG = 0x020;
+        /// ECN-Echo (RFC 3168).
+        const ECE = 0x040;
+        /// Congestion Window Reduced (RFC 3168).
+        const CWR = 0x080;
+        /// Accurate ECN, formerly NS (RFC 3540, historic).
+        const AE = 0x100;
+    }
+}
+
+impl TcpFlags {
+    /// The flags of the header's flags byte (CWR..FIN).
+    pub const fn from_byte(byte: u8) -> TcpFlags {
+        TcpFlags::from_bits_retain(byte as u16)
+    }
+
+    /// The flags of the header's 16-bit word at offset 12 (data offset,
+    /// reserved bits, flags): its low 9 bits.
+    pub const fn from_word(word: u16) -> TcpFlags {
+        TcpFlags::from_bits_truncate(word)
+    }
+
+    /// The low byte (CWR..FIN), without AE.
+    pub const fn byte(self) -> u8 {
+        (self.bits() & 0xff) as u8
+    }
+
+    /// Whether the SYN bit is set and the ACK bit is not: a connection's
+    /// opening segment.
+    pub const fn is_syn_only(self) -> bool {
+        self.bits() & (Self::SYN.bits() | Self::ACK.bits()) == Self::SYN.bits()
+    }
+
+    /// Whether both SYN and ACK are set: the answer to a SYN.
+    pub const fn is_syn_ack(self) -> bool {
+        self.contains(Self::SYN.union(Self::ACK))
+    }
+}
+
+/// The set flags' names in the header's order, joined by ` | ` (`SYN |
+/// ACK`: bitflags' text format, which `bitflags::parser::from_str` reads
+/// back), or `none`.
+impl fmt::Display for TcpFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_empty() {
+            return f.write_str("none");
+        }
+        bitflags::parser::to_writer(self, f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,5 +309,19 @@ mod tests {
         }
         assert_eq!(IpProto::ICMPV6.to_string(), "icmp6");
         assert_eq!(IpProto::GRE.to_string(), "47");
+    }
+
+    #[test]
+    fn tcp_flags_bytes_words_and_display() {
+        let sa = TcpFlags::SYN | TcpFlags::ACK;
+        assert_eq!(sa.byte(), 0x12);
+        assert_eq!(TcpFlags::from_byte(0x12), sa);
+        // The data offset nibble and the reserved bits are not flags.
+        assert_eq!(TcpFlags::from_word(0x5112), sa | TcpFlags::AE);
+        assert_eq!((sa | TcpFlags::AE).byte(), 0x12);
+        assert!(TcpFlags::SYN.is_syn_only() && !sa.is_syn_only());
+        assert!(sa.is_syn_ack() && !TcpFlags::ACK.is_syn_ack());
+        assert_eq!(sa.to_string(), "SYN | ACK");
+        assert_eq!(TcpFlags::empty().to_string(), "none");
     }
 }

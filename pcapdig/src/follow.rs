@@ -84,7 +84,7 @@ impl Follow {
         let sport = u16::from_be_bytes([fixed[0], fixed[1]]);
         let seq = u32::from_be_bytes([fixed[4], fixed[5], fixed[6], fixed[7]]);
         let hlen = usize::from(fixed[12] >> 4) * 4;
-        let flags = fixed[13];
+        let flags = pcap_core::TcpFlags::from_word(u16::from_be_bytes([fixed[12], fixed[13]]));
         let Some(payload) = segment.get(hlen.max(20)..) else {
             return;
         };

@@ -851,7 +851,7 @@ fn write_sessions(
             s.to_client.packets as i64,
             s.to_client.bytes as i64,
             s.to_client.payload_bytes as i64,
-            s.tcp_flags,
+            s.tcp_flags.byte(),
             end,
             files.first().copied().unwrap_or(0),
             files.last().copied().unwrap_or(0),

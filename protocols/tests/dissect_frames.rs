@@ -5,6 +5,7 @@
 mod common;
 
 use common::frames::*;
+use pcap_core::TcpFlags;
 use pcap_core::flow::community_id;
 use protocols::dissect::LinkType;
 use protocols::dns::DnsMessage;
@@ -51,6 +52,23 @@ fn http_syn() {
     assert_eq!(tcp.payload_len, Some(0));
     assert_eq!(names(&d), "eth:ip:tcp");
     assert_eq!(cid(&d), "1:D0Hb5PnRilB52ktTszXCb9PSY8M=");
+}
+
+/// The summary's TCP flags are the header's control bits, AE included
+/// (the 9th bit, beside the data offset), also from a header cut short.
+#[test]
+fn summary_tcp_flags_include_ae_and_survive_a_cut() {
+    let d = all(LinkType::ETHERNET, HTTP_SYN);
+    assert_eq!(d.summary.tcp_flags, TcpFlags::SYN);
+    let mut f = HTTP_SYN.to_vec();
+    f[14 + 20 + 12] |= 0x01; // AE
+    let d = all(LinkType::ETHERNET, &f);
+    assert_eq!(d.summary.tcp_flags, TcpFlags::SYN | TcpFlags::AE);
+    assert_eq!(d.summary.tcp_flags.byte(), 0x02);
+    // Cut after the flags word: the partial header still gives them.
+    let d = all(LinkType::ETHERNET, &f[..14 + 20 + 14]);
+    assert!(d.error.is_some());
+    assert_eq!(d.summary.tcp_flags, TcpFlags::SYN | TcpFlags::AE);
 }
 
 #[test]

@@ -39,7 +39,7 @@
 use std::io::{self, Write};
 
 use crate::endian::Endian;
-use crate::vocab::{EtherType, IpProto};
+use crate::vocab::{EtherType, IpProto, TcpFlags};
 
 use super::headers::{
     BT_EPB, BT_IDB, BT_PB, BT_SHB, BT_SPB, IF_TSOFFSET, IF_TSRESOL, PCAP_FILE_HEADER_LEN,
@@ -501,9 +501,9 @@ impl Iterator for Traffic {
         // segments, small requests and bare ACKs, like web traffic.
         let (to_server, payload_len, flags) = if flow.tcp {
             match n {
-                0 => (true, 0, 0x002),  // SYN
-                1 => (false, 0, 0x012), // SYN-ACK
-                2 => (true, 0, 0x010),  // ACK
+                0 => (true, 0, TcpFlags::SYN),
+                1 => (false, 0, TcpFlags::SYN | TcpFlags::ACK),
+                2 => (true, 0, TcpFlags::ACK),
                 _ => {
                     let to_server = dir_roll % 3 < 1;
                     let len = match size_roll {
@@ -511,11 +511,20 @@ impl Iterator for Traffic {
                         40..=69 => 0,
                         _ => 1 + (dir_roll >> 8) as usize % 600,
                     };
-                    (to_server, len, if len == 0 { 0x010 } else { 0x018 })
+                    let flags = if len == 0 {
+                        TcpFlags::ACK
+                    } else {
+                        TcpFlags::ACK | TcpFlags::PSH
+                    };
+                    (to_server, len, flags)
                 }
             }
         } else {
-            (n & 1 == 0, 20 + (dir_roll >> 8) as usize % 480, 0)
+            (
+                n & 1 == 0,
+                20 + (dir_roll >> 8) as usize % 480,
+                TcpFlags::empty(),
+            )
         };
         let data = build_frame(flow, to_server, payload_len, flags, ip_id, dir_roll as u8);
         if flow.tcp && n >= 1 {
@@ -558,7 +567,7 @@ fn build_frame(
     flow: &Flow,
     to_server: bool,
     payload_len: usize,
-    tcp_flags: u16,
+    tcp_flags: TcpFlags,
     ip_id: u16,
     fill: u8,
 ) -> Vec<u8> {
@@ -594,8 +603,8 @@ fn build_frame(
             (flow.server_seq, flow.client_seq)
         };
         f.extend_from_slice(&seq.to_be_bytes());
-        f.extend_from_slice(&(if tcp_flags == 0x002 { 0 } else { ack }).to_be_bytes());
-        f.extend_from_slice(&(0x5000 | tcp_flags).to_be_bytes());
+        f.extend_from_slice(&(if tcp_flags == TcpFlags::SYN { 0 } else { ack }).to_be_bytes());
+        f.extend_from_slice(&(0x5000 | tcp_flags.bits()).to_be_bytes());
         f.extend_from_slice(&[0xff, 0xff, 0, 0, 0, 0]); // window, checksum, urgent
     } else {
         f.extend_from_slice(&((8 + payload_len) as u16).to_be_bytes());

@@ -11,7 +11,7 @@
 //! listed for matter: tcpdump's `port http` is `tcp port 80` because
 //! `http` is listed for TCP only).
 
-use crate::vocab::{EtherType, IpProto};
+use crate::vocab::{EtherType, IpProto, TcpFlags};
 
 /// The transport protocols a service name is registered for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -207,14 +207,14 @@ pub(crate) fn ethertype(name: &str) -> Option<u16> {
 /// ICMPv6 message types.
 const VALUES: &[(&str, u32)] = &[
     ("tcpflags", 13),
-    ("tcp-fin", 0x01),
-    ("tcp-syn", 0x02),
-    ("tcp-rst", 0x04),
-    ("tcp-push", 0x08),
-    ("tcp-ack", 0x10),
-    ("tcp-urg", 0x20),
-    ("tcp-ece", 0x40),
-    ("tcp-cwr", 0x80),
+    ("tcp-fin", TcpFlags::FIN.bits() as u32),
+    ("tcp-syn", TcpFlags::SYN.bits() as u32),
+    ("tcp-rst", TcpFlags::RST.bits() as u32),
+    ("tcp-push", TcpFlags::PSH.bits() as u32),
+    ("tcp-ack", TcpFlags::ACK.bits() as u32),
+    ("tcp-urg", TcpFlags::URG.bits() as u32),
+    ("tcp-ece", TcpFlags::ECE.bits() as u32),
+    ("tcp-cwr", TcpFlags::CWR.bits() as u32),
     ("icmptype", 0),
     ("icmpcode", 1),
     ("icmp-echoreply", 0),

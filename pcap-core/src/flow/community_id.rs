@@ -290,7 +290,7 @@ impl AsRef<str> for CommunityId {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::tcp_flags;
+    use crate::vocab::TcpFlags;
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
@@ -383,8 +383,8 @@ mod tests {
     fn summary_keys_agree_in_both_directions() {
         let a = ip("192.168.0.10");
         let b = ip("8.8.8.8");
-        let out = PacketSummary::tcp(a, 40000, b, 443, tcp_flags::SYN);
-        let back = PacketSummary::tcp(b, 443, a, 40000, tcp_flags::SYN | tcp_flags::ACK);
+        let out = PacketSummary::tcp(a, 40000, b, 443, TcpFlags::SYN);
+        let back = PacketSummary::tcp(b, 443, a, 40000, TcpFlags::SYN | TcpFlags::ACK);
         let (k1, s1) = FlowKey::from_summary(&out).unwrap();
         let (k2, s2) = FlowKey::from_summary(&back).unwrap();
         assert_eq!(k1, k2);

@@ -36,7 +36,7 @@ pub use locations::{
     FOLD_START, Location, LocationDecodeError, LocationIter, Locations, fold_digest,
 };
 pub use reassembly::{DEFAULT_MAX_BUFFERED, Gap, StreamReassembler, TcpStreamPair};
-pub use summary::{IpPair, MAX_VLANS, PacketSummary, tcp_flags};
+pub use summary::{IpPair, MAX_VLANS, PacketSummary};
 pub use table::{
     DirStats, EndReason, Endpoint, FlowConfig, FlowStats, FlowTable, Pending, Session, Timestamp,
 };

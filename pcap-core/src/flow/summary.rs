@@ -10,27 +10,7 @@
 
 use std::net::IpAddr;
 
-use crate::vocab::IpProto;
-
-/// TCP flag bits, as in the TCP header's flags byte (RFC 9293 §3.1).
-pub mod tcp_flags {
-    /// No more data from sender.
-    pub const FIN: u8 = 0x01;
-    /// Synchronize sequence numbers.
-    pub const SYN: u8 = 0x02;
-    /// Reset the connection.
-    pub const RST: u8 = 0x04;
-    /// Push function.
-    pub const PSH: u8 = 0x08;
-    /// Acknowledgment field is significant.
-    pub const ACK: u8 = 0x10;
-    /// Urgent pointer field is significant.
-    pub const URG: u8 = 0x20;
-    /// ECN-Echo (RFC 3168).
-    pub const ECE: u8 = 0x40;
-    /// Congestion Window Reduced (RFC 3168).
-    pub const CWR: u8 = 0x80;
-}
+use crate::vocab::{IpProto, TcpFlags};
 
 /// How many VLAN tags a [`PacketSummary`] stores (outermost first).
 pub const MAX_VLANS: usize = 4;
@@ -88,9 +68,8 @@ pub struct PacketSummary {
     pub icmp_type: u8,
     /// ICMP or ICMPv6 code (when `protocol` is 1 or 58 and `has_l4`).
     pub icmp_code: u8,
-    /// The TCP flags byte (FIN = 0x01 ... CWR = 0x80, see [`tcp_flags`]);
-    /// 0 for non-TCP packets.
-    pub tcp_flags: u8,
+    /// The TCP flags (FIN ... CWR and AE); empty for non-TCP packets.
+    pub tcp_flags: TcpFlags,
     /// TCP sequence number (raw, not relative).
     pub tcp_seq: u32,
     /// TCP acknowledgment number (raw).
@@ -137,7 +116,7 @@ impl PacketSummary {
             dport: 0,
             icmp_type: 0,
             icmp_code: 0,
-            tcp_flags: 0,
+            tcp_flags: TcpFlags::empty(),
             tcp_seq: 0,
             tcp_ack: 0,
             payload_len: 0,
@@ -163,7 +142,7 @@ impl PacketSummary {
 
     /// A TCP segment with the given ports and flags (seq, ack and payload
     /// length 0; set them on the result).
-    pub fn tcp(src: IpAddr, sport: u16, dst: IpAddr, dport: u16, flags: u8) -> Self {
+    pub fn tcp(src: IpAddr, sport: u16, dst: IpAddr, dport: u16, flags: TcpFlags) -> Self {
         PacketSummary {
             has_l4: true,
             sport,
@@ -270,7 +249,7 @@ mod tests {
     fn constructors_set_protocol_and_ports() {
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
-        let t = PacketSummary::tcp(a, 1234, b, 80, tcp_flags::SYN);
+        let t = PacketSummary::tcp(a, 1234, b, 80, TcpFlags::SYN);
         assert!(t.has_ports());
         assert_eq!(t.ip_version(), 4);
         let i = PacketSummary::icmp("::1".parse().unwrap(), "::2".parse().unwrap(), 128, 0);

@@ -52,9 +52,9 @@ use super::fragments::{Fragments, Held, Learned};
 use super::index::Index;
 use super::locations::{Location, Locations};
 use super::slot_key::{KeySeed, SlotKey};
-use super::summary::{IpPair, PacketSummary, tcp_flags};
+use super::summary::{IpPair, PacketSummary};
 use super::vlan_stacks::VlanStacks;
-use crate::vocab::IpProto;
+use crate::vocab::{IpProto, TcpFlags};
 
 /// A packet timestamp: seconds and nanoseconds since the Unix epoch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -204,8 +204,8 @@ pub struct Session {
     pub to_client: DirStats,
     /// IP protocol number.
     pub protocol: u8,
-    /// OR of the TCP flags of all packets (0 for non-TCP).
-    pub tcp_flags: u8,
+    /// OR of the TCP flags of all packets (empty for non-TCP).
+    pub tcp_flags: TcpFlags,
     /// Why the session ended; `None` while live.
     pub end: Option<EndReason>,
     client_side: Side,
@@ -380,12 +380,13 @@ struct Slot {
 /// for when sessions end and the defaults).
 ///
 /// ```
-/// use pcap_core::flow::{FlowTable, Location, PacketSummary, Timestamp, tcp_flags};
+/// use pcap_core::TcpFlags;
+/// use pcap_core::flow::{FlowTable, Location, PacketSummary, Timestamp};
 ///
 /// let (a, b) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
 /// let mut table = FlowTable::new();
-/// let syn = PacketSummary::tcp(a, 40000, b, 80, tcp_flags::SYN);
-/// let ack = PacketSummary::tcp(b, 80, a, 40000, tcp_flags::SYN | tcp_flags::ACK);
+/// let syn = PacketSummary::tcp(a, 40000, b, 80, TcpFlags::SYN);
+/// let ack = PacketSummary::tcp(b, 80, a, 40000, TcpFlags::SYN | TcpFlags::ACK);
 /// let id = table.push(&syn, Timestamp::new(1, 0), Location::new(0, 24));
 /// assert_eq!(table.push(&ack, Timestamp::new(1, 5), Location::new(0, 100)), id);
 /// table.finish_all();
@@ -628,8 +629,7 @@ impl FlowTable {
             return self.start(key, h, a);
         };
         if let Some(s) = self.slots[i].session.as_mut() {
-            let syn_only = pkt.protocol == IpProto::TCP.0
-                && pkt.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN;
+            let syn_only = pkt.protocol == IpProto::TCP.0 && pkt.tcp_flags.is_syn_only();
             // Neither a port reuse nor past the session's end (the
             // conditions `end_or_update` tells apart).
             if !(syn_only && s.is_closed()) && ts_ns <= self.limits.deadline(s) {
@@ -771,8 +771,7 @@ impl FlowTable {
             return self.start(key, h, a);
         };
         let pkt = a.pkt;
-        let syn_only = pkt.protocol == IpProto::TCP.0
-            && pkt.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN;
+        let syn_only = pkt.protocol == IpProto::TCP.0 && pkt.tcp_flags.is_syn_only();
         let end = if syn_only && s.is_closed() {
             Some(EndReason::PortReuse)
         } else {
@@ -849,8 +848,7 @@ impl FlowTable {
         // Once per session: the public key (the same tuple as the slot
         // key) and its Community ID.
         let key = FlowKey::new(ip.src, ip.dst, pkt.protocol, summary_ports(pkt)).0;
-        let syn_ack = pkt.protocol == IpProto::TCP.0
-            && pkt.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN | tcp_flags::ACK;
+        let syn_ack = pkt.protocol == IpProto::TCP.0 && pkt.tcp_flags.is_syn_ack();
         let (sport, dport) = if pkt.has_icmp() {
             (u16::from(pkt.icmp_type), u16::from(pkt.icmp_code))
         } else if pkt.has_ports() {
@@ -890,7 +888,7 @@ impl FlowTable {
             last_ts: ts,
             to_server: DirStats::default(),
             to_client: DirStats::default(),
-            tcp_flags: 0,
+            tcp_flags: TcpFlags::empty(),
             locations: Locations::with_capacity(SESSION_LOCATION_BYTES),
             digest: super::FOLD_START,
             end: None,
@@ -1074,10 +1072,10 @@ fn update(s: &mut Session, a: &Arrival<'_>) {
     }
     if pkt.protocol == IpProto::TCP.0 {
         s.tcp_flags |= pkt.tcp_flags;
-        if pkt.tcp_flags & tcp_flags::RST != 0 {
+        if pkt.tcp_flags.contains(TcpFlags::RST) {
             s.reset = true;
         }
-        if pkt.tcp_flags & tcp_flags::FIN != 0 {
+        if pkt.tcp_flags.contains(TcpFlags::FIN) {
             if from_client {
                 s.fin_from_client = true;
             } else {
@@ -1092,7 +1090,10 @@ fn update(s: &mut Session, a: &Arrival<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::tcp_flags::{ACK, FIN, RST, SYN};
+    const ACK: TcpFlags = TcpFlags::ACK;
+    const FIN: TcpFlags = TcpFlags::FIN;
+    const RST: TcpFlags = TcpFlags::RST;
+    const SYN: TcpFlags = TcpFlags::SYN;
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
@@ -1109,12 +1110,12 @@ mod tests {
     }
 
     impl Conn {
-        fn to_server(&self, flags: u8) -> PacketSummary {
+        fn to_server(&self, flags: TcpFlags) -> PacketSummary {
             let mut p = PacketSummary::tcp(self.c, self.cport, self.s, 80, flags);
             p.wire_len = 60;
             p
         }
-        fn to_client(&self, flags: u8) -> PacketSummary {
+        fn to_client(&self, flags: TcpFlags) -> PacketSummary {
             let mut p = PacketSummary::tcp(self.s, 80, self.c, self.cport, flags);
             p.wire_len = 100;
             p.payload_len = 40;
@@ -1225,7 +1226,8 @@ mod tests {
         p.frag_offset = offset;
         p.more_fragments = more;
         if offset != 0 {
-            (p.has_l4, p.sport, p.dport, p.tcp_flags, p.payload_len) = (false, 0, 0, 0, 0);
+            (p.has_l4, p.sport, p.dport, p.tcp_flags, p.payload_len) =
+                (false, 0, 0, TcpFlags::empty(), 0);
         }
         p
     }

@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 
 use pcap_core::flow::{IpPair, PacketSummary};
-use pcap_core::{Error, EtherType, Field, Header, HeaderView, IpProto};
+use pcap_core::{Error, EtherType, Field, Header, HeaderView, IpProto, TcpFlags};
 
 use super::user::Key;
 use super::{
@@ -419,7 +419,7 @@ impl Dissector {
             s.l4_offset = offset16(start);
             s.sport = v.src_port();
             s.dport = v.dst_port();
-            s.tcp_flags = v.flags_byte();
+            s.tcp_flags = v.tcp_flags();
             s.tcp_seq = v.seq_num();
             s.tcp_ack = v.ack_num();
             s.payload_len = payload_len
@@ -484,7 +484,7 @@ impl Dissector {
         s.dport = dport;
         s.tcp_seq = be32(4).unwrap_or(0);
         s.tcp_ack = be32(8).unwrap_or(0);
-        s.tcp_flags = b.get(13).copied().unwrap_or(0);
+        s.tcp_flags = be16(12).map(TcpFlags::from_word).unwrap_or_default();
     }
 
     fn udp<'a>(&self, d: &mut Dissection<'a>, w: &mut Walk<'a>) -> Result<Next, DissectError> {
