@@ -54,7 +54,7 @@ fn packets(flows: u32, n: u64) -> Vec<(PacketSummary, Timestamp, Location)> {
         .map(|p| {
             let loc = Location::new(1, offset);
             offset += 16 + p.data.len() as u64;
-            let ts = Timestamp::new(p.ts.secs, p.ts.nanos);
+            let ts = p.ts;
             (summarize(&p.data, p.origlen), ts, loc)
         })
         .collect()

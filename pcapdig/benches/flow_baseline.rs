@@ -23,7 +23,7 @@ use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 use pcap_core::capture::synth::{TrafficSpec, write_traffic_pcap};
 use pcap_core::capture::{CaptureReader, LinkType, PcapEncoding};
 use pcap_core::filter::Needs;
-use pcap_core::flow::{FlowTable, Location, Pending, Timestamp};
+use pcap_core::flow::{FlowTable, Location, Pending};
 use protocols::{Config, Dissection, Dissector};
 
 /// Our path: what `pcapdig index` does per packet, minus SQLite: records
@@ -51,10 +51,7 @@ fn ours(reader: CaptureReader) -> (u64, u64) {
         d.reset(rec.linktype, rec.data);
         d.summary.wire_len = rec.origlen;
         dissector.dissect_into(&mut d);
-        let (ts, loc) = (
-            Timestamp::new(rec.ts.secs, rec.ts.nanos),
-            Location::new(1, rec.offset),
-        );
+        let (ts, loc) = (rec.ts, Location::new(1, rec.offset));
         if pending.is_empty() && !table.prefers_batches() {
             table.push(&d.summary, ts, loc);
             if table.finished_len() >= 512 {

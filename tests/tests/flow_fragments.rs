@@ -12,7 +12,7 @@ use std::path::Path;
 
 use pcap_core::capture::CaptureReader;
 use pcap_core::filter::Needs;
-use pcap_core::flow::{FlowTable, Location, PacketSummary, Session, Timestamp};
+use pcap_core::flow::{FlowTable, Location, PacketSummary, Session};
 use pcap_tests::corpus::{self, Table};
 use protocols::{Config, Dissector};
 
@@ -35,7 +35,7 @@ fn index(path: &Path) -> Indexed {
         frame += 1;
         let mut s = dissector.dissect(rec.linktype, rec.data).summary;
         s.wire_len = rec.origlen;
-        let ts = Timestamp::new(rec.ts.secs, rec.ts.nanos);
+        let ts = rec.ts;
         table.push(&s, ts, Location::new(0, rec.offset));
         summaries.insert(frame, s);
         frame_of.insert(rec.offset, frame);

@@ -54,41 +54,8 @@ use super::locations::{Location, Locations};
 use super::slot_key::{KeySeed, SlotKey};
 use super::summary::{IpPair, PacketSummary};
 use super::vlan_stacks::VlanStacks;
+use crate::capture::Timestamp;
 use crate::vocab::{IpProto, TcpFlags};
-
-/// A packet timestamp: seconds and nanoseconds since the Unix epoch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Timestamp {
-    /// Whole seconds since 1970-01-01 UTC.
-    pub secs: i64,
-    /// Nanoseconds within the second (below 1e9).
-    pub nanos: u32,
-}
-
-impl Timestamp {
-    /// A timestamp; `nanos` beyond a second carry into `secs`.
-    pub const fn new(secs: i64, nanos: u32) -> Self {
-        Timestamp {
-            secs: secs + (nanos / 1_000_000_000) as i64,
-            nanos: nanos % 1_000_000_000,
-        }
-    }
-
-    /// Nanoseconds since the epoch.
-    pub const fn as_nanos(&self) -> i128 {
-        self.secs as i128 * 1_000_000_000 + self.nanos as i128
-    }
-
-    /// The timestamp `nanos` nanoseconds after the epoch (saturating).
-    pub fn from_nanos(nanos: i128) -> Self {
-        let secs = nanos.div_euclid(1_000_000_000);
-        let secs = secs.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
-        Timestamp {
-            secs,
-            nanos: nanos.rem_euclid(1_000_000_000) as u32,
-        }
-    }
-}
 
 /// Session tracking settings. `FlowConfig::default()` gives the documented
 /// defaults.
