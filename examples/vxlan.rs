@@ -5,7 +5,7 @@
 //! Run with `cargo run -p pcap-examples --example vxlan`.
 
 use pcap_core::{Error, Field, Header, HeaderView};
-use protocols::dissect::linktype;
+use protocols::dissect::LinkType;
 use protocols::{Config, Dissector, FnLayer, Next, UserStep};
 
 /// The VXLAN header (RFC 7348 §5), 8 bytes.
@@ -92,7 +92,7 @@ pub fn build_packet() -> Vec<u8> {
 
 fn main() {
     let packet = build_packet();
-    let d = vxlan_dissector().dissect(linktype::ETHERNET, &packet);
+    let d = vxlan_dissector().dissect(LinkType::ETHERNET, &packet);
     if let Some(e) = &d.error {
         eprintln!("error: {e}");
         std::process::exit(1);
@@ -124,7 +124,7 @@ mod tests {
     #[test]
     fn vxlan_fields_and_inner_layers_come_out() {
         let packet = build_packet();
-        let d = vxlan_dissector().dissect(linktype::ETHERNET, &packet);
+        let d = vxlan_dissector().dissect(LinkType::ETHERNET, &packet);
         assert!(d.error.is_none(), "{:?}", d.error);
         assert_eq!(
             d.protocols().collect::<Vec<_>>(),
@@ -159,12 +159,12 @@ mod tests {
     fn vxlan_without_i_flag_is_an_error_after_the_outer_layers() {
         let mut packet = build_packet();
         packet[42] = 0;
-        let d = vxlan_dissector().dissect(linktype::ETHERNET, &packet);
+        let d = vxlan_dissector().dissect(LinkType::ETHERNET, &packet);
         let e = d.error.as_ref().unwrap();
         assert_eq!((e.layer, e.offset), (LayerKind::User("vxlan"), 42));
         assert_eq!(d.udp.len(), 1);
         for len in 0..packet.len() {
-            let _ = vxlan_dissector().dissect(linktype::ETHERNET, &packet[..len]);
+            let _ = vxlan_dissector().dissect(LinkType::ETHERNET, &packet[..len]);
         }
     }
 }

@@ -6,19 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use protocols::dissect::linktype;
+use protocols::dissect::DECODED_LINK_TYPES as LINKS;
 use protocols::{Config, Dissector};
-
-const LINKS: [u16; 8] = [
-    linktype::ETHERNET,
-    linktype::NULL,
-    linktype::RAW,
-    linktype::LOOP,
-    linktype::LINUX_SLL,
-    linktype::IPV4,
-    linktype::IPV6,
-    linktype::LINUX_SLL2,
-];
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, packet)) = data.split_first() else {

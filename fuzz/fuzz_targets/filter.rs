@@ -10,7 +10,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use pcap_core::filter::Filter;
-use pcap_core::flow::{PacketSummary, tcp_flags};
+use pcap_core::flow::PacketSummary;
+use pcap_core::{EtherType, TcpFlags};
 
 fuzz_target!(|data: &[u8]| {
     let (text, frame) = match data.iter().position(|&b| b == b'\n') {
@@ -32,9 +33,9 @@ fuzz_target!(|data: &[u8]| {
         1234,
         "10.0.0.2".parse().unwrap(),
         80,
-        tcp_flags::SYN,
+        TcpFlags::SYN,
     );
-    pkt.ethertype = 0x0800;
+    pkt.ethertype = EtherType::IPV4.0;
     pkt.l3_offset = 14;
     pkt.l4_offset = 34;
     pkt.wire_len = frame.len() as u32;

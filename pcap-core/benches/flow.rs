@@ -20,6 +20,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pcap_core::capture::synth::{TrafficSpec, traffic};
 use pcap_core::flow::{FlowTable, Location, PacketSummary, Timestamp};
+use pcap_core::{IpProto, TcpFlags};
 
 /// The summary a dissector would give for one generated frame.
 fn summarize(data: &[u8], wire_len: u32) -> PacketSummary {
@@ -29,8 +30,8 @@ fn summarize(data: &[u8], wire_len: u32) -> PacketSummary {
     let l4 = &ip[20..];
     let sport = u16::from_be_bytes([l4[0], l4[1]]);
     let dport = u16::from_be_bytes([l4[2], l4[3]]);
-    let mut p = if ip[9] == 6 {
-        let mut p = PacketSummary::tcp(src, sport, dst, dport, l4[13]);
+    let mut p = if ip[9] == IpProto::TCP.0 {
+        let mut p = PacketSummary::tcp(src, sport, dst, dport, TcpFlags::from_byte(l4[13]));
         p.payload_len = (data.len() - 14 - 40) as u32;
         p
     } else {
@@ -53,7 +54,7 @@ fn packets(flows: u32, n: u64) -> Vec<(PacketSummary, Timestamp, Location)> {
         .map(|p| {
             let loc = Location::new(1, offset);
             offset += 16 + p.data.len() as u64;
-            let ts = Timestamp::new(p.ts.secs, p.ts.nanos);
+            let ts = p.ts;
             (summarize(&p.data, p.origlen), ts, loc)
         })
         .collect()

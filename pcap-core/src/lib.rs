@@ -74,6 +74,7 @@ mod hint;
 pub mod mac;
 pub mod unpack;
 pub mod value;
+pub mod vocab;
 
 #[doc(hidden)]
 pub mod __private;
@@ -85,6 +86,7 @@ pub use header::{Header, HeaderView};
 pub use mac::MacAddr;
 pub use unpack::Unpack;
 pub use value::{Display, FieldValue};
+pub use vocab::{EtherType, IpProto, LinkType, TcpFlags};
 
 /// `#[derive(Header)]`: see the crate docs and the README's schema tutorial.
 pub use pcap_derive::Header;

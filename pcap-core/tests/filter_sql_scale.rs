@@ -110,7 +110,7 @@ fn sessions(n: usize) -> Vec<Session> {
             let mut summary = if r.below(3) == 0 {
                 PacketSummary::udp(src, sport, dst, dport)
             } else {
-                PacketSummary::tcp(src, sport, dst, dport, 0)
+                PacketSummary::tcp(src, sport, dst, dport, pcap_core::TcpFlags::empty())
             };
             // Up to three tags per session (several stacks seen).
             for _ in 0..r.below(4) {

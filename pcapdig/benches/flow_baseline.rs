@@ -21,9 +21,9 @@ use std::time::Instant;
 
 use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 use pcap_core::capture::synth::{TrafficSpec, write_traffic_pcap};
-use pcap_core::capture::{CaptureReader, PcapEncoding};
+use pcap_core::capture::{CaptureReader, LinkType, PcapEncoding};
 use pcap_core::filter::Needs;
-use pcap_core::flow::{FlowTable, Location, Pending, Timestamp};
+use pcap_core::flow::{FlowTable, Location, Pending};
 use protocols::{Config, Dissection, Dissector};
 
 /// Our path: what `pcapdig index` does per packet, minus SQLite: records
@@ -35,7 +35,7 @@ fn ours(reader: CaptureReader) -> (u64, u64) {
     let mut packets = 0u64;
     let mut sessions = 0u64;
     let mut records = reader.records().expect("bytes in memory");
-    let mut d = Dissection::new(0, &[]);
+    let mut d = Dissection::new(LinkType::NULL, &[]);
     // As index does: with many sessions, packets go to the table 64 at a
     // time (`push_batch` requests their sessions' memory ahead).
     let mut pending = Vec::with_capacity(64);
@@ -48,13 +48,10 @@ fn ours(reader: CaptureReader) -> (u64, u64) {
     };
     while let Some(rec) = records.next_record().unwrap() {
         packets += 1;
-        d.reset(rec.linktype.0, rec.data);
+        d.reset(rec.linktype, rec.data);
         d.summary.wire_len = rec.origlen;
         dissector.dissect_into(&mut d);
-        let (ts, loc) = (
-            Timestamp::new(rec.ts.secs, rec.ts.nanos),
-            Location::new(1, rec.offset),
-        );
+        let (ts, loc) = (rec.ts, Location::new(1, rec.offset));
         if pending.is_empty() && !table.prefers_batches() {
             table.push(&d.summary, ts, loc);
             if table.finished_len() >= 512 {

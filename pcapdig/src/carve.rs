@@ -232,7 +232,7 @@ pub fn run(args: Args) -> crate::CliResult {
             hashes.insert((*fid, offset), hash);
             for &i in &want.owners {
                 if let Some(follow) = streams[i].as_mut() {
-                    follow.packet(&dissector, pkt.linktype.0, &pkt.data);
+                    follow.packet(&dissector, pkt.linktype, &pkt.data);
                 }
             }
             if let Some(out) = out.as_mut() {

@@ -9,7 +9,7 @@
 
 use pcap_core::filter::ip_to_blob;
 use pcap_core::flow::{DatagramId, Defragmenter, TcpStreamPair};
-use protocols::Dissector;
+use protocols::{Dissector, LinkType};
 
 /// The reassembly state of one TCP session.
 #[derive(Debug)]
@@ -35,11 +35,11 @@ impl Follow {
 
     /// Adds one of the session's packets (`data` captured with
     /// `linktype`).
-    pub fn packet(&mut self, dissector: &Dissector, linktype: u16, data: &[u8]) {
+    pub fn packet(&mut self, dissector: &Dissector, linktype: LinkType, data: &[u8]) {
         let d = dissector.dissect(linktype, data);
         let s = &d.summary;
         let Some(ip) = s.ip else { return };
-        if s.protocol != pcap_core::flow::ip_proto::TCP {
+        if s.protocol != pcap_core::IpProto::TCP.0 {
             return;
         }
         if !s.is_fragment {
@@ -84,7 +84,7 @@ impl Follow {
         let sport = u16::from_be_bytes([fixed[0], fixed[1]]);
         let seq = u32::from_be_bytes([fixed[4], fixed[5], fixed[6], fixed[7]]);
         let hlen = usize::from(fixed[12] >> 4) * 4;
-        let flags = fixed[13];
+        let flags = pcap_core::TcpFlags::from_word(u16::from_be_bytes([fixed[12], fixed[13]]));
         let Some(payload) = segment.get(hlen.max(20)..) else {
             return;
         };

@@ -511,14 +511,9 @@ struct Totals {
     sessions: u64,
 }
 
-/// Whether the dissector decodes link type `lt` (see
-/// `protocols::dissect::linktype`).
+/// Whether the dissector decodes link type `lt`.
 fn linktype_supported(lt: u16) -> bool {
-    use protocols::dissect::linktype as l;
-    matches!(
-        lt,
-        l::NULL | l::ETHERNET | l::RAW | l::LOOP | l::LINUX_SLL | l::IPV4 | l::IPV6 | l::LINUX_SLL2
-    )
+    protocols::dissect::DECODED_LINK_TYPES.contains(&LinkType(lt))
 }
 
 /// Indexes one file into `ctx.tx`; returns the time of its first record
@@ -630,14 +625,14 @@ fn index_file(
             |hashes| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 // A file in memory: its records outlive the loop, so one
                 // `Dissection` is built once and refilled per packet.
-                let mut d = Dissection::new(0, &[]);
+                let mut d = Dissection::new(LinkType::NULL, &[]);
                 loop {
                     match records.next_record() {
                         Ok(Some(rec)) => {
                             let hash = hashes
                                 .hash(&rec)
                                 .map_err(|e| format!("{}: {e}", path.display()))?;
-                            d.reset(rec.linktype.0, rec.data);
+                            d.reset(rec.linktype, rec.data);
                             walk.record(&rec, &mut d, hash).map_err(at)?;
                         }
                         Ok(None) => break,
@@ -866,7 +861,7 @@ fn write_sessions(
             s.to_client.packets as i64,
             s.to_client.bytes as i64,
             s.to_client.payload_bytes as i64,
-            s.tcp_flags,
+            s.tcp_flags.byte(),
             end,
             files.first().copied().unwrap_or(0),
             files.last().copied().unwrap_or(0),

@@ -594,7 +594,7 @@ fn many_flows_index_like_the_flow_table_one_by_one() {
     while let Some(rec) = records.next_record().expect("record") {
         let mut summary = dissector.dissect_record(&rec).summary;
         summary.wire_len = rec.origlen;
-        let ts = pcap_core::flow::Timestamp::new(rec.ts.secs, rec.ts.nanos);
+        let ts = rec.ts;
         table.push(&summary, ts, Location::new(1, rec.offset));
         most_live = most_live.max(table.live_len());
     }

@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pcap_core::capture::synth::{TrafficSpec, traffic};
-use protocols::dissect::linktype;
+use protocols::dissect::LinkType;
 use protocols::{Config, Dissection, Dissector};
 
 fn bench_dissect(c: &mut Criterion) {
@@ -31,7 +31,7 @@ fn bench_dissect(c: &mut Criterion) {
             b.iter(|| {
                 let mut ports = 0u64;
                 for p in &packets {
-                    let d = dissector.dissect(linktype::ETHERNET, black_box(p));
+                    let d = dissector.dissect(LinkType::ETHERNET, black_box(p));
                     ports += u64::from(d.summary.sport);
                 }
                 ports
@@ -41,11 +41,11 @@ fn bench_dissect(c: &mut Criterion) {
     // One Dissection reused for every packet (all borrow `packets`).
     let dissector = Dissector::new(Config::minimal());
     group.bench_function("minimal_reused", |b| {
-        let mut d = Dissection::new(linktype::ETHERNET, &[]);
+        let mut d = Dissection::new(LinkType::ETHERNET, &[]);
         b.iter(|| {
             let mut ports = 0u64;
             for p in &packets {
-                d.reset(linktype::ETHERNET, black_box(p));
+                d.reset(LinkType::ETHERNET, black_box(p));
                 dissector.dissect_into(&mut d);
                 ports += u64::from(d.summary.sport);
             }
@@ -60,7 +60,7 @@ fn bench_dissect(c: &mut Criterion) {
     group.bench_function("minimal", |b| {
         b.iter(|| {
             for p in &packets {
-                black_box(dissector.dissect(linktype::ETHERNET, black_box(p)).summary);
+                black_box(dissector.dissect(LinkType::ETHERNET, black_box(p)).summary);
             }
         })
     });

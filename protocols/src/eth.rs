@@ -1,5 +1,5 @@
 //! Ethernet II frames ([IEEE 802.3] / [RFC 894]): destination, source and
-//! EtherType, and the EtherType numbers the dissector dispatches on.
+//! EtherType (its values are [`EtherType`](pcap_core::EtherType)'s constants).
 //!
 //! Panic contract: [`Ethernet::parse`] and [`Ethernet::view`] check the
 //! length once (14 bytes); after that single length check, no accessor can
@@ -11,35 +11,6 @@
 use std::fmt;
 
 use pcap_core::{Field, Header, MacAddr};
-
-/// EtherType values ([IEEE registry](https://standards.ieee.org/products-programs/regauth/ethertype/)).
-pub mod ethertype {
-    /// IPv4 (RFC 894).
-    pub const IPV4: u16 = 0x0800;
-    /// ARP (RFC 826).
-    pub const ARP: u16 = 0x0806;
-    /// 802.1Q customer VLAN tag (C-tag).
-    pub const VLAN: u16 = 0x8100;
-    /// IPv6 (RFC 8200).
-    pub const IPV6: u16 = 0x86dd;
-    /// 802.1ad service VLAN tag (S-tag, QinQ).
-    pub const QINQ: u16 = 0x88a8;
-    /// Pre-standard QinQ tag used by some vendors.
-    pub const QINQ_OLD: u16 = 0x9100;
-
-    /// Whether the EtherType field holds an IEEE 802.3 length (≤ 1500)
-    /// rather than a type: the payload is then LLC, which tshark reports
-    /// without an `eth.type`.
-    pub const fn is_length(t: u16) -> bool {
-        t <= 1500
-    }
-
-    /// Whether `t` is one of the VLAN tag protocol identifiers (0x8100,
-    /// 0x88a8, 0x9100).
-    pub const fn is_vlan(t: u16) -> bool {
-        matches!(t, VLAN | QINQ | QINQ_OLD)
-    }
-}
 
 /// An Ethernet II header (14 bytes; no FCS).
 #[derive(Header, Debug, Clone)]
@@ -86,7 +57,7 @@ mod tests {
         let (eth, rest) = Ethernet::parse(&FRAME, Ethernet::ALL).unwrap();
         assert_eq!(eth.dst.value().unwrap().to_string(), "fe:ff:20:00:01:00");
         assert_eq!(eth.src.value().unwrap().to_string(), "00:00:01:00:00:00");
-        assert_eq!(eth.ethertype.value(), Some(&ethertype::IPV4));
+        assert_eq!(eth.ethertype.value(), Some(&pcap_core::EtherType::IPV4.0));
         assert_eq!(rest, &[0x45, 0x00]);
         let v = Ethernet::view(&FRAME).unwrap();
         assert_eq!(

@@ -499,7 +499,7 @@ mod tests {
             (22, false),
         ] {
             let frame = tcp_frame(port, GET);
-            let d = dissector.dissect(crate::dissect::linktype::RAW, &frame);
+            let d = dissector.dissect(crate::dissect::LinkType::RAW, &frame);
             assert!(d.error.is_none(), "{port}: {:?}", d.error);
             assert_eq!(d.http.is_some(), http, "port {port}");
         }

@@ -14,30 +14,7 @@
 use std::fmt;
 use std::net::Ipv6Addr;
 
-use pcap_core::{Error, Field, Header, HeaderView};
-
-/// Next Header values of the extension headers this module walks.
-pub mod next_header {
-    /// Hop-by-Hop Options.
-    pub const HOP_BY_HOP: u8 = 0;
-    /// Routing.
-    pub const ROUTING: u8 = 43;
-    /// Fragment.
-    pub const FRAGMENT: u8 = 44;
-    /// Authentication Header (RFC 4302).
-    pub const AUTH: u8 = 51;
-    /// Encapsulating Security Payload (RFC 4303): opaque, ends the walk.
-    pub const ESP: u8 = 50;
-    /// No Next Header.
-    pub const NO_NEXT: u8 = 59;
-    /// Destination Options.
-    pub const DEST_OPTS: u8 = 60;
-
-    /// Whether `nh` is an extension header [`ExtWalk`](super::ExtWalk) walks.
-    pub const fn is_extension(nh: u8) -> bool {
-        matches!(nh, HOP_BY_HOP | ROUTING | FRAGMENT | AUTH | DEST_OPTS)
-    }
-}
+use pcap_core::{Error, Field, Header, HeaderView, IpProto};
 
 /// The IPv6 fixed header (40 bytes).
 #[derive(Header, Debug, Clone)]
@@ -188,11 +165,11 @@ impl ExtWalk {
         };
         // Each header is at least 8 bytes, so the walk ends within
         // bytes.len() / 8 steps whatever the Next Header values say.
-        while next_header::is_extension(next) {
+        while IpProto(next).is_ipv6_extension() {
             let rest = bytes.get(walk.len..).unwrap_or(&[]);
             let step =
-                match next {
-                    next_header::FRAGMENT => Ipv6Fragment::view(rest).map(|v| {
+                match IpProto(next) {
+                    IpProto::IPV6_FRAG => Ipv6Fragment::view(rest).map(|v| {
                         walk.fragment = Some(FragmentInfo {
                             offset: v.frag_offset(),
                             more: v.more_frags(),
@@ -200,7 +177,7 @@ impl ExtWalk {
                         });
                         (v.next_header(), HeaderView::header_len(&v))
                     }),
-                    next_header::AUTH => AuthHeader::view(rest)
+                    IpProto::AH => AuthHeader::view(rest)
                         .map(|v| (v.next_header(), HeaderView::header_len(&v))),
                     _ => Ipv6ExtHeader::view(rest)
                         .map(|v| (v.next_header(), HeaderView::header_len(&v))),
@@ -295,7 +272,7 @@ mod tests {
         ext.extend_from_slice(&[60, 0, 0x00, 0x01, 0, 0, 0x12, 0x34]);
         ext.extend_from_slice(&[17, 0, 1, 4, 0, 0, 0, 0]);
         ext.extend_from_slice(&[0x30, 0x39, 0xd4, 0x31]); // UDP ports
-        let (w, e) = ExtWalk::walk(next_header::HOP_BY_HOP, &ext);
+        let (w, e) = ExtWalk::walk(IpProto::HOPOPT.0, &ext);
         assert!(e.is_none());
         assert_eq!(w.protocol, 17);
         assert_eq!(w.len, 48);
@@ -321,7 +298,7 @@ mod tests {
     #[test]
     fn test_non_first_fragment_stops_walk() {
         let ext = [6, 0, 0x00, 0xa8, 0, 0, 0, 1, 0xde, 0xad];
-        let (w, _) = ExtWalk::walk(next_header::FRAGMENT, &ext);
+        let (w, _) = ExtWalk::walk(IpProto::IPV6_FRAG.0, &ext);
         assert_eq!(w.protocol, 6);
         assert_eq!(w.fragment.unwrap().offset, 21);
         assert_eq!(w.len, 8);
@@ -332,7 +309,7 @@ mod tests {
         // AH with payload_len 4: (4 + 2) * 4 = 24 bytes.
         let mut ext = vec![6, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
         ext.extend_from_slice(&[0xaa; 12]);
-        let (w, _) = ExtWalk::walk(next_header::AUTH, &ext);
+        let (w, _) = ExtWalk::walk(IpProto::AH.0, &ext);
         assert_eq!((w.protocol, w.len), (6, 24));
         let (ah, _) = AuthHeader::parse(&ext, AuthHeader::ALL).unwrap();
         assert_eq!(ah.spi.value(), Some(&256));

@@ -25,14 +25,14 @@
 //! the examples (`cargo run -p pcap-examples --example ...`).
 //!
 //! ```
-//! use protocols::{Config, Dissector, dissect::linktype};
+//! use protocols::{Config, Dissector, dissect::LinkType};
 //!
 //! // Ethernet / IPv4 / UDP 1234 → 53, no payload.
 //! let mut frame = vec![0xff; 12];
 //! frame.extend_from_slice(&[0x08, 0x00]);
 //! frame.extend_from_slice(&[0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
 //! frame.extend_from_slice(&[0x04, 0xd2, 0, 53, 0, 8, 0, 0]);
-//! let d = Dissector::new(Config::minimal()).dissect(linktype::ETHERNET, &frame);
+//! let d = Dissector::new(Config::minimal()).dissect(LinkType::ETHERNET, &frame);
 //! assert!(d.error.is_none());
 //! assert_eq!((d.summary.sport, d.summary.dport, d.summary.protocol), (1234, 53, 17));
 //! assert_eq!(d.ipv4.first().unwrap().header.src_addr.value().unwrap().to_string(), "10.0.0.1");
@@ -61,4 +61,5 @@ pub use dissect::{
     Config, Depth, Dispatch, DissectError, Dissection, Dissector, FnLayer, HeaderLayer, Hit,
     LayerKind, Next, Registry, UserLayer, UserStep,
 };
+pub use pcap_core::vocab::{EtherType, IpProto, LinkType};
 pub use stack::Stack;

@@ -11,29 +11,7 @@
 
 use std::fmt;
 
-use pcap_core::{Error, Field, Header};
-
-/// Bits of the 12-bit [`Tcp::flags`] field (RFC 9293 §3.1, RFC 3168).
-pub mod flags {
-    /// FIN.
-    pub const FIN: u16 = 0x001;
-    /// SYN.
-    pub const SYN: u16 = 0x002;
-    /// RST.
-    pub const RST: u16 = 0x004;
-    /// PSH.
-    pub const PSH: u16 = 0x008;
-    /// ACK.
-    pub const ACK: u16 = 0x010;
-    /// URG.
-    pub const URG: u16 = 0x020;
-    /// ECE (RFC 3168).
-    pub const ECE: u16 = 0x040;
-    /// CWR (RFC 3168).
-    pub const CWR: u16 = 0x080;
-    /// AE, formerly NS (RFC 3540, historic).
-    pub const AE: u16 = 0x100;
-}
+use pcap_core::{Error, Field, Header, TcpFlags};
 
 /// TCP option kinds (IANA "TCP Option Kind Numbers").
 pub mod option_kind {
@@ -73,7 +51,7 @@ pub struct Tcp<'a> {
     #[field(bits = 4, default, name = "hdr_len", scale = 4)]
     pub data_offset: Field<'a, u8>,
     /// Reserved bits (3) and the control bits (AE, CWR, ECE, URG, ACK,
-    /// PSH, RST, SYN, FIN): see [`flags`].
+    /// PSH, RST, SYN, FIN): see [`TcpFlags`] and [`TcpView::tcp_flags`].
     #[field(bits = 12, name = "flags", display = "hex")]
     pub flags: Field<'a, u16>,
     /// Window.
@@ -217,10 +195,9 @@ impl<'a> TcpView<'a> {
         TcpOptions::new(self.options())
     }
 
-    /// The 8 classic control bits (CWR..FIN), as in
-    /// `pcap_core::flow::tcp_flags`.
-    pub fn flags_byte(&self) -> u8 {
-        (self.flags() & 0xff) as u8
+    /// The control bits (AE, CWR..FIN) of [`flags`](Self::flags).
+    pub fn tcp_flags(&self) -> TcpFlags {
+        TcpFlags::from_word(self.flags())
     }
 }
 
@@ -259,7 +236,8 @@ mod tests {
         assert_eq!(tcp.seq_num.value(), Some(&0x38affe13));
         assert_eq!(tcp.ack_num.value(), Some(&0));
         assert_eq!(tcp.data_offset.value(), Some(&7));
-        assert_eq!(tcp.flags.value(), Some(&flags::SYN));
+        assert_eq!(tcp.flags.value(), Some(&TcpFlags::SYN.bits()));
+        assert_eq!(Tcp::view(&SYN).unwrap().tcp_flags(), TcpFlags::SYN);
         assert_eq!(tcp.window.value(), Some(&8760));
         assert!(rest.is_empty());
         let v = Tcp::view(&SYN).unwrap();

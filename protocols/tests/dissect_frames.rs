@@ -5,12 +5,13 @@
 mod common;
 
 use common::frames::*;
+use pcap_core::TcpFlags;
 use pcap_core::flow::community_id;
-use protocols::dissect::linktype;
+use protocols::dissect::LinkType;
 use protocols::dns::DnsMessage;
 use protocols::{Config, Depth, Dissection, Dissector, LayerKind};
 
-fn all<'a>(link: u16, data: &'a [u8]) -> Dissection<'a> {
+fn all<'a>(link: LinkType, data: &'a [u8]) -> Dissection<'a> {
     Dissector::new(Config::all()).dissect(link, data)
 }
 
@@ -33,7 +34,7 @@ fn qname(m: &DnsMessage<'_>) -> String {
 
 #[test]
 fn http_syn() {
-    let d = all(linktype::ETHERNET, HTTP_SYN);
+    let d = all(LinkType::ETHERNET, HTTP_SYN);
     assert!(d.error.is_none(), "{:?}", d.error);
     let eth = d.eth.as_ref().unwrap();
     assert_eq!(eth.src.value().unwrap().to_string(), "00:00:01:00:00:00");
@@ -53,9 +54,26 @@ fn http_syn() {
     assert_eq!(cid(&d), "1:D0Hb5PnRilB52ktTszXCb9PSY8M=");
 }
 
+/// The summary's TCP flags are the header's control bits, AE included
+/// (the 9th bit, beside the data offset), also from a header cut short.
+#[test]
+fn summary_tcp_flags_include_ae_and_survive_a_cut() {
+    let d = all(LinkType::ETHERNET, HTTP_SYN);
+    assert_eq!(d.summary.tcp_flags, TcpFlags::SYN);
+    let mut f = HTTP_SYN.to_vec();
+    f[14 + 20 + 12] |= 0x01; // AE
+    let d = all(LinkType::ETHERNET, &f);
+    assert_eq!(d.summary.tcp_flags, TcpFlags::SYN | TcpFlags::AE);
+    assert_eq!(d.summary.tcp_flags.byte(), 0x02);
+    // Cut after the flags word: the partial header still gives them.
+    let d = all(LinkType::ETHERNET, &f[..14 + 20 + 14]);
+    assert!(d.error.is_some());
+    assert_eq!(d.summary.tcp_flags, TcpFlags::SYN | TcpFlags::AE);
+}
+
 #[test]
 fn http_get_and_response() {
-    let d = all(linktype::ETHERNET, HTTP_GET);
+    let d = all(LinkType::ETHERNET, HTTP_GET);
     assert!(d.error.is_none(), "{:?}", d.error);
     assert_eq!(d.tcp.first().unwrap().payload_len, Some(479));
     assert_eq!(d.summary.payload_len, 479);
@@ -66,7 +84,7 @@ fn http_get_and_response() {
     assert_eq!(names(&d), "eth:ip:tcp:http");
 
     // Cut to 200 bytes by us: tcp.len still follows the IP length.
-    let d = all(linktype::ETHERNET, HTTP_200);
+    let d = all(LinkType::ETHERNET, HTTP_200);
     assert!(d.error.is_none(), "{:?}", d.error);
     assert_eq!(d.tcp.first().unwrap().payload_len, Some(1380));
     assert_eq!(d.http.as_ref().unwrap().header.status_code(), Some(200));
@@ -74,7 +92,7 @@ fn http_get_and_response() {
 
 #[test]
 fn qinq_s_tag_and_c_tags() {
-    let d = all(linktype::ETHERNET, DOT1AD);
+    let d = all(LinkType::ETHERNET, DOT1AD);
     assert!(d.error.is_none(), "{:?}", d.error);
     let tags: Vec<_> = d
         .vlans
@@ -87,7 +105,7 @@ fn qinq_s_tag_and_c_tags() {
     assert_eq!(names(&d), "eth:ieee8021ad:vlan:ip:icmp");
     assert_eq!(cid(&d), "1:yz8cAvyz8bjFgU4IVBUues5SuoQ=");
 
-    let d = all(linktype::ETHERNET, QINQINQ);
+    let d = all(LinkType::ETHERNET, QINQINQ);
     let ids: Vec<_> = d
         .vlans
         .iter()
@@ -100,7 +118,7 @@ fn qinq_s_tag_and_c_tags() {
 
 #[test]
 fn icmp_error_quotes_are_further_occurrences() {
-    let d = all(linktype::ETHERNET, ICMP_UNREACH);
+    let d = all(LinkType::ETHERNET, ICMP_UNREACH);
     assert!(d.error.is_none(), "{:?}", d.error);
     let ips: Vec<_> = d
         .ipv4
@@ -148,14 +166,14 @@ fn icmp_error_quotes_are_further_occurrences() {
 
 #[test]
 fn dns_over_udp_tcp_and_raw_links() {
-    let d = all(linktype::ETHERNET, DNS_PTR);
+    let d = all(LinkType::ETHERNET, DNS_PTR);
     let m = &d.dns.first().unwrap().header;
     assert_eq!(qname(m), "8.8.8.8.in-addr.arpa");
     assert_eq!(m.header.response.value(), Some(&true));
     assert_eq!(m.header.ancount.value(), Some(&1));
     assert_eq!(m.first_question().unwrap().qtype(), 12);
 
-    let d = all(linktype::ETHERNET, DNS_TCP);
+    let d = all(LinkType::ETHERNET, DNS_TCP);
     assert!(d.error.is_none(), "{:?}", d.error);
     let m = &d.dns.first().unwrap().header;
     assert_eq!(
@@ -166,8 +184,8 @@ fn dns_over_udp_tcp_and_raw_links() {
     assert_eq!(cid(&d), "1:aiyyBmnGUlby3uK/mWpMfvJm2U4=");
 
     for (link, frame, cid_expected) in [
-        (linktype::RAW, RAW_V4_DNS, "1:OKbYiGWWAB3wLXxo7KapbynR8Ow="),
-        (linktype::IPV6, RAW_V6_DNS, "1:1FSzoKTN3kdS1kVgew4uLcB0OVI="),
+        (LinkType::RAW, RAW_V4_DNS, "1:OKbYiGWWAB3wLXxo7KapbynR8Ow="),
+        (LinkType::IPV6, RAW_V6_DNS, "1:1FSzoKTN3kdS1kVgew4uLcB0OVI="),
     ] {
         let d = all(link, frame);
         assert!(d.error.is_none(), "{:?}", d.error);
@@ -180,7 +198,7 @@ fn dns_over_udp_tcp_and_raw_links() {
 
 #[test]
 fn ipv6_extension_headers_walked_to_udp() {
-    let d = all(linktype::ETHERNET, IPV6_EXT);
+    let d = all(LinkType::ETHERNET, IPV6_EXT);
     assert!(d.error.is_none(), "{:?}", d.error);
     let v6 = &d.ipv6.first().unwrap().header;
     assert_eq!(v6.fixed.next_header.value(), Some(&0));
@@ -202,7 +220,7 @@ fn ipv6_extension_headers_walked_to_udp() {
 
 #[test]
 fn non_first_fragment_has_no_ports() {
-    let d = all(linktype::ETHERNET, FRAG_2ND);
+    let d = all(LinkType::ETHERNET, FRAG_2ND);
     assert!(d.error.is_none(), "{:?}", d.error);
     let ip = &d.ipv4.first().unwrap().header;
     assert_eq!(
@@ -224,7 +242,7 @@ fn non_first_fragment_has_no_ports() {
 fn summary_offsets_locate_headers_through_tags() {
     // Three VLAN tags: the IP header starts at 14 + 3 * 4 bytes, TCP after
     // its 20 bytes.
-    let d = all(linktype::ETHERNET, QINQINQ);
+    let d = all(LinkType::ETHERNET, QINQINQ);
     let s = &d.summary;
     assert_eq!((s.ethertype, s.l3_offset, s.l4_offset), (0x0800, 26, 46));
     assert_eq!(QINQINQ[usize::from(s.l3_offset)] >> 4, 4);
@@ -236,7 +254,7 @@ fn summary_offsets_locate_headers_through_tags() {
         s.sport
     );
     // Raw IPv6: no link layer, no EtherType.
-    let d = all(linktype::RAW, RAW_V6_DNS);
+    let d = all(LinkType::RAW, RAW_V6_DNS);
     assert_eq!(
         (
             d.summary.ethertype,
@@ -249,7 +267,7 @@ fn summary_offsets_locate_headers_through_tags() {
 
 #[test]
 fn gtp_tunnel_inner_flow() {
-    let d = all(linktype::ETHERNET, GTP6);
+    let d = all(LinkType::ETHERNET, GTP6);
     assert!(d.error.is_none(), "{:?}", d.error);
     assert_eq!(d.vlans.first().unwrap().tag.vid.value(), Some(&2048));
     let srcs: Vec<_> = d
@@ -280,7 +298,7 @@ fn gtp_tunnel_inner_flow() {
 
 #[test]
 fn cooked_loopback_and_raw_links() {
-    let d = all(linktype::NULL, LOOPBACK_V6);
+    let d = all(LinkType::NULL, LOOPBACK_V6);
     assert!(d.error.is_none(), "{:?}", d.error);
     assert_eq!(names(&d), "null:ipv6:tcp:http");
     assert_eq!(d.tcp.first().unwrap().payload_len, Some(484));
@@ -290,13 +308,13 @@ fn cooked_loopback_and_raw_links() {
     );
     assert_eq!(cid(&d), "1:DrvL6kiQCet+fHyhUo1q/hvD/NI=");
 
-    let d = all(linktype::LINUX_SLL, SLL_SYN);
+    let d = all(LinkType::LINUX_SLL, SLL_SYN);
     assert!(d.error.is_none(), "{:?}", d.error);
     assert_eq!(d.sll.as_ref().unwrap().protocol.value(), Some(&0x0800));
     assert_eq!(d.summary.sport, 46656);
     assert_eq!(cid(&d), "1:2yIc1nOKpII1OaQM5xqRj49LriE=");
 
-    let d = all(linktype::LINUX_SLL2, SLL2_ICMP);
+    let d = all(LinkType::LINUX_SLL2, SLL2_ICMP);
     assert!(d.error.is_none(), "{:?}", d.error);
     assert_eq!(names(&d), "sll:ip:icmp");
     assert_eq!(cid(&d), "1:VvzjLzIppyRTdjrTPqO6X5e/Sj8=");
@@ -304,7 +322,7 @@ fn cooked_loopback_and_raw_links() {
 
 #[test]
 fn truncated_ip_keeps_outer_layers() {
-    let d = all(linktype::ETHERNET, IP4_TRUNC);
+    let d = all(LinkType::ETHERNET, IP4_TRUNC);
     assert!(d.eth.is_some());
     let e = d.error.as_ref().unwrap();
     assert_eq!((e.layer, e.offset), (LayerKind::Ipv4, 14));
@@ -315,16 +333,35 @@ fn truncated_ip_keeps_outer_layers() {
 
 #[test]
 fn unsupported_link_type_is_an_error() {
-    let d = all(127, HTTP_SYN);
-    assert!(matches!(
-        d.error.as_ref().unwrap().layer,
-        LayerKind::Link(127)
-    ));
+    let d = all(LinkType::IEEE802_11_RADIOTAP, HTTP_SYN);
+    let e = d.error.as_ref().unwrap();
+    assert_eq!(e.layer, LayerKind::Link(LinkType::IEEE802_11_RADIOTAP));
+    assert!(d.layers.is_empty());
+    // The message names the number, as before link types were typed.
+    assert!(
+        e.to_string().starts_with("link type 127 at byte 0: "),
+        "{e}"
+    );
+}
+
+#[test]
+fn every_decoded_link_type_is_dispatched() {
+    // An empty record: each decoded link type fails (if at all) in its own
+    // first layer, never with the "not decoded" link error.
+    for lt in protocols::dissect::DECODED_LINK_TYPES {
+        let d = all(lt, &[]);
+        assert_eq!(d.link_type, lt);
+        let layer = d.error.as_ref().map(|e| e.layer);
+        assert!(
+            !matches!(layer, Some(LayerKind::Link(_))),
+            "{lt}: {layer:?}"
+        );
+    }
 }
 
 #[test]
 fn minimal_config_parses_only_default_fields_and_stops_at_transport() {
-    let d = Dissector::new(Config::minimal()).dissect(linktype::ETHERNET, HTTP_GET);
+    let d = Dissector::new(Config::minimal()).dissect(LinkType::ETHERNET, HTTP_GET);
     assert!(d.eth.is_none());
     let ip = &d.ipv4.first().unwrap().header;
     assert!(ip.ttl.is_skipped() && ip.src_addr.is_value());
@@ -337,7 +374,7 @@ fn minimal_config_parses_only_default_fields_and_stops_at_transport() {
     assert_eq!(cid(&d), "1:D0Hb5PnRilB52ktTszXCb9PSY8M=");
 
     // A layer with NONE flags is walked through but not stored.
-    let d = Dissector::new(Config::none()).dissect(linktype::ETHERNET, HTTP_GET);
+    let d = Dissector::new(Config::none()).dissect(LinkType::ETHERNET, HTTP_GET);
     assert!(d.ipv4.is_empty() && d.tcp.is_empty());
     assert_eq!(names(&d), "eth:ip:tcp");
     assert_eq!(d.summary.dport, 80);
@@ -346,30 +383,30 @@ fn minimal_config_parses_only_default_fields_and_stops_at_transport() {
         stop_after: Depth::Network,
         ..Config::all()
     };
-    let d = Dissector::new(cfg).dissect(linktype::ETHERNET, HTTP_GET);
+    let d = Dissector::new(cfg).dissect(LinkType::ETHERNET, HTTP_GET);
     assert_eq!(names(&d), "eth:ip");
     assert!(d.tcp.is_empty());
 }
 
 #[test]
 fn every_truncation_and_corruption_is_an_error_not_a_panic() {
-    let frames: [(u16, &[u8]); 16] = [
-        (linktype::ETHERNET, HTTP_SYN),
-        (linktype::ETHERNET, HTTP_GET),
-        (linktype::ETHERNET, DOT1AD),
-        (linktype::ETHERNET, QINQINQ),
-        (linktype::ETHERNET, ICMP_UNREACH),
-        (linktype::ETHERNET, DNS_PTR),
-        (linktype::ETHERNET, IPV6_EXT),
-        (linktype::ETHERNET, FRAG_2ND),
-        (linktype::ETHERNET, GTP6),
-        (linktype::NULL, LOOPBACK_V6),
-        (linktype::LINUX_SLL, SLL_SYN),
-        (linktype::LINUX_SLL2, SLL2_ICMP),
-        (linktype::RAW, RAW_V4_DNS),
-        (linktype::IPV6, RAW_V6_DNS),
-        (linktype::ETHERNET, DNS_TCP),
-        (linktype::ETHERNET, IP4_TRUNC),
+    let frames: [(LinkType, &[u8]); 16] = [
+        (LinkType::ETHERNET, HTTP_SYN),
+        (LinkType::ETHERNET, HTTP_GET),
+        (LinkType::ETHERNET, DOT1AD),
+        (LinkType::ETHERNET, QINQINQ),
+        (LinkType::ETHERNET, ICMP_UNREACH),
+        (LinkType::ETHERNET, DNS_PTR),
+        (LinkType::ETHERNET, IPV6_EXT),
+        (LinkType::ETHERNET, FRAG_2ND),
+        (LinkType::ETHERNET, GTP6),
+        (LinkType::NULL, LOOPBACK_V6),
+        (LinkType::LINUX_SLL, SLL_SYN),
+        (LinkType::LINUX_SLL2, SLL2_ICMP),
+        (LinkType::RAW, RAW_V4_DNS),
+        (LinkType::IPV6, RAW_V6_DNS),
+        (LinkType::ETHERNET, DNS_TCP),
+        (LinkType::ETHERNET, IP4_TRUNC),
     ];
     let dissectors = [
         Dissector::new(Config::all()),
@@ -401,7 +438,7 @@ fn every_truncation_and_corruption_is_an_error_not_a_panic() {
 
 #[test]
 fn display_lists_layers_and_error() {
-    let d = all(linktype::ETHERNET, ICMP_UNREACH);
+    let d = all(LinkType::ETHERNET, ICMP_UNREACH);
     let text = d.to_string();
     let lines: Vec<_> = text.lines().collect();
     assert_eq!(lines.len(), 6, "{text}");
@@ -419,14 +456,14 @@ fn display_lists_layers_and_error() {
         "{text}"
     );
 
-    let d = all(linktype::ETHERNET, IP4_TRUNC);
+    let d = all(LinkType::ETHERNET, IP4_TRUNC);
     let text = d.to_string();
     assert!(
         text.ends_with("\n") && text.contains("error: ip at byte 14: Ipv4: truncated"),
         "{text}"
     );
 
-    let d = all(linktype::ETHERNET, IPV6_EXT);
+    let d = all(LinkType::ETHERNET, IPV6_EXT);
     assert!(d.to_string().contains("ipv6.hopopts (8 bytes)"), "{d}");
 }
 
@@ -434,14 +471,14 @@ fn display_lists_layers_and_error() {
 fn config_for_needs_stops_early_and_parses_nothing() {
     use pcap_core::filter::Needs;
     let vlan_only =
-        Dissector::new(Config::for_needs(Needs::VLAN)).dissect(linktype::ETHERNET, QINQINQ);
+        Dissector::new(Config::for_needs(Needs::VLAN)).dissect(LinkType::ETHERNET, QINQINQ);
     assert_eq!(vlan_only.summary.vlans(), &[30, 20, 10]);
     assert!(vlan_only.summary.ip.is_none() && vlan_only.vlans.is_empty());
     let addrs = Dissector::new(Config::for_needs(Needs::IP_ADDRS | Needs::IP_PROTO))
-        .dissect(linktype::ETHERNET, IPV6_EXT);
+        .dissect(LinkType::ETHERNET, IPV6_EXT);
     assert_eq!(addrs.summary.protocol, 17);
     assert!(!addrs.summary.has_l4 && addrs.ipv6.is_empty());
-    let flow = Dissector::new(Config::for_needs(Needs::FLOW)).dissect(linktype::ETHERNET, HTTP_GET);
+    let flow = Dissector::new(Config::for_needs(Needs::FLOW)).dissect(LinkType::ETHERNET, HTTP_GET);
     assert_eq!(cid(&flow), "1:D0Hb5PnRilB52ktTszXCb9PSY8M=");
     assert!(flow.tcp.is_empty() && flow.http.is_none());
 }
@@ -467,25 +504,25 @@ fn ipv6_without_transport_header_has_no_community_id() {
     // the addresses for flows, but tshark computes no Community ID.
     let frag = [17, 0, 0, 0x08, 0, 0, 0, 7, 1, 2, 3, 4, 5, 6, 7, 8];
     let f = ipv6_frame(44, &frag);
-    let d = all(linktype::ETHERNET, &f);
+    let d = all(LinkType::ETHERNET, &f);
     assert!(d.summary.ip.is_some() && d.summary.is_fragment);
     assert!(!cid(&d).is_empty());
     assert!(d.community_id().is_none());
     // The first fragment carries the UDP header: it has one.
     let first = [17, 0, 0, 0x01, 0, 0, 0, 7, 0, 53, 0, 53, 0, 16, 0, 0];
     let f = ipv6_frame(44, &first);
-    let d = all(linktype::ETHERNET, &f);
+    let d = all(LinkType::ETHERNET, &f);
     assert_eq!(
         d.community_id().map(|c| c.as_str().to_owned()),
         Some(cid(&d))
     );
     // An extension chain cut short (a Hop-by-Hop header of 16 bytes, 8 there).
     let f = ipv6_frame(0, &[17, 1, 0, 0, 0, 0, 0, 0]);
-    let d = all(linktype::ETHERNET, &f);
+    let d = all(LinkType::ETHERNET, &f);
     assert!(matches!(d.error, Some(ref e) if e.layer == LayerKind::Ipv6Ext(0)));
     assert!(d.community_id().is_none());
     // A complete chain keeps it.
-    let d = all(linktype::ETHERNET, IPV6_EXT);
+    let d = all(LinkType::ETHERNET, IPV6_EXT);
     assert_eq!(
         d.community_id().map(|c| c.as_str().to_owned()),
         Some(cid(&d))

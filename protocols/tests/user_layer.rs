@@ -2,7 +2,7 @@
 //! the walk's bound on layers that never advance. (The examples test a
 //! tunnel layer end to end: `cargo test -p pcap-examples`.)
 
-use protocols::dissect::linktype;
+use protocols::dissect::LinkType;
 use protocols::{FnLayer, Next, UserStep};
 
 /// A user layer that claims a zero-length header and loops back to itself
@@ -17,7 +17,7 @@ fn a_layer_that_never_advances_is_bounded() {
     }
     let mut dis = protocols::Dissector::new(protocols::Config::all());
     dis.register_ethertype(
-        0x88b5,
+        protocols::EtherType(0x88b5),
         FnLayer {
             name: "stuck",
             dissect: stuck,
@@ -25,7 +25,7 @@ fn a_layer_that_never_advances_is_bounded() {
     );
     let mut frame = vec![0u8; 12];
     frame.extend_from_slice(&[0x88, 0xb5, 1, 2, 3]);
-    let d = dis.dissect(linktype::ETHERNET, &frame);
+    let d = dis.dissect(LinkType::ETHERNET, &frame);
     assert!(d.user.len() <= protocols::dissect::MAX_RARE);
     assert!(d.layers.len() <= protocols::dissect::MAX_LAYERS);
 }
@@ -44,7 +44,7 @@ fn register_ip_proto_and_tcp_port() {
     }
     let mut dis = protocols::Dissector::new(protocols::Config::all());
     dis.register_ip_proto(
-        47,
+        protocols::IpProto::GRE,
         FnLayer {
             name: "gre",
             dissect: gre,
@@ -59,7 +59,7 @@ fn register_ip_proto_and_tcp_port() {
         0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 3, 3, 3, 3, 4, 4, 4, 4,
     ]);
     p.extend_from_slice(&[0, 7, 0, 9, 0, 8, 0, 0]);
-    let d = dis.dissect(linktype::RAW, &p);
+    let d = dis.dissect(LinkType::RAW, &p);
     assert!(d.error.is_none(), "{:?}", d.error);
     assert_eq!(
         d.protocols().collect::<Vec<_>>(),
@@ -96,19 +96,19 @@ fn heuristic_layers_are_found_by_content() {
     let dis = protocols::Dissector::with_registry(protocols::Config::all(), registry);
 
     let frame = raw_ipv4_tcp(7777, b"MAGIC and more");
-    let d = dis.dissect(linktype::RAW, &frame);
+    let d = dis.dissect(LinkType::RAW, &frame);
     assert!(d.error.is_none(), "{:?}", d.error);
     assert_eq!(d.protocols().collect::<Vec<_>>(), ["ip", "tcp", "magic"]);
     assert_eq!(d.payload, b" and more");
 
     let frame = raw_ipv4_tcp(7777, b"plain data");
-    let d = dis.dissect(linktype::RAW, &frame);
+    let d = dis.dissect(LinkType::RAW, &frame);
     assert!(d.error.is_none(), "{:?}", d.error);
     assert_eq!(d.protocols().collect::<Vec<_>>(), ["ip", "tcp"]);
 
     // HTTP on its port stays HTTP: heuristics come after the built-ins.
     let frame = raw_ipv4_tcp(80, b"GET / HTTP/1.1\r\n\r\n");
-    let d = dis.dissect(linktype::RAW, &frame);
+    let d = dis.dissect(LinkType::RAW, &frame);
     assert_eq!(d.protocols().collect::<Vec<_>>(), ["ip", "tcp", "http"]);
 }
 
@@ -122,7 +122,7 @@ fn tls_is_registered_like_a_user_layer() {
 
     let dis = protocols::Dissector::new(protocols::Config::all());
     let names = |frame: &[u8]| -> Vec<&'static str> {
-        let d = dis.dissect(linktype::RAW, frame);
+        let d = dis.dissect(LinkType::RAW, frame);
         assert!(d.error.is_none(), "{:?}", d.error);
         d.protocols().collect()
     };
@@ -137,7 +137,7 @@ fn tls_is_registered_like_a_user_layer() {
     let bare = protocols::Dissector::with_registry(protocols::Config::all(), Registry::empty());
     let frame = raw_ipv4_tcp(443, &hello);
     assert_eq!(
-        bare.dissect(linktype::RAW, &frame)
+        bare.dissect(LinkType::RAW, &frame)
             .protocols()
             .collect::<Vec<_>>(),
         ["ip", "tcp"]
@@ -158,7 +158,7 @@ fn tls_is_registered_like_a_user_layer() {
     );
     let mine = protocols::Dissector::with_registry(protocols::Config::all(), registry);
     assert_eq!(
-        mine.dissect(linktype::RAW, &frame)
+        mine.dissect(LinkType::RAW, &frame)
             .protocols()
             .collect::<Vec<_>>(),
         ["ip", "tcp", "mine"]

@@ -12,9 +12,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
+use pcap_core::EtherType;
 use pcap_core::capture::CaptureReader;
 use pcap_tests::corpus::{self, Table};
-use protocols::eth::ethertype;
 use protocols::ipv4::source_route_final_dst;
 use protocols::{Config, DissectError, Dissection, Dissector, LayerKind};
 
@@ -102,7 +102,7 @@ fn fields(d: &Dissection<'_>) -> HashMap<&'static str, String> {
             .ethertype
             .value()
             .copied()
-            .filter(|&t| !ethertype::is_length(t));
+            .filter(|&t| !EtherType(t).is_length());
         f.insert(
             "eth.type",
             t.map(|t| format!("0x{t:04x}")).unwrap_or_default(),

@@ -53,7 +53,7 @@ fn count(path: &Path, filter: &Filter) -> u64 {
     loop {
         match reader.next_record() {
             Ok(Some(rec)) => {
-                let mut d = Dissection::new(rec.linktype.0, rec.data);
+                let mut d = Dissection::new(rec.linktype, rec.data);
                 d.summary.wire_len = rec.origlen;
                 dissector.dissect_into(&mut d);
                 if filter.matches_packet(&d.summary, rec.data) {

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use pcap_core::capture::CaptureReader;
 use pcap_core::filter::Needs;
-use pcap_core::flow::{FlowTable, Location, PacketSummary, Session, Timestamp};
+use pcap_core::flow::{FlowTable, Location, PacketSummary, Session};
 use pcap_tests::corpus::{self, Table};
 use protocols::{Config, Dissector};
 
@@ -33,9 +33,9 @@ fn index(path: &Path) -> Indexed {
     let mut frame = 0;
     while let Some(rec) = records.next_record().unwrap() {
         frame += 1;
-        let mut s = dissector.dissect(rec.linktype.0, rec.data).summary;
+        let mut s = dissector.dissect(rec.linktype, rec.data).summary;
         s.wire_len = rec.origlen;
-        let ts = Timestamp::new(rec.ts.secs, rec.ts.nanos);
+        let ts = rec.ts;
         table.push(&s, ts, Location::new(0, rec.offset));
         summaries.insert(frame, s);
         frame_of.insert(rec.offset, frame);

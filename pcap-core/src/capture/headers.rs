@@ -2,11 +2,13 @@
 //! file and record headers and of the pcapng blocks this crate reads or
 //! writes is decoded (or encoded) here and nowhere else.
 //!
-//! The hot headers (classic record, pcapng block header, Enhanced Packet
-//! Block) are declared with our own `#[derive(Header)]` in
-//! [`schema`](super::schema) and decoded here through it, compiled for the
-//! file's byte order; the cold ones (file header magic, SHB, IDB, options)
-//! are still read by hand below.
+//! Every header is declared with our own `#[derive(Header)]` in
+//! [`schema`](super::schema) and decoded here through it: the hot ones
+//! (classic record, pcapng block header, packet blocks, options) compiled
+//! for the file's byte order (`parse_as::<E>`), the classic file header in
+//! the order its magic gives (`parse_endian`). Only the magic number itself
+//! (which decides the order), the block trailer and option values (single
+//! integers) are read directly.
 //!
 //! Decoders take fixed-size arrays (`&[u8; N]`), so they cannot index out of
 //! bounds: the caller proves the length once, with `first_chunk`, when it
@@ -26,15 +28,6 @@ use super::timestamp::Precision;
 
 // ---------------------------------------------------------------------------
 // Byte-order helpers
-
-#[inline(always)]
-fn u16_of<E: ByteOrder>(b: [u8; 2]) -> u16 {
-    if E::IS_BIG {
-        u16::from_be_bytes(b)
-    } else {
-        u16::from_le_bytes(b)
-    }
-}
 
 #[inline(always)]
 fn u32_of<E: ByteOrder>(b: [u8; 4]) -> u32 {
@@ -221,17 +214,19 @@ pub(crate) fn decode_pcap_header(b: &[u8; PCAP_FILE_HEADER_LEN]) -> Option<PcapH
     else {
         return None;
     };
-    let u16_at = |at: usize| endian.read_uint(&b[at..at + 2]) as u16;
-    let u32_at = |at: usize| endian.read_uint(&b[at..at + 4]) as u32;
+    // The byte order is the magic's: read the rest through the schema in
+    // it. 24 bytes always hold the fixed fields, so `?` never returns.
+    use schema::PcapFileHeader as H;
+    let (h, _) = H::parse_endian(b, H::ALL, endian).ok()?;
     Some(PcapHeader {
         encoding: PcapEncoding { endian, precision },
         modified,
-        version_major: u16_at(4),
-        version_minor: u16_at(6),
-        thiszone: u32_at(8) as i32,
-        sigfigs: u32_at(12),
-        snaplen: u32_at(16),
-        linktype_field: u32_at(20),
+        version_major: value(h.version_major),
+        version_minor: value(h.version_minor),
+        thiszone: value(h.thiszone),
+        sigfigs: value(h.sigfigs),
+        snaplen: value(h.snaplen),
+        linktype_field: value(h.linktype),
     })
 }
 
@@ -318,7 +313,8 @@ pub(crate) fn encode_pcap_record(
 /// Reads the caplen field of a classic record header in a runtime byte
 /// order (for checking raw records handed to the writer; not a hot path).
 pub(crate) fn pcap_record_caplen(endian: Endian, b: &[u8; PCAP_RECORD_HEADER_LEN]) -> u32 {
-    endian.read_uint(&b[8..12]) as u32
+    // A 16-byte array always holds the header: the error arm is dead.
+    schema::PcapRecordHeader::view_endian(b, endian).map_or(0, |v| v.incl_len())
 }
 
 // ---------------------------------------------------------------------------
@@ -407,12 +403,23 @@ pub(crate) struct ShbFields {
     pub section_len: i64,
 }
 
-/// The SHB body after the block header: byte-order magic, version, section length.
+/// The SHB body after the block header: byte-order magic, version, section
+/// length, with [`schema::SectionHeaderBlock`].
 pub(crate) fn decode_shb<E: ByteOrder>(b: &[u8; SHB_FIXED_LEN]) -> ShbFields {
+    use schema::SectionHeaderBlock as H;
+    // The array always holds the fields: the error arm is dead (and gives
+    // version 0.0, which the reader refuses, rather than a panic).
+    let Ok((h, _)) = H::parse_as::<E>(b, H::DEFAULT | H::UNPACK_SECTION_LEN) else {
+        return ShbFields {
+            major: 0,
+            minor: 0,
+            section_len: -1,
+        };
+    };
     ShbFields {
-        major: u16_of::<E>(take(b, 4)),
-        minor: u16_of::<E>(take(b, 6)),
-        section_len: u64_of::<E>(take(b, 8)) as i64,
+        major: value(h.major_version),
+        minor: value(h.minor_version),
+        section_len: value(h.section_len),
     }
 }
 
@@ -422,11 +429,19 @@ pub(crate) struct IdbFields {
     pub snaplen: u32,
 }
 
-/// The IDB body: link type, 2 reserved bytes (ignored), snaplen.
+/// The IDB body: link type, 2 reserved bytes (ignored), snaplen, with
+/// [`schema::InterfaceDescriptionBlock`].
 pub(crate) fn decode_idb<E: ByteOrder>(b: &[u8; IDB_FIXED_LEN]) -> IdbFields {
+    use schema::InterfaceDescriptionBlock as H;
+    let Ok((h, _)) = H::parse_as::<E>(b, H::DEFAULT) else {
+        return IdbFields {
+            linktype: 0,
+            snaplen: 0,
+        };
+    };
     IdbFields {
-        linktype: u16_of::<E>(take(b, 0)),
-        snaplen: u32_of::<E>(take(b, 4)),
+        linktype: value(h.linktype),
+        snaplen: value(h.snaplen),
     }
 }
 
@@ -462,21 +477,32 @@ pub(crate) fn decode_epb<E: ByteOrder>(b: &[u8; EPB_FIXED_LEN]) -> PacketFields 
 }
 
 /// Obsolete Packet Block body: interface id (u16), drops count (u16,
-/// ignored), then as in an EPB.
+/// ignored), then as in an EPB; with [`schema::PacketBlock`].
 #[inline(always)]
 pub(crate) fn decode_pb<E: ByteOrder>(b: &[u8; PB_FIXED_LEN]) -> PacketFields {
+    use schema::PacketBlock as H;
+    let Ok((h, _)) = H::parse_as::<E>(b, H::DEFAULT) else {
+        return PacketFields {
+            interface: 0,
+            ts_units: 0,
+            caplen: 0,
+            origlen: 0,
+        };
+    };
     PacketFields {
-        interface: u32::from(u16_of::<E>(take(b, 0))),
-        ts_units: u64::from(u32_of::<E>(take(b, 4))) << 32 | u64::from(u32_of::<E>(take(b, 8))),
-        caplen: u32_of::<E>(take(b, 12)),
-        origlen: u32_of::<E>(take(b, 16)),
+        interface: u32::from(value(h.interface_id)),
+        ts_units: u64::from(value(h.ts_high)) << 32 | u64::from(value(h.ts_low)),
+        caplen: value(h.captured_len),
+        origlen: value(h.original_len),
     }
 }
 
-/// Simple Packet Block body: the original length only.
+/// Simple Packet Block body: the original length only
+/// ([`schema::SimplePacketBlock`]).
 #[inline(always)]
 pub(crate) fn decode_spb<E: ByteOrder>(b: &[u8; SPB_FIXED_LEN]) -> u32 {
-    u32_of::<E>(*b)
+    use schema::SimplePacketBlock as H;
+    H::parse_as::<E>(b, H::DEFAULT).map_or(0, |(h, _)| value(h.original_len))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -486,10 +512,16 @@ pub(crate) struct OptionHeader {
     pub len: u16,
 }
 
+/// An option's code and length, with [`schema::PcapngOption`].
 pub(crate) fn decode_option_header<E: ByteOrder>(b: &[u8; OPTION_HEADER_LEN]) -> OptionHeader {
+    use schema::PcapngOption as H;
+    let Ok((h, _)) = H::parse_as::<E>(b, H::DEFAULT) else {
+        // Dead (4 bytes hold both fields); reads as the end of options.
+        return OptionHeader { code: 0, len: 0 };
+    };
     OptionHeader {
-        code: u16_of::<E>(take(b, 0)),
-        len: u16_of::<E>(take(b, 2)),
+        code: value(h.code),
+        len: value(h.len),
     }
 }
 
@@ -728,6 +760,79 @@ mod tests {
             };
             assert_eq!(e, f);
             assert_eq!(p, f);
+        }
+    }
+
+    #[test]
+    fn pcap_header_fields_are_the_schemas_in_the_magics_order() {
+        // Every field a distinct value, so a swapped offset or order shows.
+        for (magic, endian) in [
+            ([0xd4, 0xc3, 0xb2, 0xa1], Endian::Little),
+            ([0xa1, 0xb2, 0x3c, 0x4d], Endian::Big),
+        ] {
+            let mut b = [0u8; PCAP_FILE_HEADER_LEN];
+            b[..4].copy_from_slice(&magic);
+            for (i, x) in b[4..].iter_mut().enumerate() {
+                *x = 0x10 + i as u8;
+            }
+            let h = decode_pcap_header(&b).unwrap();
+            let v = schema::PcapFileHeader::view_endian(&b, endian).unwrap();
+            assert_eq!(h.encoding.endian, endian);
+            assert_eq!(
+                (h.version_major, h.version_minor, h.thiszone, h.sigfigs),
+                (
+                    v.version_major(),
+                    v.version_minor(),
+                    v.thiszone(),
+                    v.sigfigs()
+                )
+            );
+            assert_eq!((h.snaplen, h.linktype_field), (v.snaplen(), v.linktype()));
+            let read = |at: usize, n: usize| endian.read_uint(&b[at..at + n]);
+            assert_eq!(u128::from(h.version_minor), read(6, 2));
+            assert_eq!(u128::from(h.thiszone as u32), read(8, 4));
+            assert_eq!(u128::from(h.linktype_field), read(20, 4));
+            assert_eq!(encode_pcap_header(&h), b);
+            let rec: [u8; 16] = std::array::from_fn(|i| i as u8 + 1);
+            assert_eq!(
+                u128::from(pcap_record_caplen(endian, &rec)),
+                endian.read_uint(&rec[8..12])
+            );
+        }
+    }
+
+    #[test]
+    fn shb_idb_spb_and_options_both_orders() {
+        for endian in [Endian::Little, Endian::Big] {
+            let shb: [u8; SHB_FIXED_LEN] = encode::shb_body(endian, 1, 2).try_into().unwrap();
+            let idb: [u8; IDB_FIXED_LEN] =
+                encode::idb_body(endian, 276, 262_144).try_into().unwrap();
+            let mut opt = Vec::new();
+            encode::option(&mut opt, endian, IF_TSRESOL, &[9]);
+            let opt: [u8; OPTION_HEADER_LEN] = opt[..4].try_into().unwrap();
+            let spb: [u8; SPB_FIXED_LEN] = encode::u32_value(endian, 1514).try_into().unwrap();
+            let (s, i, o, p) = match endian {
+                Endian::Little => (
+                    decode_shb::<LittleEndian>(&shb),
+                    decode_idb::<LittleEndian>(&idb),
+                    decode_option_header::<LittleEndian>(&opt),
+                    decode_spb::<LittleEndian>(&spb),
+                ),
+                Endian::Big => (
+                    decode_shb::<BigEndian>(&shb),
+                    decode_idb::<BigEndian>(&idb),
+                    decode_option_header::<BigEndian>(&opt),
+                    decode_spb::<BigEndian>(&spb),
+                ),
+            };
+            assert_eq!((s.major, s.minor, s.section_len), (1, 2, -1));
+            assert_eq!((i.linktype, i.snaplen), (276, 262_144));
+            assert_eq!((o.code, o.len), (IF_TSRESOL, 1));
+            assert_eq!(p, 1514);
+            assert_eq!(
+                decode_shb_byte_order(shb[..4].try_into().unwrap()),
+                Some(endian)
+            );
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The capture-file headers declared with our own derive: the classic pcap
 //! file and record headers (pcap-savefile(5), draft-ietf-opsawg-pcap) and
-//! the pcapng block header and Enhanced Packet Block
+//! the pcapng block header, the fixed parts of the Section Header,
+//! Interface Description and packet blocks, and the option header
 //! (draft-ietf-opsawg-pcapng). All are `endian = "runtime"`: the byte order
 //! comes from the magic number (or the section's byte-order magic) and is
 //! fixed once per file or section; use `parse_as::<E>` in a loop.
@@ -89,6 +90,82 @@ pub struct EnhancedPacketBlock<'a> {
     pub captured_len: Field<'a, u32>,
     /// Length of the packet on the wire.
     pub original_len: Field<'a, u32>,
+}
+
+/// The fixed part of a pcapng Section Header Block body (after the block
+/// header); options follow.
+#[derive(crate::Header, Debug, Clone)]
+#[header(endian = "runtime")]
+pub struct SectionHeaderBlock<'a> {
+    /// 0x1a2b3c4d in the section's byte order (it decides that order).
+    pub byte_order_magic: Field<'a, u32>,
+    /// Major version: 1.
+    #[field(default)]
+    pub major_version: Field<'a, u16>,
+    /// Minor version: 0 (or 2, written by some old tools).
+    #[field(default)]
+    pub minor_version: Field<'a, u16>,
+    /// Length of the section after this block, or -1 when unknown.
+    pub section_len: Field<'a, i64>,
+}
+
+/// The fixed part of a pcapng Interface Description Block body; options
+/// follow.
+#[derive(crate::Header, Debug, Clone)]
+#[header(endian = "runtime")]
+pub struct InterfaceDescriptionBlock<'a> {
+    /// The interface's link type.
+    #[field(default)]
+    pub linktype: Field<'a, u16>,
+    /// Reserved (0).
+    pub reserved: Field<'a, u16>,
+    /// Largest number of bytes kept per packet (0: no limit).
+    #[field(default)]
+    pub snaplen: Field<'a, u32>,
+}
+
+/// The fixed part of an obsolete pcapng Packet Block body.
+#[derive(crate::Header, Debug, Clone)]
+#[header(endian = "runtime")]
+pub struct PacketBlock<'a> {
+    /// Index of the interface (IDB) in the section.
+    #[field(default)]
+    pub interface_id: Field<'a, u16>,
+    /// Packets dropped since the previous one (ignored).
+    pub drops_count: Field<'a, u16>,
+    /// High 32 bits of the timestamp, in the interface's `if_tsresol` units.
+    #[field(default)]
+    pub ts_high: Field<'a, u32>,
+    /// Low 32 bits of the timestamp.
+    #[field(default)]
+    pub ts_low: Field<'a, u32>,
+    /// Bytes of packet data in the block.
+    #[field(default)]
+    pub captured_len: Field<'a, u32>,
+    /// Length of the packet on the wire.
+    #[field(default)]
+    pub original_len: Field<'a, u32>,
+}
+
+/// The fixed part of a pcapng Simple Packet Block body.
+#[derive(crate::Header, Debug, Clone)]
+#[header(endian = "runtime")]
+pub struct SimplePacketBlock<'a> {
+    /// Length of the packet on the wire (the data is the rest of the block).
+    #[field(default)]
+    pub original_len: Field<'a, u32>,
+}
+
+/// The header of one pcapng option; the value follows, padded to 4 bytes.
+#[derive(crate::Header, Debug, Clone)]
+#[header(endian = "runtime")]
+pub struct PcapngOption<'a> {
+    /// Option code (0: end of options).
+    #[field(default)]
+    pub code: Field<'a, u16>,
+    /// Length of the value before padding.
+    #[field(default)]
+    pub len: Field<'a, u16>,
 }
 
 #[cfg(test)]

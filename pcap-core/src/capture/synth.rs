@@ -39,6 +39,7 @@
 use std::io::{self, Write};
 
 use crate::endian::Endian;
+use crate::vocab::{EtherType, IpProto, TcpFlags};
 
 use super::headers::{
     BT_EPB, BT_IDB, BT_PB, BT_SHB, BT_SPB, IF_TSOFFSET, IF_TSRESOL, PCAP_FILE_HEADER_LEN,
@@ -500,9 +501,9 @@ impl Iterator for Traffic {
         // segments, small requests and bare ACKs, like web traffic.
         let (to_server, payload_len, flags) = if flow.tcp {
             match n {
-                0 => (true, 0, 0x002),  // SYN
-                1 => (false, 0, 0x012), // SYN-ACK
-                2 => (true, 0, 0x010),  // ACK
+                0 => (true, 0, TcpFlags::SYN),
+                1 => (false, 0, TcpFlags::SYN | TcpFlags::ACK),
+                2 => (true, 0, TcpFlags::ACK),
                 _ => {
                     let to_server = dir_roll % 3 < 1;
                     let len = match size_roll {
@@ -510,11 +511,20 @@ impl Iterator for Traffic {
                         40..=69 => 0,
                         _ => 1 + (dir_roll >> 8) as usize % 600,
                     };
-                    (to_server, len, if len == 0 { 0x010 } else { 0x018 })
+                    let flags = if len == 0 {
+                        TcpFlags::ACK
+                    } else {
+                        TcpFlags::ACK | TcpFlags::PSH
+                    };
+                    (to_server, len, flags)
                 }
             }
         } else {
-            (n & 1 == 0, 20 + (dir_roll >> 8) as usize % 480, 0)
+            (
+                n & 1 == 0,
+                20 + (dir_roll >> 8) as usize % 480,
+                TcpFlags::empty(),
+            )
         };
         let data = build_frame(flow, to_server, payload_len, flags, ip_id, dir_roll as u8);
         if flow.tcp && n >= 1 {
@@ -557,7 +567,7 @@ fn build_frame(
     flow: &Flow,
     to_server: bool,
     payload_len: usize,
-    tcp_flags: u16,
+    tcp_flags: TcpFlags,
     ip_id: u16,
     fill: u8,
 ) -> Vec<u8> {
@@ -572,13 +582,14 @@ fn build_frame(
     // Ethernet: locally administered MACs derived from the addresses.
     f.extend_from_slice(&[0x02, 0x00, dst[0], dst[1], dst[2], dst[3]]);
     f.extend_from_slice(&[0x02, 0x00, src[0], src[1], src[2], src[3]]);
-    f.extend_from_slice(&0x0800u16.to_be_bytes());
+    f.extend_from_slice(&EtherType::IPV4.0.to_be_bytes());
     // IPv4, DF set, TTL 64.
     let ip_start = f.len();
     f.extend_from_slice(&[0x45, 0]);
     f.extend_from_slice(&(ip_len as u16).to_be_bytes());
     f.extend_from_slice(&ip_id.to_be_bytes());
-    f.extend_from_slice(&[0x40, 0, 64, if flow.tcp { 6 } else { 17 }, 0, 0]);
+    let proto = if flow.tcp { IpProto::TCP } else { IpProto::UDP };
+    f.extend_from_slice(&[0x40, 0, 64, proto.0, 0, 0]);
     f.extend_from_slice(&src);
     f.extend_from_slice(&dst);
     let sum = ipv4_checksum(&f[ip_start..]);
@@ -592,8 +603,8 @@ fn build_frame(
             (flow.server_seq, flow.client_seq)
         };
         f.extend_from_slice(&seq.to_be_bytes());
-        f.extend_from_slice(&(if tcp_flags == 0x002 { 0 } else { ack }).to_be_bytes());
-        f.extend_from_slice(&(0x5000 | tcp_flags).to_be_bytes());
+        f.extend_from_slice(&(if tcp_flags == TcpFlags::SYN { 0 } else { ack }).to_be_bytes());
+        f.extend_from_slice(&(0x5000 | tcp_flags.bits()).to_be_bytes());
         f.extend_from_slice(&[0xff, 0xff, 0, 0, 0, 0]); // window, checksum, urgent
     } else {
         f.extend_from_slice(&((8 + payload_len) as u16).to_be_bytes());

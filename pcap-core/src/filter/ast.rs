@@ -6,8 +6,8 @@ use std::net::IpAddr;
 
 use super::ipset::IpNet;
 use super::meta::FieldTest;
-use crate::flow::ip_proto;
 use crate::mac::MacAddr;
+use crate::vocab::{EtherType, IpProto};
 
 /// Which end of a packet (or session) an address or port qualifier tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -397,8 +397,8 @@ impl fmt::Display for Primitive {
             Primitive::Vlan(None) => f.write_str("vlan"),
             Primitive::Vlan(Some(id)) => write!(f, "vlan {id}"),
             Primitive::EtherHost { dir, mac } => write!(f, "ether {}host {mac}", dir.prefix()),
-            Primitive::EtherProto(0x0806) => f.write_str("arp"),
-            Primitive::EtherProto(0x8035) => f.write_str("rarp"),
+            Primitive::EtherProto(t) if *t == EtherType::ARP.0 => f.write_str("arp"),
+            Primitive::EtherProto(t) if *t == EtherType::RARP.0 => f.write_str("rarp"),
             Primitive::EtherProto(n) => write!(f, "ether proto {n}"),
             Primitive::Compare { op, lhs, rhs } => {
                 write!(f, "{lhs} {} {rhs}", op.symbol())
@@ -410,14 +410,7 @@ impl fmt::Display for Primitive {
 
 /// The keyword for a protocol number, if it has one.
 pub(crate) fn proto_name(p: u8) -> Option<&'static str> {
-    Some(match p {
-        ip_proto::TCP => "tcp",
-        ip_proto::UDP => "udp",
-        ip_proto::ICMP => "icmp",
-        ip_proto::ICMPV6 => "icmp6",
-        ip_proto::SCTP => "sctp",
-        _ => return None,
-    })
+    IpProto(p).keyword()
 }
 
 fn write_expr(e: &Expr, f: &mut fmt::Formatter<'_>, top: bool) -> fmt::Result {

@@ -11,7 +11,8 @@ use std::net::IpAddr;
 
 use super::ast::{Arith, Dir, Expr, Layer, Primitive, RelOp};
 use super::ipset::{IpNet, IpSet};
-use crate::flow::{PacketSummary, ip_proto};
+use crate::flow::PacketSummary;
+use crate::vocab::{EtherType, IpProto};
 
 bitflags::bitflags! {
     /// The parts of a [`PacketSummary`] a consumer reads, so a dissector can
@@ -166,7 +167,7 @@ type Verdict = Option<bool>;
 
 /// The EtherTypes of 802.1Q / 802.1ad tags (and the old QinQ 0x9100).
 fn is_vlan_tpid(t: u16) -> bool {
-    matches!(t, 0x8100 | 0x88a8 | 0x9100)
+    EtherType(t).is_vlan()
 }
 
 fn be16(frame: &[u8], at: usize) -> Option<u16> {
@@ -202,10 +203,10 @@ fn layer_offset(layer: Layer, p: &PacketSummary) -> Option<usize> {
         Layer::Ether => Some(0),
         Layer::Ip => (p.ip_version() == 4).then_some(usize::from(p.l3_offset)),
         Layer::Ip6 => (p.ip_version() == 6).then_some(usize::from(p.l3_offset)),
-        Layer::Tcp => transport(ip_proto::TCP),
-        Layer::Udp => transport(ip_proto::UDP),
-        Layer::Icmp => transport(ip_proto::ICMP).filter(|_| p.ip_version() == 4),
-        Layer::Icmp6 => transport(ip_proto::ICMPV6).filter(|_| p.ip_version() == 6),
+        Layer::Tcp => transport(IpProto::TCP.0),
+        Layer::Udp => transport(IpProto::UDP.0),
+        Layer::Icmp => transport(IpProto::ICMP.0).filter(|_| p.ip_version() == 4),
+        Layer::Icmp6 => transport(IpProto::ICMPV6.0).filter(|_| p.ip_version() == 6),
     }
 }
 
@@ -337,9 +338,9 @@ impl Node {
                 } else {
                     // No link-layer EtherType (raw IP, loopback): the IP
                     // version stands for it.
-                    match *t {
-                        0x0800 => p.ip_version() == 4,
-                        0x86dd => p.ip_version() == 6,
+                    match EtherType(*t) {
+                        EtherType::IPV4 => p.ip_version() == 4,
+                        EtherType::IPV6 => p.ip_version() == 6,
                         _ => false,
                     }
                 }

@@ -3,14 +3,15 @@
 //!
 //! ```
 //! use pcap_core::filter::{Filter, Needs};
-//! use pcap_core::flow::{PacketSummary, tcp_flags};
+//! use pcap_core::TcpFlags;
+//! use pcap_core::flow::PacketSummary;
 //!
 //! let f: Filter = "tcp and (dst port 80 or 443) and not net 10.0.0.0/8".parse()?;
 //! assert!(f.needs().contains(Needs::PORTS | Needs::IP_ADDRS));
 //! let pkt = PacketSummary::tcp(
 //!     "192.0.2.1".parse().unwrap(), 50000,
 //!     "198.51.100.7".parse().unwrap(), 443,
-//!     tcp_flags::SYN,
+//!     TcpFlags::SYN,
 //! );
 //! assert!(f.matches(&pkt));
 //! # Ok::<(), pcap_core::filter::ParseError>(())

@@ -11,7 +11,7 @@
 //! listed for matter: tcpdump's `port http` is `tcp port 80` because
 //! `http` is listed for TCP only).
 
-use crate::flow::ip_proto;
+use crate::vocab::{EtherType, IpProto, TcpFlags};
 
 /// The transport protocols a service name is registered for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,8 +28,8 @@ impl Transport {
     /// The IP protocol a `port NAME` is restricted to, if one.
     pub(crate) fn proto(self) -> Option<u8> {
         match self {
-            Transport::Tcp => Some(ip_proto::TCP),
-            Transport::Udp => Some(ip_proto::UDP),
+            Transport::Tcp => Some(IpProto::TCP.0),
+            Transport::Udp => Some(IpProto::UDP.0),
             Transport::Both => None,
         }
     }
@@ -192,13 +192,14 @@ pub(crate) fn protocol_keyword(word: &str) -> Option<u8> {
 
 /// EtherType names for `ether proto \NAME`.
 pub(crate) fn ethertype(name: &str) -> Option<u16> {
-    Some(match name {
-        "ip" => 0x0800,
-        "arp" => 0x0806,
-        "rarp" => 0x8035,
-        "ip6" => 0x86dd,
+    let t = match name {
+        "ip" => EtherType::IPV4,
+        "arp" => EtherType::ARP,
+        "rarp" => EtherType::RARP,
+        "ip6" => EtherType::IPV6,
         _ => return None,
-    })
+    };
+    Some(t.0)
 }
 
 /// Named values of pcap-filter(7) usable in arithmetic expressions:
@@ -206,14 +207,14 @@ pub(crate) fn ethertype(name: &str) -> Option<u16> {
 /// ICMPv6 message types.
 const VALUES: &[(&str, u32)] = &[
     ("tcpflags", 13),
-    ("tcp-fin", 0x01),
-    ("tcp-syn", 0x02),
-    ("tcp-rst", 0x04),
-    ("tcp-push", 0x08),
-    ("tcp-ack", 0x10),
-    ("tcp-urg", 0x20),
-    ("tcp-ece", 0x40),
-    ("tcp-cwr", 0x80),
+    ("tcp-fin", TcpFlags::FIN.bits() as u32),
+    ("tcp-syn", TcpFlags::SYN.bits() as u32),
+    ("tcp-rst", TcpFlags::RST.bits() as u32),
+    ("tcp-push", TcpFlags::PSH.bits() as u32),
+    ("tcp-ack", TcpFlags::ACK.bits() as u32),
+    ("tcp-urg", TcpFlags::URG.bits() as u32),
+    ("tcp-ece", TcpFlags::ECE.bits() as u32),
+    ("tcp-cwr", TcpFlags::CWR.bits() as u32),
     ("icmptype", 0),
     ("icmpcode", 1),
     ("icmp-echoreply", 0),

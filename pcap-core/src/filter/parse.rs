@@ -38,8 +38,8 @@ use super::ast::{Arith, ArithOp, Dir, Expr, Layer, Primitive, RelOp};
 use super::ipset::{IpNet, IpNetError};
 use super::meta::{self, FieldOp, FieldTest};
 use super::names;
-use crate::flow::ip_proto;
 use crate::mac::MacAddr;
+use crate::vocab::IpProto;
 
 /// A filter expression that does not parse: where, and why.
 ///
@@ -331,14 +331,7 @@ fn is_keyword(w: &str) -> bool {
 }
 
 fn proto_keyword(w: &str) -> Option<u8> {
-    Some(match w {
-        "tcp" => ip_proto::TCP,
-        "udp" => ip_proto::UDP,
-        "icmp" => ip_proto::ICMP,
-        "icmp6" => ip_proto::ICMPV6,
-        "sctp" => ip_proto::SCTP,
-        _ => return None,
-    })
+    IpProto::from_keyword(w).map(|p| p.0)
 }
 
 fn parse_u16(s: &str) -> Option<u16> {
@@ -1368,7 +1361,7 @@ impl<'a> Parser<'a> {
                         if let (Some(q), Some(n)) = (quals.proto, named_proto)
                             && q != n
                         {
-                            let only = if n == ip_proto::TCP { "tcp" } else { "udp" };
+                            let only = if n == IpProto::TCP.0 { "tcp" } else { "udp" };
                             return Err(
                                 self.error_at(id, format!("port `{text}` is a {only} port"))
                             );

@@ -57,6 +57,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use super::ast::{Dir, Expr, Primitive};
 use super::compile::merge_ports;
 use super::ipset::{IpNet, IpSet};
+use crate::vocab::IpProto;
 
 /// A value bound to a `?` placeholder.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -387,7 +388,7 @@ impl Sql {
                     (
                         Expr::Prim(Primitive::Proto(p)),
                         Expr::Prim(Primitive::Port { dir, first, last }),
-                    ) if slot(*dir).is_some() && matches!(p, 6 | 17 | 132) => {
+                    ) if slot(*dir).is_some() && IpProto(*p).has_ports() => {
                         let key = (*p, slot(*dir).expect("checked"));
                         proto_ports.entry(key).or_default().push((*first, *last));
                     }

@@ -6,7 +6,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use proptest::prelude::*;
 
 use super::*;
-use crate::flow::{PacketSummary, tcp_flags};
+use crate::TcpFlags;
+use crate::flow::PacketSummary;
 
 fn ip(s: &str) -> IpAddr {
     s.parse().unwrap()
@@ -17,7 +18,7 @@ fn f(s: &str) -> Filter {
 }
 
 fn tcp(src: &str, sport: u16, dst: &str, dport: u16) -> PacketSummary {
-    PacketSummary::tcp(ip(src), sport, ip(dst), dport, tcp_flags::ACK)
+    PacketSummary::tcp(ip(src), sport, ip(dst), dport, TcpFlags::ACK)
 }
 
 #[test]
@@ -509,7 +510,7 @@ fn syn_frame() -> (PacketSummary, Vec<u8>) {
     f.extend_from_slice(&[
         0xc3, 0x50, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0,
     ]);
-    let mut p = PacketSummary::tcp(ip("10.0.0.1"), 50000, ip("10.0.0.2"), 80, tcp_flags::SYN);
+    let mut p = PacketSummary::tcp(ip("10.0.0.1"), 50000, ip("10.0.0.2"), 80, TcpFlags::SYN);
     p.ethertype = 0x0800;
     p.l3_offset = 14;
     p.l4_offset = 34;

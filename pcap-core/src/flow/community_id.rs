@@ -36,7 +36,8 @@ use std::net::IpAddr;
 use base64::Engine as _;
 use sha1::{Digest as _, Sha1};
 
-use super::summary::{PacketSummary, ip_proto};
+use super::summary::PacketSummary;
+use crate::vocab::IpProto;
 
 /// The canonical, direction-free flow tuple that Community ID hashes.
 ///
@@ -71,10 +72,8 @@ pub enum Side {
 
 /// Whether `proto` carries ports (or ICMP type/code) in Community ID v1.
 pub fn proto_has_ports(proto: u8) -> bool {
-    matches!(
-        proto,
-        ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP | ip_proto::ICMP | ip_proto::ICMPV6
-    )
+    let proto = IpProto(proto);
+    proto.has_ports() || proto.is_icmp()
 }
 
 /// Maps an ICMP (`proto` 1) or ICMPv6 (`proto` 58) type and code to the
@@ -83,7 +82,7 @@ pub fn proto_has_ports(proto: u8) -> bool {
 /// Returns `(type, counterpart type, false)` for request/reply pairs and
 /// `(type, code, true)` otherwise.
 pub fn icmp_port_equivalents(proto: u8, icmp_type: u8, code: u8) -> (u16, u16, bool) {
-    let counterpart = if proto == ip_proto::ICMPV6 {
+    let counterpart = if proto == IpProto::ICMPV6.0 {
         match icmp_type {
             128 => Some(129),
             129 => Some(128),
@@ -139,7 +138,7 @@ impl FlowKey {
         let ports = ports.filter(|_| proto_has_ports(proto));
         let (sport, dport, one_way) = match ports {
             None => (0, 0, false),
-            Some((t, c)) if proto == ip_proto::ICMP || proto == ip_proto::ICMPV6 => {
+            Some((t, c)) if IpProto(proto).is_icmp() => {
                 // Type and code are single bytes on the wire; the tuple
                 // form carries them in u16s.
                 icmp_port_equivalents(proto, t as u8, c as u8)
@@ -176,7 +175,7 @@ impl FlowKey {
         let ip = pkt.ip?;
         let ports = if !pkt.has_l4 {
             None
-        } else if matches!(pkt.protocol, ip_proto::ICMP | ip_proto::ICMPV6) {
+        } else if IpProto(pkt.protocol).is_icmp() {
             Some((u16::from(pkt.icmp_type), u16::from(pkt.icmp_code)))
         } else {
             Some((pkt.sport, pkt.dport))
@@ -291,7 +290,7 @@ impl AsRef<str> for CommunityId {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::tcp_flags;
+    use crate::vocab::TcpFlags;
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
@@ -384,8 +383,8 @@ mod tests {
     fn summary_keys_agree_in_both_directions() {
         let a = ip("192.168.0.10");
         let b = ip("8.8.8.8");
-        let out = PacketSummary::tcp(a, 40000, b, 443, tcp_flags::SYN);
-        let back = PacketSummary::tcp(b, 443, a, 40000, tcp_flags::SYN | tcp_flags::ACK);
+        let out = PacketSummary::tcp(a, 40000, b, 443, TcpFlags::SYN);
+        let back = PacketSummary::tcp(b, 443, a, 40000, TcpFlags::SYN | TcpFlags::ACK);
         let (k1, s1) = FlowKey::from_summary(&out).unwrap();
         let (k2, s2) = FlowKey::from_summary(&back).unwrap();
         assert_eq!(k1, k2);

@@ -26,6 +26,9 @@ pub mod summary;
 pub mod table;
 mod vlan_stacks;
 
+/// The capture's [`Timestamp`](crate::capture::Timestamp): flows take
+/// record times as they are read.
+pub use crate::capture::Timestamp;
 pub use community_id::{
     COMMUNITY_ID_LEN, CommunityId, FlowKey, Side, community_id, icmp_port_equivalents,
     proto_has_ports,
@@ -36,8 +39,8 @@ pub use locations::{
     FOLD_START, Location, LocationDecodeError, LocationIter, Locations, fold_digest,
 };
 pub use reassembly::{DEFAULT_MAX_BUFFERED, Gap, StreamReassembler, TcpStreamPair};
-pub use summary::{IpPair, MAX_VLANS, PacketSummary, ip_proto, tcp_flags};
+pub use summary::{IpPair, MAX_VLANS, PacketSummary};
 pub use table::{
-    DirStats, EndReason, Endpoint, FlowConfig, FlowStats, FlowTable, Pending, Session, Timestamp,
+    DirStats, EndReason, Endpoint, FlowConfig, FlowStats, FlowTable, Pending, Session,
 };
 pub use vlan_stacks::MAX_VLAN_STACKS;

@@ -28,7 +28,7 @@
 
 use std::collections::BTreeMap;
 
-use super::summary::tcp_flags;
+use crate::vocab::TcpFlags;
 
 /// Default cap on out-of-order bytes held per direction: 1 MiB.
 pub const DEFAULT_MAX_BUFFERED: usize = 1 << 20;
@@ -270,8 +270,8 @@ impl TcpStreamPair {
     }
 
     /// Adds a segment sent by the client (`from_client`) or the server,
-    /// with its TCP flags byte (SYN and FIN are used; RST is not special).
-    pub fn segment(&mut self, from_client: bool, seq: u32, payload: &[u8], flags: u8) {
+    /// with its TCP flags (SYN and FIN are used; RST is not special).
+    pub fn segment(&mut self, from_client: bool, seq: u32, payload: &[u8], flags: TcpFlags) {
         let dir = if from_client {
             &mut self.client
         } else {
@@ -280,8 +280,8 @@ impl TcpStreamPair {
         dir.segment(
             seq,
             payload,
-            flags & tcp_flags::SYN != 0,
-            flags & tcp_flags::FIN != 0,
+            flags.contains(TcpFlags::SYN),
+            flags.contains(TcpFlags::FIN),
         );
     }
 
@@ -434,10 +434,10 @@ mod tests {
     #[test]
     fn pair_routes_by_direction() {
         let mut p = TcpStreamPair::new();
-        p.segment(true, 10, b"", tcp_flags::SYN);
-        p.segment(false, 90, b"", tcp_flags::SYN | tcp_flags::ACK);
-        p.segment(true, 11, b"ping", tcp_flags::ACK | tcp_flags::PSH);
-        p.segment(false, 91, b"pong", tcp_flags::ACK | tcp_flags::FIN);
+        p.segment(true, 10, b"", TcpFlags::SYN);
+        p.segment(false, 90, b"", TcpFlags::SYN | TcpFlags::ACK);
+        p.segment(true, 11, b"ping", TcpFlags::ACK | TcpFlags::PSH);
+        p.segment(false, 91, b"pong", TcpFlags::ACK | TcpFlags::FIN);
         p.finish();
         assert_eq!(p.client.data(), b"ping");
         assert_eq!(p.server.data(), b"pong");

@@ -5,7 +5,8 @@ use std::hash::BuildHasher;
 use std::net::IpAddr;
 
 use super::community_id::{FlowKey, Side, icmp_port_equivalents};
-use super::summary::{IpPair, PacketSummary, ip_proto};
+use super::summary::{IpPair, PacketSummary};
+use crate::vocab::IpProto;
 
 /// The table's internal form of a [`FlowKey`]: five plain words, so that
 /// hashing is a few multiplies and comparing is five integer compares
@@ -87,11 +88,11 @@ impl SlotKey {
     #[inline]
     pub(super) fn of_packet(pkt: &PacketSummary, ip: IpPair) -> (SlotKey, Side) {
         let proto = pkt.protocol;
-        let (has_ports, sport, dport, one_way) = match proto {
-            ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP if pkt.has_l4 => {
+        let (has_ports, sport, dport, one_way) = match IpProto(proto) {
+            IpProto::TCP | IpProto::UDP | IpProto::SCTP if pkt.has_l4 => {
                 (true, pkt.sport, pkt.dport, false)
             }
-            ip_proto::ICMP | ip_proto::ICMPV6 if pkt.has_l4 => {
+            IpProto::ICMP | IpProto::ICMPV6 if pkt.has_l4 => {
                 let (t, c, one_way) = icmp_port_equivalents(proto, pkt.icmp_type, pkt.icmp_code);
                 (true, t, c, one_way)
             }

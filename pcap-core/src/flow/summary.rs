@@ -10,39 +10,7 @@
 
 use std::net::IpAddr;
 
-/// IP protocol numbers (IANA "Assigned Internet Protocol Numbers") used here.
-pub mod ip_proto {
-    /// ICMP for IPv4 (RFC 792).
-    pub const ICMP: u8 = 1;
-    /// TCP (RFC 9293).
-    pub const TCP: u8 = 6;
-    /// UDP (RFC 768).
-    pub const UDP: u8 = 17;
-    /// ICMPv6 (RFC 4443).
-    pub const ICMPV6: u8 = 58;
-    /// SCTP (RFC 9260).
-    pub const SCTP: u8 = 132;
-}
-
-/// TCP flag bits, as in the TCP header's flags byte (RFC 9293 §3.1).
-pub mod tcp_flags {
-    /// No more data from sender.
-    pub const FIN: u8 = 0x01;
-    /// Synchronize sequence numbers.
-    pub const SYN: u8 = 0x02;
-    /// Reset the connection.
-    pub const RST: u8 = 0x04;
-    /// Push function.
-    pub const PSH: u8 = 0x08;
-    /// Acknowledgment field is significant.
-    pub const ACK: u8 = 0x10;
-    /// Urgent pointer field is significant.
-    pub const URG: u8 = 0x20;
-    /// ECN-Echo (RFC 3168).
-    pub const ECE: u8 = 0x40;
-    /// Congestion Window Reduced (RFC 3168).
-    pub const CWR: u8 = 0x80;
-}
+use crate::vocab::{IpProto, TcpFlags};
 
 /// How many VLAN tags a [`PacketSummary`] stores (outermost first).
 pub const MAX_VLANS: usize = 4;
@@ -81,7 +49,8 @@ pub struct PacketSummary {
     pub s_tag: bool,
     /// The IP addresses, or `None` for a non-IP frame (ARP, LLDP, ...).
     pub ip: Option<IpPair>,
-    /// The upper-layer IP protocol number: IPv4's Protocol, or for IPv6 the
+    /// The upper-layer IP protocol number (an [`IpProto`]; kept as the
+    /// integer the index stores): IPv4's Protocol, or for IPv6 the
     /// Next Header after the extension headers (hop-by-hop, routing,
     /// fragment, destination options) were skipped. Meaningless when `ip` is
     /// `None`.
@@ -99,9 +68,8 @@ pub struct PacketSummary {
     pub icmp_type: u8,
     /// ICMP or ICMPv6 code (when `protocol` is 1 or 58 and `has_l4`).
     pub icmp_code: u8,
-    /// The TCP flags byte (FIN = 0x01 ... CWR = 0x80, see [`tcp_flags`]);
-    /// 0 for non-TCP packets.
-    pub tcp_flags: u8,
+    /// The TCP flags (FIN ... CWR and AE); empty for non-TCP packets.
+    pub tcp_flags: TcpFlags,
     /// TCP sequence number (raw, not relative).
     pub tcp_seq: u32,
     /// TCP acknowledgment number (raw).
@@ -115,7 +83,7 @@ pub struct PacketSummary {
     pub is_fragment: bool,
     /// The frame's original length on the wire (the record's `orig_len`).
     pub wire_len: u32,
-    /// The EtherType the link layer gave for its payload, after any VLAN
+    /// The [`EtherType`](crate::EtherType) the link layer gave for its payload, after any VLAN
     /// tags (0x0800 IPv4, 0x86dd IPv6, 0x0806 ARP, 0x8035 RARP, ...); 0
     /// when the link layer has none (raw IP, BSD loopback).
     pub ethertype: u16,
@@ -148,7 +116,7 @@ impl PacketSummary {
             dport: 0,
             icmp_type: 0,
             icmp_code: 0,
-            tcp_flags: 0,
+            tcp_flags: TcpFlags::empty(),
             tcp_seq: 0,
             tcp_ack: 0,
             payload_len: 0,
@@ -174,13 +142,13 @@ impl PacketSummary {
 
     /// A TCP segment with the given ports and flags (seq, ack and payload
     /// length 0; set them on the result).
-    pub fn tcp(src: IpAddr, sport: u16, dst: IpAddr, dport: u16, flags: u8) -> Self {
+    pub fn tcp(src: IpAddr, sport: u16, dst: IpAddr, dport: u16, flags: TcpFlags) -> Self {
         PacketSummary {
             has_l4: true,
             sport,
             dport,
             tcp_flags: flags,
-            ..Self::ip(src, dst, ip_proto::TCP)
+            ..Self::ip(src, dst, IpProto::TCP.0)
         }
     }
 
@@ -190,16 +158,16 @@ impl PacketSummary {
             has_l4: true,
             sport,
             dport,
-            ..Self::ip(src, dst, ip_proto::UDP)
+            ..Self::ip(src, dst, IpProto::UDP.0)
         }
     }
 
     /// An ICMP (IPv4 source) or ICMPv6 (IPv6 source) message.
     pub fn icmp(src: IpAddr, dst: IpAddr, icmp_type: u8, icmp_code: u8) -> Self {
         let protocol = if src.is_ipv6() {
-            ip_proto::ICMPV6
+            IpProto::ICMPV6.0
         } else {
-            ip_proto::ICMP
+            IpProto::ICMP.0
         };
         PacketSummary {
             has_l4: true,
@@ -239,12 +207,7 @@ impl PacketSummary {
     /// Whether the packet carries TCP/UDP/SCTP ports (`sport`/`dport` are
     /// meaningful).
     pub fn has_ports(&self) -> bool {
-        self.ip.is_some()
-            && self.has_l4
-            && matches!(
-                self.protocol,
-                ip_proto::TCP | ip_proto::UDP | ip_proto::SCTP
-            )
+        self.ip.is_some() && self.has_l4 && IpProto(self.protocol).has_ports()
     }
 
     /// Whether this is an IP fragment other than the first (fragment offset
@@ -255,9 +218,7 @@ impl PacketSummary {
 
     /// Whether the packet carries an ICMP/ICMPv6 type and code.
     pub fn has_icmp(&self) -> bool {
-        self.ip.is_some()
-            && self.has_l4
-            && matches!(self.protocol, ip_proto::ICMP | ip_proto::ICMPV6)
+        self.ip.is_some() && self.has_l4 && IpProto(self.protocol).is_icmp()
     }
 }
 
@@ -288,11 +249,11 @@ mod tests {
     fn constructors_set_protocol_and_ports() {
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
-        let t = PacketSummary::tcp(a, 1234, b, 80, tcp_flags::SYN);
+        let t = PacketSummary::tcp(a, 1234, b, 80, TcpFlags::SYN);
         assert!(t.has_ports());
         assert_eq!(t.ip_version(), 4);
         let i = PacketSummary::icmp("::1".parse().unwrap(), "::2".parse().unwrap(), 128, 0);
-        assert_eq!(i.protocol, ip_proto::ICMPV6);
+        assert_eq!(i.protocol, IpProto::ICMPV6.0);
         assert!(i.has_icmp() && !i.has_ports());
         let mut frag = t;
         frag.has_l4 = false;

@@ -52,42 +52,10 @@ use super::fragments::{Fragments, Held, Learned};
 use super::index::Index;
 use super::locations::{Location, Locations};
 use super::slot_key::{KeySeed, SlotKey};
-use super::summary::{IpPair, PacketSummary, ip_proto, tcp_flags};
+use super::summary::{IpPair, PacketSummary};
 use super::vlan_stacks::VlanStacks;
-
-/// A packet timestamp: seconds and nanoseconds since the Unix epoch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Timestamp {
-    /// Whole seconds since 1970-01-01 UTC.
-    pub secs: i64,
-    /// Nanoseconds within the second (below 1e9).
-    pub nanos: u32,
-}
-
-impl Timestamp {
-    /// A timestamp; `nanos` beyond a second carry into `secs`.
-    pub const fn new(secs: i64, nanos: u32) -> Self {
-        Timestamp {
-            secs: secs + (nanos / 1_000_000_000) as i64,
-            nanos: nanos % 1_000_000_000,
-        }
-    }
-
-    /// Nanoseconds since the epoch.
-    pub const fn as_nanos(&self) -> i128 {
-        self.secs as i128 * 1_000_000_000 + self.nanos as i128
-    }
-
-    /// The timestamp `nanos` nanoseconds after the epoch (saturating).
-    pub fn from_nanos(nanos: i128) -> Self {
-        let secs = nanos.div_euclid(1_000_000_000);
-        let secs = secs.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
-        Timestamp {
-            secs,
-            nanos: nanos.rem_euclid(1_000_000_000) as u32,
-        }
-    }
-}
+use crate::capture::Timestamp;
+use crate::vocab::{IpProto, TcpFlags};
 
 /// Session tracking settings. `FlowConfig::default()` gives the documented
 /// defaults.
@@ -128,10 +96,10 @@ impl Default for FlowConfig {
 
 impl FlowConfig {
     fn idle_for(&self, proto: u8) -> i128 {
-        let d = match proto {
-            ip_proto::TCP => self.tcp_idle,
-            ip_proto::UDP => self.udp_idle,
-            ip_proto::ICMP | ip_proto::ICMPV6 => self.icmp_idle,
+        let d = match IpProto(proto) {
+            IpProto::TCP => self.tcp_idle,
+            IpProto::UDP => self.udp_idle,
+            IpProto::ICMP | IpProto::ICMPV6 => self.icmp_idle,
             _ => self.other_idle,
         };
         d.as_nanos() as i128
@@ -203,8 +171,8 @@ pub struct Session {
     pub to_client: DirStats,
     /// IP protocol number.
     pub protocol: u8,
-    /// OR of the TCP flags of all packets (0 for non-TCP).
-    pub tcp_flags: u8,
+    /// OR of the TCP flags of all packets (empty for non-TCP).
+    pub tcp_flags: TcpFlags,
     /// Why the session ended; `None` while live.
     pub end: Option<EndReason>,
     client_side: Side,
@@ -344,11 +312,11 @@ impl Limits {
     /// one at or before it does not.
     #[inline]
     fn deadline(&self, s: &Session) -> i128 {
-        let quiet = match s.protocol {
-            ip_proto::TCP if s.is_closed() => self.tcp_closed,
-            ip_proto::TCP => self.tcp_idle,
-            ip_proto::UDP => self.udp_idle,
-            ip_proto::ICMP | ip_proto::ICMPV6 => self.icmp_idle,
+        let quiet = match IpProto(s.protocol) {
+            IpProto::TCP if s.is_closed() => self.tcp_closed,
+            IpProto::TCP => self.tcp_idle,
+            IpProto::UDP => self.udp_idle,
+            IpProto::ICMP | IpProto::ICMPV6 => self.icmp_idle,
             _ => self.other_idle,
         };
         s.last_ts.as_nanos() + quiet
@@ -379,12 +347,13 @@ struct Slot {
 /// for when sessions end and the defaults).
 ///
 /// ```
-/// use pcap_core::flow::{FlowTable, Location, PacketSummary, Timestamp, tcp_flags};
+/// use pcap_core::TcpFlags;
+/// use pcap_core::flow::{FlowTable, Location, PacketSummary, Timestamp};
 ///
 /// let (a, b) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
 /// let mut table = FlowTable::new();
-/// let syn = PacketSummary::tcp(a, 40000, b, 80, tcp_flags::SYN);
-/// let ack = PacketSummary::tcp(b, 80, a, 40000, tcp_flags::SYN | tcp_flags::ACK);
+/// let syn = PacketSummary::tcp(a, 40000, b, 80, TcpFlags::SYN);
+/// let ack = PacketSummary::tcp(b, 80, a, 40000, TcpFlags::SYN | TcpFlags::ACK);
 /// let id = table.push(&syn, Timestamp::new(1, 0), Location::new(0, 24));
 /// assert_eq!(table.push(&ack, Timestamp::new(1, 5), Location::new(0, 100)), id);
 /// table.finish_all();
@@ -627,8 +596,7 @@ impl FlowTable {
             return self.start(key, h, a);
         };
         if let Some(s) = self.slots[i].session.as_mut() {
-            let syn_only = pkt.protocol == ip_proto::TCP
-                && pkt.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN;
+            let syn_only = pkt.protocol == IpProto::TCP.0 && pkt.tcp_flags.is_syn_only();
             // Neither a port reuse nor past the session's end (the
             // conditions `end_or_update` tells apart).
             if !(syn_only && s.is_closed()) && ts_ns <= self.limits.deadline(s) {
@@ -770,8 +738,7 @@ impl FlowTable {
             return self.start(key, h, a);
         };
         let pkt = a.pkt;
-        let syn_only = pkt.protocol == ip_proto::TCP
-            && pkt.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN;
+        let syn_only = pkt.protocol == IpProto::TCP.0 && pkt.tcp_flags.is_syn_only();
         let end = if syn_only && s.is_closed() {
             Some(EndReason::PortReuse)
         } else {
@@ -848,8 +815,7 @@ impl FlowTable {
         // Once per session: the public key (the same tuple as the slot
         // key) and its Community ID.
         let key = FlowKey::new(ip.src, ip.dst, pkt.protocol, summary_ports(pkt)).0;
-        let syn_ack = pkt.protocol == ip_proto::TCP
-            && pkt.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN | tcp_flags::ACK;
+        let syn_ack = pkt.protocol == IpProto::TCP.0 && pkt.tcp_flags.is_syn_ack();
         let (sport, dport) = if pkt.has_icmp() {
             (u16::from(pkt.icmp_type), u16::from(pkt.icmp_code))
         } else if pkt.has_ports() {
@@ -889,7 +855,7 @@ impl FlowTable {
             last_ts: ts,
             to_server: DirStats::default(),
             to_client: DirStats::default(),
-            tcp_flags: 0,
+            tcp_flags: TcpFlags::empty(),
             locations: Locations::with_capacity(SESSION_LOCATION_BYTES),
             digest: super::FOLD_START,
             end: None,
@@ -993,7 +959,7 @@ impl FlowTable {
 fn summary_ports(pkt: &PacketSummary) -> Option<(u16, u16)> {
     if !pkt.has_l4 {
         None
-    } else if matches!(pkt.protocol, ip_proto::ICMP | ip_proto::ICMPV6) {
+    } else if IpProto(pkt.protocol).is_icmp() {
         Some((u16::from(pkt.icmp_type), u16::from(pkt.icmp_code)))
     } else {
         Some((pkt.sport, pkt.dport))
@@ -1003,7 +969,7 @@ fn summary_ports(pkt: &PacketSummary) -> Option<(u16, u16)> {
 /// Whether the session has ended by `now`, and why.
 fn ended_by_time(config: &FlowConfig, s: &Session, now: Timestamp) -> Option<EndReason> {
     let quiet = now.as_nanos() - s.last_ts.as_nanos();
-    if s.protocol == ip_proto::TCP
+    if s.protocol == IpProto::TCP.0
         && s.is_closed()
         && quiet > config.tcp_close_linger.as_nanos() as i128
     {
@@ -1071,12 +1037,12 @@ fn update(s: &mut Session, a: &Arrival<'_>) {
     if pkt.vlan_count != 0 {
         s.vlan_stacks.record(pkt.vlans());
     }
-    if pkt.protocol == ip_proto::TCP {
+    if pkt.protocol == IpProto::TCP.0 {
         s.tcp_flags |= pkt.tcp_flags;
-        if pkt.tcp_flags & tcp_flags::RST != 0 {
+        if pkt.tcp_flags.contains(TcpFlags::RST) {
             s.reset = true;
         }
-        if pkt.tcp_flags & tcp_flags::FIN != 0 {
+        if pkt.tcp_flags.contains(TcpFlags::FIN) {
             if from_client {
                 s.fin_from_client = true;
             } else {
@@ -1091,7 +1057,10 @@ fn update(s: &mut Session, a: &Arrival<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::tcp_flags::{ACK, FIN, RST, SYN};
+    const ACK: TcpFlags = TcpFlags::ACK;
+    const FIN: TcpFlags = TcpFlags::FIN;
+    const RST: TcpFlags = TcpFlags::RST;
+    const SYN: TcpFlags = TcpFlags::SYN;
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
@@ -1108,12 +1077,12 @@ mod tests {
     }
 
     impl Conn {
-        fn to_server(&self, flags: u8) -> PacketSummary {
+        fn to_server(&self, flags: TcpFlags) -> PacketSummary {
             let mut p = PacketSummary::tcp(self.c, self.cport, self.s, 80, flags);
             p.wire_len = 60;
             p
         }
-        fn to_client(&self, flags: u8) -> PacketSummary {
+        fn to_client(&self, flags: TcpFlags) -> PacketSummary {
             let mut p = PacketSummary::tcp(self.s, 80, self.c, self.cport, flags);
             p.wire_len = 100;
             p.payload_len = 40;
@@ -1224,7 +1193,8 @@ mod tests {
         p.frag_offset = offset;
         p.more_fragments = more;
         if offset != 0 {
-            (p.has_l4, p.sport, p.dport, p.tcp_flags, p.payload_len) = (false, 0, 0, 0, 0);
+            (p.has_l4, p.sport, p.dport, p.tcp_flags, p.payload_len) =
+                (false, 0, 0, TcpFlags::empty(), 0);
         }
         p
     }
@@ -1379,7 +1349,16 @@ mod tests {
         let mut seen = Vec::new();
         for &src in &addrs {
             for &dst in &addrs {
-                for proto in [ip_proto::TCP, ip_proto::UDP, 132, 47, ip_proto::ICMP, 58] {
+                for proto in [
+                    IpProto::TCP,
+                    IpProto::UDP,
+                    IpProto::SCTP,
+                    IpProto::GRE,
+                    IpProto::ICMP,
+                    IpProto::ICMPV6,
+                ]
+                .map(|p| p.0)
+                {
                     for (a, b) in [(1u16, 2u16), (2, 1), (8, 0), (0, 0), (3, 3), (128, 0)] {
                         for has_l4 in [true, false] {
                             let mut p = PacketSummary::ip(src, dst, proto);

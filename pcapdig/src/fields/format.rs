@@ -3,8 +3,9 @@
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 
+use pcap_core::EtherType;
 use pcap_core::capture::Timestamp;
-use protocols::eth::{Ethernet, EthernetView, ethertype};
+use protocols::eth::{Ethernet, EthernetView};
 use protocols::ipv4::{Ipv4, source_route_final_dst};
 use protocols::{Dissection, LayerKind, Stack};
 
@@ -229,7 +230,7 @@ pub fn write_field(out: &mut Line, field: Field, frame: &Frame, p: Option<&Packe
         // An 802.3 length is not an EtherType: tshark prints none.
         Field::EthType => each(out, &ethernet_views(d), |o, e| {
             let t = e.ethertype();
-            !ethertype::is_length(t) && write!(o, "0x{t:04x}").is_ok()
+            !EtherType(t).is_length() && write!(o, "0x{t:04x}").is_ok()
         }),
         Field::VlanId => each(out, &d.vlans, |o, v| {
             !v.is_s_tag() && num(o, v.tag.vid.value())

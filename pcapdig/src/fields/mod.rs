@@ -22,7 +22,7 @@ pub mod text;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use pcap_core::capture::{CaptureReader, Record};
+use pcap_core::capture::{CaptureReader, LinkType, Record};
 use pcap_core::filter::Filter;
 
 pub use column::{Column, LayerField, parse_columns};
@@ -113,11 +113,11 @@ pub fn write_fields<W: Write>(
     if let Some(mut records) = reader.records() {
         // A file in memory: its records outlive the loop, so one
         // `Dissection` (several KB) is built once and refilled per packet.
-        let mut d = Dissection::new(0, &[]);
+        let mut d = Dissection::new(LinkType::NULL, &[]);
         loop {
             match records.next_record() {
                 Ok(Some(rec)) => {
-                    d.reset(rec.linktype.0, rec.data);
+                    d.reset(rec.linktype, rec.data);
                     w.record(&rec, &mut d)?;
                 }
                 Ok(None) => break,
@@ -134,7 +134,7 @@ pub fn write_fields<W: Write>(
         loop {
             match reader.next_record() {
                 Ok(Some(rec)) => {
-                    let mut d = Dissection::new(rec.linktype.0, rec.data);
+                    let mut d = Dissection::new(rec.linktype, rec.data);
                     w.record(&rec, &mut d)?;
                 }
                 Ok(None) => break,
@@ -211,8 +211,8 @@ impl<W: Write> FieldWriter<'_, W> {
         {
             self.warned_linktype = true;
             eprintln!(
-                "pcapdig: {}: link type {lt} is not supported: only frame.* fields are printed for its records",
-                self.name
+                "pcapdig: {}: link type {} is not supported: only frame.* fields are printed for its records",
+                lt.0, self.name
             );
         }
         // Every packet feeds its conversation, shown or not: the state

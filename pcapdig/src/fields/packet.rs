@@ -3,8 +3,8 @@
 //! rather than dissecting: the fields of an IPv4 header cut short and the
 //! `frame.protocols` list.
 
-use protocols::dissect::linktype;
-use protocols::eth::ethertype;
+use pcap_core::EtherType;
+use protocols::dissect::LinkType;
 use protocols::http;
 use protocols::{Dissection, LayerKind};
 
@@ -83,7 +83,7 @@ pub fn write_protocols(out: &mut Line, p: &Packet<'_, '_>) {
         first = false;
         out.push_str(name);
     };
-    if d.link_type == linktype::RAW {
+    if d.link_type == LinkType::RAW {
         push(out, "raw");
     }
     let n = d.layers.len();
@@ -105,7 +105,7 @@ pub fn write_protocols(out: &mut Line, p: &Packet<'_, '_>) {
                 };
                 let t = be16(bytes, at);
                 match t {
-                    Some(t) if ethertype::is_length(t) => push(out, "llc"),
+                    Some(t) if EtherType(t).is_length() => push(out, "llc"),
                     Some(t) => {
                         push(out, "ethertype");
                         if last && t == 0x0806 {
@@ -222,7 +222,7 @@ mod tests {
     /// `frame.protocols` of a raw-IPv4 TCP segment to `dport` carrying `payload`.
     fn protocols_of(dport: u16, payload: &[u8]) -> String {
         let f = pcap_core::capture::synth::raw_ipv4_tcp(dport, payload);
-        let d = Dissector::new(Config::all()).dissect(linktype::RAW, &f);
+        let d = Dissector::new(Config::all()).dissect(LinkType::RAW, &f);
         let mut out = Line::default();
         write_protocols(&mut out, &Packet::new(&d));
         out.to_text()

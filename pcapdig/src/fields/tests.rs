@@ -351,7 +351,7 @@ fn arbitrary_bytes_do_not_panic() {
     let mut line = text::Line::with_capacity(0);
     for lt in [0u16, 101, 108, 113, 228, 229, 276] {
         for f in &frames {
-            let d = dissector.dissect(lt, f);
+            let d = dissector.dissect(protocols::LinkType(lt), f);
             let p = packet::Packet::new(&d);
             for field in &fields {
                 format::write_field(&mut line, *field, &frame, Some(&p));

@@ -32,7 +32,7 @@ pub(super) fn walk(
         match reader.next_record() {
             Ok(Some(rec)) => {
                 let hash = db::record_hash(rec.raw);
-                let mut d = Dissection::new(rec.linktype.0, rec.data);
+                let mut d = Dissection::new(rec.linktype, rec.data);
                 walk.record(&rec, &mut d, hash).map_err(|e| at(&e))?;
             }
             Ok(None) => break,

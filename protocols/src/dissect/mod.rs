@@ -36,25 +36,21 @@ pub use result::{
 };
 pub use user::{FnLayer, HeaderLayer, Next, UserLayer, UserStep};
 
-/// `LINKTYPE_*` values the dissector decodes.
-pub mod linktype {
-    /// BSD loopback (family in host byte order).
-    pub const NULL: u16 = 0;
-    /// Ethernet.
-    pub const ETHERNET: u16 = 1;
-    /// Raw IP (version nibble decides).
-    pub const RAW: u16 = 101;
-    /// OpenBSD loopback (family in network byte order).
-    pub const LOOP: u16 = 108;
-    /// Linux cooked v1.
-    pub const LINUX_SLL: u16 = 113;
-    /// Raw IPv4.
-    pub const IPV4: u16 = 228;
-    /// Raw IPv6.
-    pub const IPV6: u16 = 229;
-    /// Linux cooked v2.
-    pub const LINUX_SLL2: u16 = 276;
-}
+pub use pcap_core::capture::LinkType;
+use pcap_core::{EtherType, IpProto};
+
+/// The link types the dissector decodes, in registry order; a record of any
+/// other link type gets a [`LayerKind::Link`] error and no layers.
+pub const DECODED_LINK_TYPES: [LinkType; 8] = [
+    LinkType::NULL,
+    LinkType::ETHERNET,
+    LinkType::RAW,
+    LinkType::LOOP,
+    LinkType::LINUX_SLL,
+    LinkType::IPV4,
+    LinkType::IPV6,
+    LinkType::LINUX_SLL2,
+];
 
 /// The dissector: a [`Config`] and the dispatch tables.
 #[derive(Clone)]
@@ -101,13 +97,13 @@ impl Dissector {
     }
 
     /// Decodes frames of this EtherType with `layer` (before the built-ins).
-    pub fn register_ethertype(&mut self, ethertype: u16, layer: impl UserLayer + 'static) {
+    pub fn register_ethertype(&mut self, ethertype: EtherType, layer: impl UserLayer + 'static) {
         self.registry
             .register(Dispatch::EtherType(ethertype), layer);
     }
 
     /// Decodes IP payloads of this protocol with `layer`.
-    pub fn register_ip_proto(&mut self, proto: u8, layer: impl UserLayer + 'static) {
+    pub fn register_ip_proto(&mut self, proto: IpProto, layer: impl UserLayer + 'static) {
         self.registry.register(Dispatch::IpProto(proto), layer);
     }
 
@@ -126,9 +122,9 @@ impl Dissector {
         self.registry.lookup(key, bytes)
     }
 
-    /// Dissects one packet captured with `link_type` (a `LINKTYPE_*` value,
-    /// see [`linktype`]).
-    pub fn dissect<'a>(&self, link_type: u16, data: &'a [u8]) -> Dissection<'a> {
+    /// Dissects one packet captured with `link_type` (see
+    /// [`DECODED_LINK_TYPES`]).
+    pub fn dissect<'a>(&self, link_type: LinkType, data: &'a [u8]) -> Dissection<'a> {
         let mut d = Dissection::new(link_type, data);
         self.dissect_into(&mut d);
         d
@@ -141,7 +137,7 @@ impl Dissector {
     /// In a per-packet loop, build it in place with [`Dissection::new`] and
     /// fill it with [`Dissector::dissect_into`] instead.
     pub fn dissect_record<'a>(&self, record: &pcap_core::capture::Record<'a>) -> Dissection<'a> {
-        let mut d = Dissection::new(record.linktype.0, record.data);
+        let mut d = Dissection::new(record.linktype, record.data);
         d.summary.wire_len = record.origlen;
         self.dissect_into(&mut d);
         d

@@ -10,6 +10,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use pcap_core::{EtherType, IpProto};
+
 use super::user::UserLayer;
 
 /// Where a registered layer is hooked into the walk.
@@ -17,9 +19,9 @@ use super::user::UserLayer;
 pub enum Dispatch {
     /// Frames of this EtherType (before the built-ins: a registered
     /// EtherType replaces the built-in decoding of it).
-    EtherType(u16),
+    EtherType(EtherType),
     /// IP payloads of this protocol number.
-    IpProto(u8),
+    IpProto(IpProto),
     /// UDP datagrams to or from this port.
     UdpPort(u16),
     /// TCP segment data to or from this port.

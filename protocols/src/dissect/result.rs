@@ -4,10 +4,11 @@
 use std::fmt;
 
 use pcap_core::Error;
+use pcap_core::capture::LinkType;
 use pcap_core::flow::{CommunityId, PacketSummary, community_id};
 
 use crate::dns::DnsMessage;
-use crate::eth::{Ethernet, ethertype};
+use crate::eth::Ethernet;
 use crate::gtp::GtpU;
 use crate::http::HttpMessage;
 use crate::icmp::Icmp;
@@ -62,7 +63,7 @@ pub enum LayerKind {
     /// A registered user layer.
     User(&'static str),
     /// The record's link type, which the dissector does not decode.
-    Link(u16),
+    Link(LinkType),
 }
 
 impl LayerKind {
@@ -100,7 +101,7 @@ impl LayerKind {
 impl fmt::Display for LayerKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LayerKind::Link(n) => write!(f, "link type {n}"),
+            LayerKind::Link(n) => write!(f, "link type {}", n.0),
             other => f.write_str(other.name()),
         }
     }
@@ -150,7 +151,7 @@ impl Vlan<'_> {
     /// Whether this is an 802.1ad service tag, TPID 0x88a8 (tshark's
     /// `ieee8021ad.id` rather than `vlan.id`).
     pub fn is_s_tag(&self) -> bool {
-        self.tpid == ethertype::QINQ
+        self.tpid == pcap_core::EtherType::QINQ.0
     }
 }
 
@@ -215,7 +216,7 @@ pub struct Dissection<'a> {
     /// The packet bytes.
     pub data: &'a [u8],
     /// The link type it was decoded as.
-    pub link_type: u16,
+    pub link_type: LinkType,
     /// Every layer walked, outermost first (parsed or skipped).
     pub layers: Stack<LayerRecord, MAX_LAYERS>,
     /// Ethernet II.
@@ -261,7 +262,7 @@ pub struct Dissection<'a> {
 
 impl<'a> Dissection<'a> {
     /// An empty dissection of `data`.
-    pub fn new(link_type: u16, data: &'a [u8]) -> Self {
+    pub fn new(link_type: LinkType, data: &'a [u8]) -> Self {
         Dissection {
             data,
             link_type,
@@ -291,7 +292,7 @@ impl<'a> Dissection<'a> {
     /// Empties this dissection for another packet of the same lifetime
     /// (e.g. of one memory-mapped file), without rebuilding it: cheaper
     /// than [`Dissection::new`] for a struct of this size.
-    pub fn reset(&mut self, link_type: u16, data: &'a [u8]) {
+    pub fn reset(&mut self, link_type: LinkType, data: &'a [u8]) {
         self.data = data;
         self.link_type = link_type;
         self.layers.clear();
@@ -361,7 +362,7 @@ impl<'a> Dissection<'a> {
             return true;
         }
         after().any(|l| {
-            l.kind == LayerKind::Ipv6Ext(crate::ipv6::next_header::FRAGMENT)
+            l.kind == LayerKind::Ipv6Ext(pcap_core::IpProto::IPV6_FRAG.0)
                 && self
                     .data
                     .get(l.offset + 2..l.offset + 4)

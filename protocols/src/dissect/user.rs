@@ -80,7 +80,7 @@ pub trait UserLayer: Send + Sync {
 ///
 /// ```
 /// use pcap_core::{Error, Field, Header};
-/// use protocols::{Dispatch, HeaderLayer, Next, Registry};
+/// use protocols::{Dispatch, EtherType, HeaderLayer, Next, Registry};
 ///
 /// /// A 4-byte shim: a tag and the EtherType after it.
 /// #[derive(Header, Debug, Clone)]
@@ -98,7 +98,7 @@ pub trait UserLayer: Send + Sync {
 /// }
 ///
 /// let mut registry = Registry::new();
-/// registry.register(Dispatch::EtherType(0x88b5), HeaderLayer::<Shim<'static>>::new(after_shim));
+/// registry.register(Dispatch::EtherType(EtherType(0x88b5)), HeaderLayer::<Shim<'static>>::new(after_shim));
 /// assert!(registry.layer("shim").is_some());
 /// ```
 pub struct HeaderLayer<H> {

@@ -4,16 +4,16 @@
 
 use std::net::IpAddr;
 
-use pcap_core::flow::{IpPair, PacketSummary, ip_proto};
-use pcap_core::{Error, Header, HeaderView};
+use pcap_core::flow::{IpPair, PacketSummary};
+use pcap_core::{Error, EtherType, Header, HeaderView, IpProto, TcpFlags};
 
 use super::registry::Dispatch as Key;
 use super::{
-    Depth, DissectError, Dissection, Dissector, Hit, Ipv6Layer, LayerKind, LayerRecord, Next,
-    UserHit, UserLayer, Vlan, linktype,
+    Depth, DissectError, Dissection, Dissector, Hit, Ipv6Layer, LayerKind, LayerRecord, LinkType,
+    Next, UserHit, UserLayer, Vlan,
 };
 use crate::dns::{DnsHeader, DnsMessage};
-use crate::eth::{Ethernet, ethertype};
+use crate::eth::Ethernet;
 use crate::gtp::GtpU;
 use crate::http::HttpMessage;
 use crate::icmp::{Icmp, icmp_type, icmpv6_type};
@@ -80,11 +80,11 @@ impl Dissector {
     fn link<'a>(&self, d: &mut Dissection<'a>, w: &mut Walk<'a>) -> Result<Next, DissectError> {
         let cfg = &self.config;
         match d.link_type {
-            linktype::ETHERNET => Ok(Next::Ethernet),
-            linktype::RAW => Ok(Next::Ip),
-            linktype::IPV4 => Ok(Next::Ipv4),
-            linktype::IPV6 => Ok(Next::Ipv6),
-            linktype::LINUX_SLL => {
+            LinkType::ETHERNET => Ok(Next::Ethernet),
+            LinkType::RAW => Ok(Next::Ip),
+            LinkType::IPV4 => Ok(Next::Ipv4),
+            LinkType::IPV6 => Ok(Next::Ipv6),
+            LinkType::LINUX_SLL => {
                 let v = LinuxSll::view(w.bytes).map_err(|e| err(LayerKind::Sll, 0, e))?;
                 if cfg.sll != LinuxSll::NONE {
                     d.sll = parse::<LinuxSll>(w.bytes, cfg.sll, LayerKind::Sll, 0)?;
@@ -92,7 +92,7 @@ impl Dissector {
                 advance(d, w, LayerKind::Sll, v.header_len());
                 Ok(Next::EtherType(v.protocol()))
             }
-            linktype::LINUX_SLL2 => {
+            LinkType::LINUX_SLL2 => {
                 let v = LinuxSll2::view(w.bytes).map_err(|e| err(LayerKind::Sll2, 0, e))?;
                 if cfg.sll2 != LinuxSll2::NONE {
                     d.sll2 = parse::<LinuxSll2>(w.bytes, cfg.sll2, LayerKind::Sll2, 0)?;
@@ -100,9 +100,9 @@ impl Dissector {
                 advance(d, w, LayerKind::Sll2, v.header_len());
                 Ok(Next::EtherType(v.protocol()))
             }
-            linktype::NULL | linktype::LOOP => {
+            LinkType::NULL | LinkType::LOOP => {
                 let v = Loopback::view(w.bytes).map_err(|e| err(LayerKind::Loopback, 0, e))?;
-                let fam = if d.link_type == linktype::LOOP {
+                let fam = if d.link_type == LinkType::LOOP {
                     v.family()
                 } else {
                     normalize_family(v.family())
@@ -156,16 +156,15 @@ impl Dissector {
                     if !w.quoted {
                         d.summary.ethertype = t;
                     }
-                    if let Some(layer) = self.lookup(Key::EtherType(t), w.bytes) {
+                    if let Some(layer) = self.lookup(Key::EtherType(EtherType(t)), w.bytes) {
                         self.user_layer(d, w, layer.as_ref())?
-                    } else if ethertype::is_vlan(t) {
-                        self.vlan(d, w, t)?
-                    } else if t == ethertype::IPV4 {
-                        Next::Ipv4
-                    } else if t == ethertype::IPV6 {
-                        Next::Ipv6
                     } else {
-                        Next::Done
+                        match EtherType(t) {
+                            vlan if vlan.is_vlan() => self.vlan(d, w, t)?,
+                            EtherType::IPV4 => Next::Ipv4,
+                            EtherType::IPV6 => Next::Ipv6,
+                            _ => Next::Done,
+                        }
                     }
                 }
                 Next::Ip => match w.bytes.first().map(|b| b >> 4) {
@@ -186,17 +185,21 @@ impl Dissector {
                 Next::IpProto(_) if cfg.stop_after < Depth::Transport => return Ok(()),
                 Next::IpProto(_) if w.non_first_fragment => return Ok(()),
                 Next::IpProto(p) => {
-                    if let Some(layer) = self.lookup(Key::IpProto(p), w.bytes) {
+                    if let Some(layer) = self.lookup(Key::IpProto(IpProto(p)), w.bytes) {
                         self.user_layer(d, w, layer.as_ref())?
                     } else {
-                        match p {
-                            ip_proto::TCP => self.tcp(d, w)?,
-                            ip_proto::UDP => self.udp(d, w)?,
-                            ip_proto::ICMP => self.icmp(d, w, false)?,
-                            ip_proto::ICMPV6 => self.icmp(d, w, true)?,
-                            ip_proto::SCTP => self.sctp(d, w)?,
-                            4 if !w.quoted && cfg.stop_after >= Depth::Application => Next::Ipv4,
-                            41 if !w.quoted && cfg.stop_after >= Depth::Application => Next::Ipv6,
+                        match IpProto(p) {
+                            IpProto::TCP => self.tcp(d, w)?,
+                            IpProto::UDP => self.udp(d, w)?,
+                            IpProto::ICMP => self.icmp(d, w, false)?,
+                            IpProto::ICMPV6 => self.icmp(d, w, true)?,
+                            IpProto::SCTP => self.sctp(d, w)?,
+                            IpProto::IPV4 if !w.quoted && cfg.stop_after >= Depth::Application => {
+                                Next::Ipv4
+                            }
+                            IpProto::IPV6 if !w.quoted && cfg.stop_after >= Depth::Application => {
+                                Next::Ipv6
+                            }
                             _ => Next::Done,
                         }
                     }
@@ -221,7 +224,7 @@ impl Dissector {
         w: &mut Walk<'a>,
         tpid: u16,
     ) -> Result<Next, DissectError> {
-        let kind = if tpid == ethertype::QINQ {
+        let kind = if EtherType(tpid) == EtherType::QINQ {
             LayerKind::QinQ
         } else {
             LayerKind::Vlan
@@ -416,7 +419,7 @@ impl Dissector {
             s.l4_offset = offset16(start);
             s.sport = v.src_port();
             s.dport = v.dst_port();
-            s.tcp_flags = v.flags_byte();
+            s.tcp_flags = v.tcp_flags();
             s.tcp_seq = v.seq_num();
             s.tcp_ack = v.ack_num();
             s.payload_len = payload_len
@@ -485,7 +488,7 @@ impl Dissector {
         s.dport = dport;
         s.tcp_seq = be32(4).unwrap_or(0);
         s.tcp_ack = be32(8).unwrap_or(0);
-        s.tcp_flags = b.get(13).copied().unwrap_or(0);
+        s.tcp_flags = be16(12).map(TcpFlags::from_word).unwrap_or_default();
     }
 
     fn udp<'a>(&self, d: &mut Dissection<'a>, w: &mut Walk<'a>) -> Result<Next, DissectError> {

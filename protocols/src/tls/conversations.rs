@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use pcap_core::flow::ip_proto;
+use pcap_core::IpProto;
 
 use super::{Columns, Session, Side, looks_like_tls};
 use crate::Dissection;
@@ -66,7 +66,7 @@ fn seq_before(a: u32, b: u32) -> bool {
 /// number, payload as far as the IP length says and the capture holds).
 fn segment<'a>(d: &Dissection<'a>) -> Option<(Endpoint, Endpoint, u32, &'a [u8])> {
     let s = &d.summary;
-    if !s.has_l4 || s.protocol != ip_proto::TCP || s.is_fragment {
+    if !s.has_l4 || s.protocol != IpProto::TCP.0 || s.is_fragment {
         return None;
     }
     let ip = s.ip?;
