@@ -164,3 +164,59 @@ fn tls_is_registered_like_a_user_layer() {
         ["ip", "tcp", "mine"]
     );
 }
+
+/// A link type the walk does not know, read by a registered layer that
+/// hands on to another by name, which says an EtherType follows.
+#[test]
+fn link_types_and_named_layers_are_registered_like_the_rest() {
+    use protocols::{Dispatch, Registry};
+
+    fn outer(_: &[u8]) -> Result<UserStep, pcap_core::Error> {
+        Ok(UserStep {
+            header_len: 2,
+            next: Next::Layer("inner"),
+        })
+    }
+    fn inner(b: &[u8]) -> Result<UserStep, pcap_core::Error> {
+        let t = b
+            .get(..2)
+            .ok_or_else(|| pcap_core::Error::malformed("inner", "type", 0, "short"))?;
+        Ok(UserStep {
+            header_len: 2,
+            next: Next::EtherType(u16::from_be_bytes([t[0], t[1]])),
+        })
+    }
+    let mut registry = Registry::new();
+    registry
+        .register(
+            Dispatch::LinkType(LinkType(147)),
+            FnLayer {
+                name: "outer",
+                dissect: outer,
+            },
+        )
+        .register(
+            Dispatch::Named,
+            FnLayer {
+                name: "inner",
+                dissect: inner,
+            },
+        );
+    let dis = protocols::Dissector::with_registry(protocols::Config::all(), registry);
+    let mut frame = vec![0xaa, 0xbb, 0x08, 0x00];
+    frame.extend_from_slice(&pcap_core::capture::synth::raw_ipv4_tcp(80, b""));
+    let d = dis.dissect(LinkType(147), &frame);
+    assert!(d.error.is_none(), "{:?}", d.error);
+    assert_eq!(
+        d.protocols().collect::<Vec<_>>(),
+        ["outer", "inner", "ip", "tcp"]
+    );
+    assert_eq!(d.summary.dport, 80);
+    // Without the registration, the link type is unsupported, as before.
+    let plain = protocols::Dissector::new(protocols::Config::all());
+    let e = plain
+        .dissect(LinkType(147), &frame)
+        .error
+        .expect("unsupported");
+    assert!(matches!(e.layer, protocols::LayerKind::Link(LinkType(147))));
+}

@@ -10,13 +10,16 @@
 use std::fmt;
 use std::sync::Arc;
 
-use pcap_core::{EtherType, IpProto};
+use pcap_core::{EtherType, IpProto, LinkType};
 
 use super::user::UserLayer;
 
 /// Where a registered layer is hooked into the walk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dispatch {
+    /// Records of this link type (when the dissector has no built-in
+    /// decoding of it: 802.11, radiotap, a user's link type).
+    LinkType(LinkType),
     /// Frames of this EtherType (before the built-ins: a registered
     /// EtherType replaces the built-in decoding of it).
     EtherType(EtherType),
@@ -33,6 +36,9 @@ pub enum Dispatch {
     TcpHeuristic,
     /// UDP payloads, as [`Dispatch::TcpHeuristic`].
     UdpHeuristic,
+    /// No key: the layer is reached by its name, from a layer that says
+    /// [`Next::Layer`](super::Next::Layer) (LLC after 802.11).
+    Named,
 }
 
 /// A set of 65,536 ports, one bit each: whether any layer is registered on
@@ -143,6 +149,15 @@ impl Registry {
             .iter()
             .find(|(_, l)| l.name() == name)
             .map(|(_, l)| l.as_ref())
+    }
+
+    /// The registered layer named `name`, shared (for [`Next::Layer`](super::Next::Layer)).
+    #[inline]
+    pub(super) fn layer_arc(&self, name: &str) -> Option<&Arc<dyn UserLayer>> {
+        self.entries
+            .iter()
+            .find(|(_, l)| l.name() == name)
+            .map(|(_, l)| l)
     }
 
     /// The first heuristic layer of `key` (a `*Heuristic` key) that

@@ -21,6 +21,11 @@ pub enum Next {
     Ipv6,
     /// Whatever this IP protocol number says (TCP, UDP, ICMP...).
     IpProto(u8),
+    /// The registered layer of this name (its [`UserLayer::name`]): how a
+    /// layer hands on to one that no number selects (802.11 to LLC).
+    /// Nothing follows when no such layer is registered or it does not
+    /// accept the bytes.
+    Layer(&'static str),
     /// Nothing the dissector should decode: the rest is payload.
     Done,
 }

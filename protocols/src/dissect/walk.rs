@@ -130,6 +130,10 @@ impl Dissector {
                 })
             }
             other => {
+                // A link type a registered layer (802.11, the user's) reads.
+                if let Some(layer) = self.lookup(Key::LinkType(other), w.bytes) {
+                    return self.user_layer(d, w, layer.as_ref());
+                }
                 let e = Error::Unsupported {
                     layer: "link",
                     // Static text: no allocation per packet of an
@@ -152,6 +156,12 @@ impl Dissector {
             next = match next {
                 Next::Done => return Ok(()),
                 Next::Ethernet => self.ethernet(d, w)?,
+                Next::Layer(name) => match self.registry.layer_arc(name) {
+                    Some(layer) if layer.accepts(w.bytes) => {
+                        self.user_layer(d, w, layer.as_ref())?
+                    }
+                    _ => Next::Done,
+                },
                 Next::EtherType(t) => {
                     if !w.quoted {
                         d.summary.ethertype = t;
