@@ -1,0 +1,982 @@
+//! Indexing: sessions of one or more consecutive capture files into the
+//! store (schema in [`super::schema`]; `pcapdig index` collects its inputs
+//! with `crate::inputs`).
+//!
+//! # One run, one transaction
+//!
+//! A run is one SQLite write transaction (`BEGIN IMMEDIATE`, see
+//! [`db::begin_write`]): while it goes, no other `pcapdig index` can write
+//! the same database (a second one fails at once, or waits with
+//! `--wait SECONDS`), readers (`sessions`, `carve`) see the database as it
+//! was before the run, and the run's files and sessions appear together
+//! when it commits. A run that fails or is killed leaves nothing: there is
+//! nothing to clean up, and the next run simply indexes those files.
+//!
+//! # Idempotency policy
+//!
+//! A file is identified by its canonical path; what it holds, by its size
+//! and `content_hash` (of every byte, computed while it is indexed: see
+//! `crate::content_hash`).
+//!
+//! * A file already indexed under the same path, of the same size, is
+//!   hashed again in full: same hash and same filter, it is skipped ("already
+//!   indexed"): indexing the same files again changes nothing.
+//! * Same path but another size or hash: refused (the file changed since
+//!   it was indexed). Same content but indexed with another `--filter`:
+//!   refused too, saying which filter it was indexed with.
+//! * `--reindex` indexes such files again: the old `files` row and every
+//!   session with a packet in it are deleted first (in the same
+//!   transaction). A session that also had packets in another file (the
+//!   file was a part of a multi-file capture) is deleted whole: its
+//!   packets in the other parts are then in no session; a warning names
+//!   those parts, to be given again together (with `--reindex`) to restore
+//!   them.
+//! * The remaining files of a group are one consecutive capture (one flow
+//!   table across them). When some files of a set were indexed before
+//!   and others are new, sessions crossing from an old file into a new one
+//!   are split at that boundary.
+//! * Into an empty `sessions` table, the secondary indexes of `sessions`
+//!   are dropped during the run and built at its end (much faster than
+//!   inserting into them row by row), all inside the run's transaction.
+//! * A file that cannot be read as a capture at all is reported and
+//!   skipped (not recorded; the exit status is then 1); a damaged record is
+//!   reported (file, offset, what) and reading goes on unless the framing
+//!   is lost, in which case the rest of that file is skipped.
+//! * Records of a link type the dissector does not decode (802.11, PPP...)
+//!   are counted apart and warned about; consecutive parts whose first
+//!   record is older than the previous part's last get a warning (given in
+//!   the wrong order?).
+//!
+//! # Dissection
+//!
+//! Layers 2–4 are read by the `protocols` dissector with
+//! `Config::for_needs(Needs::FLOW)`: no header is parsed into the
+//! dissection, the packet summary (addresses, ports, protocol, VLAN IDs,
+//! TCP flags and sequence numbers) is filled from the layers' lazy views,
+//! and the walk stops after the transport header. The filter
+//! (`--filter`, `--filter-file`) is applied to each packet's summary and
+//! frame before it reaches the flow table: sessions then hold only
+//! matching packets. Each packet's location carries the
+//! [`db::record_hash`] of its record (16 bits stored per record, all 64
+//! folded per session), which `carve` checks; the records
+//! of a file of 1 MiB or more are hashed by a second thread walking the
+//! file ahead of the indexing walk (`crate::hash_ahead`).
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use pcap_core::capture::{CaptureReader, Format, LinkType, Record};
+use pcap_core::filter::{Filter, Needs};
+use pcap_core::flow::{self, FlowTable, Location, Pending, Session};
+use protocols::{Config, Dissection, Dissector};
+use rusqlite::{Connection, params};
+
+use super::rows::{end_reason_text, ip_to_blob};
+use super::schema as db;
+use super::{SessionStore, StoreError};
+use crate::content_hash::file_content_hash;
+use crate::hash_ahead;
+
+/// How files are indexed.
+#[derive(Debug, Clone, Default)]
+pub struct IndexOptions {
+    /// Index only packets matching this filter (recorded with each file:
+    /// a file indexed with another filter is refused unless `reindex`).
+    pub filter: Option<Filter>,
+    /// Index again files already indexed that changed or were indexed
+    /// with another filter: their old sessions are replaced.
+    pub reindex: bool,
+    /// If another run is writing the database, wait at most this long for
+    /// it (`None` or zero: fail at once).
+    pub wait: Option<Duration>,
+}
+
+/// Something an index run says as it goes (a skipped file, a damaged
+/// record, a warning); its `Display` is the message `pcapdig index` prints
+/// after `pcapdig: `.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Another run holds the write lock; this one waits at most `wait`.
+    Waiting {
+        /// How long at most.
+        wait: Duration,
+        /// The database.
+        db: PathBuf,
+    },
+    /// A file given twice in one run: indexed once.
+    GivenTwice(PathBuf),
+    /// A file already indexed with the same path, content and filter:
+    /// skipped.
+    AlreadyIndexed(PathBuf),
+    /// Files replaced with `reindex` shared sessions with these other
+    /// files, whose packets are now in no session.
+    ReplacedElsewhere(Vec<PathBuf>),
+    /// A file that cannot be read as a capture at all (the reader's
+    /// error): skipped.
+    Unreadable(String),
+    /// A damaged record (the reader's error names the file and offset).
+    Damaged(String),
+    /// The records' framing was lost: the rest of the file is skipped.
+    FramingLost(PathBuf),
+    /// A part starts before the end of the part before it.
+    OutOfOrder {
+        /// The part.
+        path: PathBuf,
+        /// Its first record's time (ns since the epoch).
+        first_ns: i64,
+        /// The previous part.
+        previous: PathBuf,
+        /// The previous part's latest record time.
+        previous_last_ns: i64,
+    },
+}
+
+impl fmt::Display for Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Notice::Waiting { wait, db } => write!(
+                f,
+                "waiting (up to {} s) for another `pcapdig index` run writing {} to finish",
+                wait.as_secs_f64(),
+                db.display()
+            ),
+            Notice::GivenTwice(p) => write!(f, "{} given twice, indexed once", p.display()),
+            Notice::AlreadyIndexed(p) => write!(
+                f,
+                "{} is already indexed (same path and content), skipped",
+                p.display()
+            ),
+            Notice::ReplacedElsewhere(names) => {
+                let names: Vec<String> = names.iter().map(|p| p.display().to_string()).collect();
+                write!(
+                    f,
+                    "warning: sessions replaced also had packets in {}; their packets there are \
+                     in no session now: give those files again together with --reindex to restore them",
+                    names.join(", ")
+                )
+            }
+            Notice::Unreadable(e) => write!(f, "{e}; file skipped"),
+            Notice::Damaged(e) => write!(f, "damaged record: {e}"),
+            Notice::FramingLost(p) => {
+                write!(f, "{}: framing lost, rest of the file skipped", p.display())
+            }
+            Notice::OutOfOrder {
+                path,
+                first_ns,
+                previous,
+                previous_last_ns,
+            } => write!(
+                f,
+                "warning: {} starts at {}, before the end of the previous part {} ({}): \
+                 parts given in the wrong order? (sessions across them may have client and server swapped)",
+                path.display(),
+                db::ns_to_string(*first_ns),
+                previous.display(),
+                db::ns_to_string(*previous_last_ns)
+            ),
+        }
+    }
+}
+
+/// What an index run tells its caller as it goes: notices, and progress
+/// in bytes of the files to read (for a progress bar). Every method has
+/// a default that does nothing.
+pub trait IndexEvents {
+    /// Something to tell the user (also kept in [`IndexReport::notices`]).
+    fn notice(&mut self, _notice: &Notice) {}
+    /// The run is about to read `_total_bytes` of files.
+    fn start(&mut self, _total_bytes: u64) {}
+    /// `_done_bytes` of them are read.
+    fn progress(&mut self, _done_bytes: u64) {}
+    /// The run is committed (or failed); the progress display can go.
+    fn finish(&mut self) {}
+}
+
+/// Events nobody listens to.
+struct Quiet;
+
+impl IndexEvents for Quiet {}
+
+/// What an index run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexReport {
+    /// Files indexed.
+    pub files_indexed: usize,
+    /// Files skipped as already indexed.
+    pub files_skipped: usize,
+    /// Files that could not be read as captures (not recorded).
+    pub files_unreadable: usize,
+    /// Records read.
+    pub packets: u64,
+    /// IP packets that went into sessions.
+    pub indexed: u64,
+    /// Packets the filter dropped.
+    pub filtered: u64,
+    /// Packets neither IPv4 nor IPv6.
+    pub non_ip: u64,
+    /// Records of link types the dissector does not decode, by link type.
+    pub unsupported: BTreeMap<LinkType, u64>,
+    /// Damaged records.
+    pub damaged: u64,
+    /// Sessions written.
+    pub sessions: u64,
+    /// Everything said along the way, in order.
+    pub notices: Vec<Notice>,
+}
+
+/// Hands notices to the caller's events and keeps them for the report.
+struct Reporter<'e> {
+    events: &'e mut dyn IndexEvents,
+    notices: Vec<Notice>,
+}
+
+impl Reporter<'_> {
+    fn notice(&mut self, n: Notice) {
+        self.events.notice(&n);
+        self.notices.push(n);
+    }
+}
+
+/// How many finished sessions are buffered before they are written.
+const FLUSH_EVERY: usize = 512;
+
+/// How many packets go to the flow table at a time (see
+/// `FlowTable::push_batch`: it requests their sessions' memory ahead).
+const BATCH: usize = 64;
+
+/// A file to index.
+struct Todo {
+    path: PathBuf,
+    fp: db::Fingerprint,
+}
+
+/// One file of a group, opened, with its place in the run.
+struct FileTodo<'a> {
+    /// Its position within the run.
+    seq: usize,
+    todo: &'a Todo,
+    reader: CaptureReader,
+    /// The bytes of the run's files before it (for progress).
+    base: u64,
+}
+
+impl SessionStore {
+    /// Indexes `groups` of capture files, each group one consecutive
+    /// capture cut into parts, in order (one flow table across them), in
+    /// one transaction: its sessions appear all at once when it completes,
+    /// and a failed run leaves nothing behind. Files already indexed with
+    /// the same path, content and filter are skipped; changed ones are
+    /// refused unless [`IndexOptions::reindex`]. A file that cannot be
+    /// read as a capture is skipped and counted
+    /// ([`IndexReport::files_unreadable`]). Needs a store opened with
+    /// [`open`](Self::open).
+    pub fn index(
+        &mut self,
+        groups: &[Vec<PathBuf>],
+        opts: &IndexOptions,
+    ) -> Result<IndexReport, StoreError> {
+        self.index_with(groups, opts, &mut Quiet)
+    }
+
+    /// [`index`](Self::index), telling `events` what happens as it goes.
+    pub fn index_with(
+        &mut self,
+        groups: &[Vec<PathBuf>],
+        opts: &IndexOptions,
+        events: &mut dyn IndexEvents,
+    ) -> Result<IndexReport, StoreError> {
+        if !self.writable {
+            return Err(format!("{}: opened read-only, cannot index", self.path.display()).into());
+        }
+        let mut report = Reporter {
+            events,
+            notices: Vec::new(),
+        };
+        let result = self.run(groups, opts, &mut report);
+        report.events.finish();
+        let mut out = result?;
+        out.notices = report.notices;
+        Ok(out)
+    }
+
+    /// The run of [`index_with`](Self::index_with).
+    fn run(
+        &mut self,
+        inputs: &[Vec<PathBuf>],
+        opts: &IndexOptions,
+        report: &mut Reporter<'_>,
+    ) -> Result<IndexReport, StoreError> {
+        let filter = opts.filter.as_ref();
+        let filter_desc = filter.map(|f| db::filter_text(&f.to_string()));
+        let db_path = self.path.as_path();
+        let tx = db::begin_write(&self.conn, db_path, opts.wait, &mut |wait| {
+            report.notice(Notice::Waiting {
+                wait,
+                db: db_path.to_path_buf(),
+            })
+        })?;
+        let at =
+            |e: rusqlite::Error| -> StoreError { format!("{}: {e}", db_path.display()).into() };
+        let mut out = IndexReport::default();
+
+        // Decide which files to index (under the write lock: nobody else is
+        // deciding the same at the same time).
+        let mut groups: Vec<Vec<Todo>> = Vec::new();
+        let mut replace: Vec<i64> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for group in inputs {
+            let mut todo = Vec::new();
+            for path in group {
+                if !seen.insert(path.clone()) {
+                    report.notice(Notice::GivenTwice(path.clone()));
+                    continue;
+                }
+                let fp = db::fingerprint(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let known = known_rows(&tx, path).map_err(at)?;
+                if known.is_empty() {
+                    todo.push(Todo {
+                        path: path.clone(),
+                        fp,
+                    });
+                    continue;
+                }
+                if opts.reindex {
+                    replace.extend(known.iter().map(|k| k.id));
+                    todo.push(Todo {
+                        path: path.clone(),
+                        fp,
+                    });
+                    continue;
+                }
+                check_known(path, &fp, &known, filter_desc.as_deref(), db_path)?;
+                report.notice(Notice::AlreadyIndexed(path.clone()));
+                out.files_skipped += 1;
+            }
+            if !todo.is_empty() {
+                groups.push(todo);
+            }
+        }
+        if groups.is_empty() {
+            return Ok(out);
+        }
+        if !replace.is_empty() {
+            let others = remove_files(&tx, &replace).map_err(at)?;
+            if !others.is_empty() {
+                report.notice(Notice::ReplacedElsewhere(others));
+            }
+        }
+
+        let total_bytes: u64 = groups.iter().flatten().map(|t| t.fp.size).sum();
+        report.events.start(total_bytes);
+
+        // Filling an empty table, the secondary indexes are built at the end
+        // (sorted) instead of row by row.
+        let empty: bool = tx
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM sessions)", [], |r| {
+                r.get(0)
+            })
+            .map_err(at)?;
+        if empty {
+            db::drop_session_indexes(&tx).map_err(at)?;
+        }
+        let run_id: i64 = {
+            tx.execute("INSERT INTO runs (started_ns) VALUES (?1)", [now_ns()])
+                .map_err(at)?;
+            tx.last_insert_rowid()
+        };
+
+        let mut totals = Totals::default();
+        let mut done_bytes = 0u64;
+        let mut seq = 0usize;
+        let ctx = RunCtx {
+            tx: &tx,
+            run_id,
+            filter,
+            filter_desc: filter_desc.as_deref(),
+        };
+        for group in &groups {
+            let mut table = FlowTable::new();
+            // The previous part's name and last record time.
+            let mut previous: Option<(&Path, i64)> = None;
+            for todo in group {
+                let reader = match CaptureReader::open(&todo.path) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        report.notice(Notice::Unreadable(e.to_string()));
+                        out.files_unreadable += 1;
+                        done_bytes += todo.fp.size;
+                        continue;
+                    }
+                };
+                let file = FileTodo {
+                    seq,
+                    todo,
+                    reader,
+                    base: done_bytes,
+                };
+                let times = index_file(&ctx, file, &mut table, &mut totals, report)?;
+                seq += 1;
+                out.files_indexed += 1;
+                if let (Some((prev, prev_last)), Some((first, _))) = (previous, times)
+                    && first < prev_last
+                {
+                    report.notice(Notice::OutOfOrder {
+                        path: todo.path.clone(),
+                        first_ns: first,
+                        previous: prev.to_path_buf(),
+                        previous_last_ns: prev_last,
+                    });
+                }
+                if let Some((_, last)) = times {
+                    previous = Some((&todo.path, last));
+                }
+                done_bytes += todo.fp.size;
+                report.events.progress(done_bytes);
+            }
+            // Sessions still live at the end of the group's last file.
+            table.finish_all();
+            let rest: Vec<Session> = table.drain_finished().collect();
+            write_sessions(&tx, run_id, &rest, &mut totals).map_err(at)?;
+            let stats = table.stats();
+            totals.non_ip += stats.non_ip_packets;
+            totals.indexed += stats.packets - stats.non_ip_packets;
+        }
+        db::create_session_indexes(&tx).map_err(at)?;
+        tx.execute(
+            "UPDATE runs SET finished_ns = ?2 WHERE id = ?1",
+            params![run_id, now_ns()],
+        )
+        .map_err(at)?;
+        tx.commit().map_err(at)?;
+        db::checkpoint(&self.conn);
+
+        out.packets = totals.packets;
+        out.indexed = totals.indexed;
+        out.filtered = totals.filtered;
+        out.non_ip = totals.non_ip;
+        out.unsupported = totals
+            .unsupported
+            .iter()
+            .map(|(&lt, &n)| (LinkType(lt), n))
+            .collect();
+        out.damaged = totals.damaged;
+        out.sessions = totals.sessions;
+        Ok(out)
+    }
+}
+
+fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// A `files` row already recorded for a path.
+struct Known {
+    id: i64,
+    size: i64,
+    content_hash: String,
+    filter: Option<String>,
+}
+
+fn known_rows(conn: &Connection, path: &Path) -> rusqlite::Result<Vec<Known>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, size, content_hash, filter FROM files WHERE path = ?1")?;
+    stmt.query_map([db::path_to_blob(path)], |r| {
+        Ok(Known {
+            id: r.get(0)?,
+            size: r.get(1)?,
+            content_hash: r.get(2)?,
+            filter: r.get(3)?,
+        })
+    })?
+    .collect()
+}
+
+/// Checks that the file at `path`, indexed before (`known`), is unchanged
+/// and given with the same filter; the error says what differs.
+fn check_known(
+    path: &Path,
+    fp: &db::Fingerprint,
+    known: &[Known],
+    filter: Option<&str>,
+    db_path: &Path,
+) -> Result<(), StoreError> {
+    let changed = |what: String| -> StoreError {
+        format!(
+            "{} has changed since it was indexed into {} ({what}); give --reindex to index it \
+             again (its sessions are replaced), or index it into another --db",
+            path.display(),
+            db_path.display()
+        )
+        .into()
+    };
+    let same_size: Vec<&Known> = known.iter().filter(|k| k.size as u64 == fp.size).collect();
+    let Some(first) = known.first() else {
+        return Ok(());
+    };
+    if same_size.is_empty() {
+        return Err(changed(format!(
+            "size {} bytes, now {}",
+            first.size, fp.size
+        )));
+    }
+    let hash = file_content_hash(path)?;
+    let Some(k) = same_size.iter().find(|k| k.content_hash == hash) else {
+        return Err(changed("same size, but its content differs".into()));
+    };
+    if k.filter.as_deref() != filter {
+        let show = |f: Option<&str>| match f {
+            Some(f) => format!("--filter '{f}'"),
+            None => "no filter".to_string(),
+        };
+        return Err(format!(
+            "{} was indexed into {} with {} and is now given with {}; give --reindex to index it \
+             again with the new filter (its sessions are replaced), or use another --db",
+            path.display(),
+            db_path.display(),
+            show(k.filter.as_deref()),
+            show(filter)
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Deletes the `files` rows `ids` and every session with a packet in one
+/// of them; returns the paths of the other files such sessions also had
+/// packets in (their packets there are in no session now).
+fn remove_files(tx: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<PathBuf>> {
+    let mut doomed: Vec<i64> = Vec::new();
+    let mut others: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
+    {
+        let mut stmt = tx
+            .prepare("SELECT id, files FROM sessions WHERE first_file <= ?1 AND last_file >= ?1")?;
+        for &fid in ids {
+            let rows =
+                stmt.query_map([fid], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+            for row in rows {
+                let (sid, files) = row?;
+                let list: Vec<i64> = files.split(',').filter_map(|f| f.parse().ok()).collect();
+                if list.contains(&fid) {
+                    doomed.push(sid);
+                    others.extend(list.into_iter().filter(|f| !ids.contains(f)));
+                }
+            }
+        }
+    }
+    doomed.sort_unstable();
+    doomed.dedup();
+    {
+        let mut del_loc = tx.prepare("DELETE FROM session_locations WHERE session_id = ?1")?;
+        let mut del_vlan = tx.prepare("DELETE FROM session_vlans WHERE session_id = ?1")?;
+        let mut del = tx.prepare("DELETE FROM sessions WHERE id = ?1")?;
+        for &sid in &doomed {
+            del_loc.execute([sid])?;
+            del_vlan.execute([sid])?;
+            del.execute([sid])?;
+        }
+    }
+    for &fid in ids {
+        tx.execute("DELETE FROM files WHERE id = ?1", [fid])?;
+    }
+    let mut names = Vec::new();
+    let mut stmt = tx.prepare("SELECT path FROM files WHERE id = ?1")?;
+    for fid in others {
+        let p: Vec<u8> = stmt.query_row([fid], |r| r.get(0))?;
+        names.push(db::blob_to_path(&p));
+    }
+    Ok(names)
+}
+
+/// What every file of a run shares.
+struct RunCtx<'a> {
+    tx: &'a Connection,
+    run_id: i64,
+    filter: Option<&'a Filter>,
+    filter_desc: Option<&'a str>,
+}
+
+/// Counts of a run (see [`IndexReport`]).
+#[derive(Default)]
+struct Totals {
+    /// Records read.
+    packets: u64,
+    /// IP packets that went into sessions.
+    indexed: u64,
+    /// Dropped by the filter.
+    filtered: u64,
+    /// Neither IPv4 nor IPv6.
+    non_ip: u64,
+    /// Records of link types the dissector does not decode, by link type.
+    unsupported: BTreeMap<u16, u64>,
+    damaged: u64,
+    sessions: u64,
+}
+
+/// Whether the dissector decodes link type `lt` (see
+/// `protocols::dissect::linktype`).
+fn linktype_supported(lt: u16) -> bool {
+    use protocols::dissect::linktype as l;
+    matches!(
+        lt,
+        l::NULL | l::ETHERNET | l::RAW | l::LOOP | l::LINUX_SLL | l::IPV4 | l::IPV6 | l::LINUX_SLL2
+    )
+}
+
+/// Indexes one file into `ctx.tx`; returns the time of its first record
+/// and the latest time of its records (`None` if it has none).
+fn index_file(
+    ctx: &RunCtx<'_>,
+    file: FileTodo<'_>,
+    table: &mut FlowTable,
+    totals: &mut Totals,
+    report: &mut Reporter<'_>,
+) -> Result<Option<(i64, i64)>, StoreError> {
+    let FileTodo {
+        seq,
+        todo,
+        reader,
+        base,
+    } = file;
+    let path = todo.path.as_path();
+    let tx = ctx.tx;
+    let at = |e: rusqlite::Error| -> StoreError { format!("{}: {e}", path.display()).into() };
+    // `index` takes regular files, which are memory-mapped; one that
+    // cannot be is read into memory.
+    let reader = if reader.bytes().is_some() {
+        reader
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        CaptureReader::from_bytes(bytes, &path.to_string_lossy())?
+    };
+    let (format, precision, endian) = match reader.format() {
+        Format::Pcap(h) => (
+            "pcap",
+            Some(h.encoding.precision.to_string()),
+            Some(format!("{:?}", h.encoding.endian).to_lowercase()),
+        ),
+        Format::Pcapng(s) => (
+            "pcapng",
+            None,
+            Some(format!("{:?}", s.endian).to_lowercase()),
+        ),
+    };
+    let name = path
+        .file_name()
+        .map(|n| db::path_to_blob(Path::new(n)))
+        .unwrap_or_default();
+    // The hash is filled in once the walk is done.
+    tx.execute(
+        "INSERT INTO files (run_id, seq, path, name, size, mtime_ns, quick_hash, content_hash, filter,
+            format, precision, endian)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8, ?9, ?10, ?11)",
+        params![
+            ctx.run_id,
+            seq as i64,
+            db::path_to_blob(path),
+            name,
+            todo.fp.size as i64,
+            todo.fp.mtime_ns,
+            todo.fp.quick_hash,
+            ctx.filter_desc,
+            format,
+            precision,
+            endian
+        ],
+    )
+    .map_err(at)?;
+    let file_id =
+        u32::try_from(tx.last_insert_rowid()).map_err(|_| "too many files in the index")?;
+
+    let mut walk = FileWalk {
+        tx,
+        run_id: ctx.run_id,
+        file_id,
+        pcapng: format == "pcapng",
+        filter: ctx.filter,
+        table,
+        totals,
+        dissector: minimal_dissector(),
+        packets: 0,
+        first_ts: None,
+        first_record_ts: None,
+        last_ts: None,
+        linktype: None,
+        pcapng_fine: false,
+        pending: Vec::with_capacity(BATCH),
+    };
+    let (Some(bytes), Some(mut records), Some(ahead)) =
+        (reader.bytes(), reader.records(), reader.records())
+    else {
+        return Err(format!("{}: cannot read the file into memory", path.display()).into());
+    };
+    let size = bytes.len() as u64;
+    // Each record's hash (its digest, and from them the file's hash: see
+    // `crate::content_hash`) comes from a second thread walking the same
+    // records ahead of this walk (`crate::hash_ahead`), or inline for a
+    // small file.
+    let (walked, content_hash) = hash_ahead::with_hashes(
+        bytes,
+        ahead,
+        hash_ahead::Mode::for_file(bytes.len()),
+        |hashes| -> Result<(), StoreError> {
+            // A file in memory: its records outlive the loop, so one
+            // `Dissection` is built once and refilled per packet.
+            let mut d = Dissection::new(0, &[]);
+            loop {
+                match records.next_record() {
+                    Ok(Some(rec)) => {
+                        let hash = hashes
+                            .hash(&rec)
+                            .map_err(|e| format!("{}: {e}", path.display()))?;
+                        d.reset(rec.linktype.0, rec.data);
+                        walk.record(&rec, &mut d, hash).map_err(at)?;
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        walk.totals.damaged += 1;
+                        report.notice(Notice::Damaged(e.to_string()));
+                        if records.is_done() {
+                            report.notice(Notice::FramingLost(path.to_path_buf()));
+                            break;
+                        }
+                        continue;
+                    }
+                }
+                if walk.packets.is_multiple_of(4096) {
+                    report.events.progress(base + records.position());
+                }
+            }
+            Ok(())
+        },
+    );
+    walked?;
+    let content_hash = content_hash.map_err(|e| format!("{}: {e}", path.display()))?;
+    let context = records.pcapng_context().map(<[u64]>::to_vec);
+    walk.flush_pending().map_err(at)?;
+    let FileWalk {
+        packets,
+        first_ts,
+        first_record_ts,
+        last_ts,
+        linktype,
+        pcapng_fine,
+        ..
+    } = walk;
+    totals.packets += packets;
+    let done: Vec<Session> = table.drain_finished().collect();
+    write_sessions(tx, ctx.run_id, &done, totals).map_err(at)?;
+    let precision = match (format, precision) {
+        ("pcapng", _) => Some(if pcapng_fine { "nano" } else { "micro" }.to_string()),
+        (_, p) => p,
+    };
+    let context = context.map(|offsets| db::encode_offsets(&offsets));
+    tx.execute(
+        "UPDATE files SET linktype = ?2, first_ts = ?3, last_ts = ?4, packets = ?5, precision = ?6,
+            context = ?7, content_hash = ?8, size = ?9 WHERE id = ?1",
+        params![
+            file_id,
+            linktype,
+            first_ts,
+            last_ts,
+            packets as i64,
+            precision,
+            context,
+            content_hash,
+            size as i64
+        ],
+    )
+    .map_err(at)?;
+    Ok(first_record_ts.zip(last_ts))
+}
+
+/// The state of indexing one file, shared by its two record loops.
+struct FileWalk<'w> {
+    tx: &'w Connection,
+    run_id: i64,
+    file_id: u32,
+    /// Whether the file is pcapng (its precision is found from the records).
+    pcapng: bool,
+    filter: Option<&'w Filter>,
+    table: &'w mut FlowTable,
+    totals: &'w mut Totals,
+    dissector: Dissector,
+    packets: u64,
+    first_ts: Option<i64>,
+    /// The time of the file's first record (for the order of parts).
+    first_record_ts: Option<i64>,
+    last_ts: Option<i64>,
+    linktype: Option<u16>,
+    /// A pcapng timestamp finer than microseconds was seen.
+    pcapng_fine: bool,
+    /// Packets for the flow table, handed over [`BATCH`] at a time once
+    /// it has many sessions (`FlowTable::prefers_batches`).
+    pending: Vec<Pending>,
+}
+
+impl FileWalk<'_> {
+    /// Dissects `rec` into `d` (empty, of `rec`'s bytes) and hands the
+    /// packet to the flow table unless the filter drops it; writes the
+    /// sessions that finish.
+    #[inline]
+    /// `hash` is [`db::record_hash`] of the record.
+    fn record<'a>(
+        &mut self,
+        rec: &Record<'a>,
+        d: &mut Dissection<'a>,
+        hash: u64,
+    ) -> rusqlite::Result<()> {
+        self.packets += 1;
+        let ts_ns = db::ts_to_ns(rec.ts.secs, rec.ts.nanos);
+        self.first_record_ts.get_or_insert(ts_ns);
+        self.first_ts = Some(self.first_ts.map_or(ts_ns, |t| t.min(ts_ns)));
+        self.last_ts = Some(self.last_ts.map_or(ts_ns, |t| t.max(ts_ns)));
+        self.linktype.get_or_insert(rec.linktype.0);
+        if self.pcapng && !rec.ts.nanos.is_multiple_of(1000) {
+            self.pcapng_fine = true;
+        }
+        if !linktype_supported(rec.linktype.0) {
+            *self.totals.unsupported.entry(rec.linktype.0).or_default() += 1;
+            return Ok(());
+        }
+        d.summary.wire_len = rec.origlen;
+        self.dissector.dissect_into(d);
+        let summary = &d.summary;
+        if let Some(f) = self.filter
+            && !f.matches_packet(summary, rec.data)
+        {
+            self.totals.filtered += 1;
+            return Ok(());
+        }
+        let ts = flow::Timestamp::new(rec.ts.secs, rec.ts.nanos);
+        let loc = Location::with_digest(self.file_id, rec.offset, hash);
+        if self.pending.is_empty() && !self.table.prefers_batches() {
+            // Few sessions: read in place, not copied out. The summary was
+            // just written field by field, and copying it whole reads it
+            // back in wider words, which the CPU cannot forward from those
+            // stores (half of this function's time, measured with perf).
+            self.table.push(summary, ts, loc);
+            return self.write_finished();
+        }
+        self.pending.push(Pending {
+            summary: *summary,
+            ts,
+            loc,
+        });
+        if self.pending.len() >= BATCH {
+            self.flush_pending()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the finished sessions if there are enough of them.
+    fn write_finished(&mut self) -> rusqlite::Result<()> {
+        if self.table.finished_len() >= FLUSH_EVERY {
+            let done: Vec<Session> = self.table.drain_finished().collect();
+            write_sessions(self.tx, self.run_id, &done, self.totals)?;
+        }
+        Ok(())
+    }
+
+    /// Hands the pending packets to the flow table, and writes the
+    /// sessions that finished if there are enough of them.
+    fn flush_pending(&mut self) -> rusqlite::Result<()> {
+        self.table.push_batch(&self.pending);
+        self.pending.clear();
+        self.write_finished()
+    }
+}
+
+fn write_sessions(
+    tx: &Connection,
+    run_id: i64,
+    sessions: &[Session],
+    totals: &mut Totals,
+) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO sessions (run_id, community_id, proto, ip_version, src_ip, dst_ip, sport, dport, vlan,
+            first_ts, last_ts, packets, bytes, packets_to_server, bytes_to_server, payload_to_server,
+            packets_to_client, bytes_to_client, payload_to_client, tcp_flags, end_reason,
+            first_file, last_file, files, digest)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+            ?22, ?23, ?24, ?25)",
+    )?;
+    let mut locations =
+        tx.prepare_cached("INSERT INTO session_locations (session_id, locations) VALUES (?1, ?2)")?;
+    let mut vlans = tx
+        .prepare_cached("INSERT OR IGNORE INTO session_vlans (session_id, vlan) VALUES (?1, ?2)")?;
+    let mut ids: Vec<u16> = Vec::new();
+    for s in sessions {
+        let mut files: Vec<u32> = Vec::new();
+        if let Some(file) = s.locations.single_file() {
+            files.push(file);
+        } else {
+            for loc in s.locations.iter() {
+                if files.last() != Some(&loc.file_index) && !files.contains(&loc.file_index) {
+                    files.push(loc.file_index);
+                }
+            }
+        }
+        let mut files_text = String::new();
+        for (i, file) in files.iter().enumerate() {
+            if i > 0 {
+                files_text.push(',');
+            }
+            let _ = write!(files_text, "{file}");
+        }
+        let ip_version = if s.client.addr.is_ipv4() { 4 } else { 6 };
+        let end = s.end.map(end_reason_text);
+        stmt.execute(params![
+            run_id,
+            s.community_id.as_str(),
+            s.protocol,
+            ip_version,
+            &ip_to_blob(s.client.addr)[..],
+            &ip_to_blob(s.server.addr)[..],
+            s.client.port,
+            s.server.port,
+            s.vlan,
+            db::ts_to_ns(s.first_ts.secs, s.first_ts.nanos),
+            db::ts_to_ns(s.last_ts.secs, s.last_ts.nanos),
+            s.packets() as i64,
+            s.bytes() as i64,
+            s.to_server.packets as i64,
+            s.to_server.bytes as i64,
+            s.to_server.payload_bytes as i64,
+            s.to_client.packets as i64,
+            s.to_client.bytes as i64,
+            s.to_client.payload_bytes as i64,
+            s.tcp_flags,
+            end,
+            files.first().copied().unwrap_or(0),
+            files.last().copied().unwrap_or(0),
+            files_text,
+            // The same 64 bits, as SQLite's signed INTEGER.
+            s.digest as i64,
+        ])?;
+        let id = tx.last_insert_rowid();
+        locations.execute(params![id, s.locations.as_bytes()])?;
+        // Every VLAN ID any packet carried, at any depth, once.
+        ids.clear();
+        ids.extend(s.vlan_stacks().flatten().copied());
+        ids.extend(s.vlan);
+        ids.sort_unstable();
+        ids.dedup();
+        for &v in &ids {
+            vlans.execute(params![id, v])?;
+        }
+        totals.sessions += 1;
+    }
+    Ok(())
+}
+
+/// A dissector reading just what flows and filters need: no header is
+/// parsed into a [`Dissection`]'s layers, the summary is filled from the
+/// layers' views, and the walk stops after the transport header.
+pub fn minimal_dissector() -> Dissector {
+    Dissector::new(Config::for_needs(Needs::FLOW))
+}
