@@ -1,7 +1,9 @@
 //! `pcapdig index` → `sessions` → `carve` on synthetic multi-file captures.
 
+mod common;
+use common::pcapdig;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use pcap_core::Endian;
 use pcap_core::capture::synth::PcapBuilder;
@@ -12,12 +14,6 @@ const ACK: u8 = 0x10;
 const FIN: u8 = 0x01;
 const PSH: u8 = 0x08;
 
-fn pcapdig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pcapdig"))
-        .args(args)
-        .output()
-        .expect("run pcapdig")
-}
 
 fn ok(args: &[&str]) -> String {
     let out = pcapdig(args);
