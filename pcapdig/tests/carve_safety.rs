@@ -15,7 +15,6 @@ use pcap_core::capture::{
     CaptureReader, Format, LinkType, PcapEncoding, PcapWriter, Timestamp, WriterConfig,
 };
 
-
 fn ok(args: &[&str]) -> Output {
     let out = pcapdig(args);
     assert!(

@@ -12,7 +12,6 @@ use pcap_core::capture::PcapEncoding;
 use pcap_core::capture::synth::{TrafficSpec, traffic_pcap};
 use pcap_tests::corpus;
 
-
 fn ids(out: &Output) -> Vec<i64> {
     assert!(
         out.status.success(),

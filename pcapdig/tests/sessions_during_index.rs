@@ -12,7 +12,6 @@ use std::process::{Command, Stdio};
 use pcap_core::capture::PcapEncoding;
 use pcap_core::capture::synth::{TrafficSpec, traffic_pcap};
 
-
 #[test]
 fn readers_see_completed_runs_and_are_told_of_one_in_progress() {
     let dir = tempfile::tempdir().expect("tempdir");
