@@ -67,13 +67,13 @@ use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use pcap_core::capture::{CaptureReader, Format, LinkType, Record};
+use pcap_core::capture::{CaptureReader, Format, LinkType, Precision, Record};
 use pcap_core::filter::{Filter, Needs};
 use pcap_core::flow::{self, FlowTable, Location, Pending, Session};
 use protocols::{Config, Dissection, Dissector};
 use rusqlite::{Connection, params};
 
-use super::rows::{end_reason_text, ip_to_blob};
+use super::rows::{FileFormat, end_reason_text, endian_text, ip_to_blob, precision_text};
 use super::schema as db;
 use super::{SessionStore, StoreError};
 use crate::content_hash::file_content_hash;
@@ -653,17 +653,14 @@ fn index_file(
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         CaptureReader::from_bytes(bytes, &path.to_string_lossy())?
     };
+    // pcapng's precision is known once its records are read.
     let (format, precision, endian) = match reader.format() {
         Format::Pcap(h) => (
-            "pcap",
-            Some(h.encoding.precision.to_string()),
-            Some(format!("{:?}", h.encoding.endian).to_lowercase()),
+            FileFormat::Pcap,
+            Some(h.encoding.precision),
+            h.encoding.endian,
         ),
-        Format::Pcapng(s) => (
-            "pcapng",
-            None,
-            Some(format!("{:?}", s.endian).to_lowercase()),
-        ),
+        Format::Pcapng(s) => (FileFormat::Pcapng, None, s.endian),
     };
     let name = path
         .file_name()
@@ -683,9 +680,9 @@ fn index_file(
             todo.fp.mtime_ns,
             todo.fp.quick_hash,
             ctx.filter_desc,
-            format,
-            precision,
-            endian
+            format.as_str(),
+            precision.map(precision_text),
+            endian_text(endian)
         ],
     )
     .map_err(at)?;
@@ -696,7 +693,7 @@ fn index_file(
         tx,
         run_id: ctx.run_id,
         file_id,
-        pcapng: format == "pcapng",
+        pcapng: format == FileFormat::Pcapng,
         filter: ctx.filter,
         table,
         totals,
@@ -771,8 +768,9 @@ fn index_file(
     let done: Vec<Session> = table.drain_finished().collect();
     write_sessions(tx, ctx.run_id, &done, totals).map_err(at)?;
     let precision = match (format, precision) {
-        ("pcapng", _) => Some(if pcapng_fine { "nano" } else { "micro" }.to_string()),
-        (_, p) => p,
+        (FileFormat::Pcapng, _) if pcapng_fine => Precision::Nano,
+        (FileFormat::Pcapng, _) => Precision::Micro,
+        (FileFormat::Pcap, p) => p.unwrap_or_default(),
     };
     let context = context.map(|offsets| db::encode_offsets(&offsets));
     tx.execute(
@@ -784,7 +782,7 @@ fn index_file(
             first_ts,
             last_ts,
             packets as i64,
-            precision,
+            precision_text(precision),
             context,
             content_hash,
             size as i64

@@ -60,6 +60,33 @@ pub fn end_reason_from_text(text: &str) -> Option<EndReason> {
     .find(|&e| end_reason_text(e) == text)
 }
 
+/// How a precision is written in `files.precision`.
+pub fn precision_text(p: Precision) -> &'static str {
+    match p {
+        Precision::Micro => "micro",
+        Precision::Nano => "nano",
+    }
+}
+
+/// The precision of its `files.precision` text: `nano`, or `nsec` as
+/// databases written before this store recorded classic pcap files (their
+/// carves then lost the nanoseconds of a pcapng output); microseconds
+/// otherwise.
+pub fn precision_from_text(text: Option<&str>) -> Precision {
+    match text {
+        Some("nano" | "nsec") => Precision::Nano,
+        _ => Precision::Micro,
+    }
+}
+
+/// How a byte order is written in `files.endian`.
+pub fn endian_text(e: Endian) -> &'static str {
+    match e {
+        Endian::Big => "big",
+        Endian::Little => "little",
+    }
+}
+
 /// The name of an IP protocol number as `sessions` lists it: `tcp`,
 /// `udp`, `icmp`, `icmp6`, `sctp`, or the number.
 pub fn proto_name(p: u8) -> String {
@@ -198,11 +225,7 @@ impl FileRow {
                 .get::<_, Option<i64>>(6)?
                 .and_then(|l| u16::try_from(l).ok())
                 .map(LinkType),
-            precision: if precision.as_deref() == Some("nano") {
-                Precision::Nano
-            } else {
-                Precision::Micro
-            },
+            precision: precision_from_text(precision.as_deref()),
             endian: if endian.as_deref() == Some("big") {
                 Endian::Big
             } else {
