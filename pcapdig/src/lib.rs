@@ -21,9 +21,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod carve;
-mod content_hash;
 pub mod fields;
-mod hash_ahead;
 pub mod index;
 mod inputs;
 pub mod output;

@@ -16,7 +16,7 @@
 //!
 //! A file is identified by its canonical path; what it holds, by its size
 //! and `content_hash` (of every byte, computed while it is indexed: see
-//! `crate::content_hash`).
+//! `super::content_hash`).
 //!
 //! * A file already indexed under the same path, of the same size, is
 //!   hashed again in full: same hash and same filter, it is skipped ("already
@@ -60,7 +60,7 @@
 //! [`db::record_hash`] of its record (16 bits stored per record, all 64
 //! folded per session), which `carve` checks; the records
 //! of a file of 1 MiB or more are hashed by a second thread walking the
-//! file ahead of the indexing walk (`crate::hash_ahead`).
+//! file ahead of the indexing walk (`super::hash_ahead`).
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
@@ -73,11 +73,11 @@ use pcap_core::flow::{self, FlowTable, Location, Pending, Session};
 use protocols::{Config, Dissection, Dissector};
 use rusqlite::{Connection, params};
 
+use super::content_hash::file_content_hash;
+use super::hash_ahead;
 use super::rows::{FileFormat, end_reason_text, endian_text, ip_to_blob, precision_text};
 use super::schema as db;
 use super::{SessionStore, StoreError};
-use crate::content_hash::file_content_hash;
-use crate::hash_ahead;
 
 /// How files are indexed.
 #[derive(Debug, Clone, Default)]
@@ -713,8 +713,8 @@ fn index_file(
     };
     let size = bytes.len() as u64;
     // Each record's hash (its digest, and from them the file's hash: see
-    // `crate::content_hash`) comes from a second thread walking the same
-    // records ahead of this walk (`crate::hash_ahead`), or inline for a
+    // `super::content_hash`) comes from a second thread walking the same
+    // records ahead of this walk (`super::hash_ahead`), or inline for a
     // small file.
     let (walked, content_hash) = hash_ahead::with_hashes(
         bytes,

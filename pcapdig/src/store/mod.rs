@@ -27,7 +27,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub mod carve;
+mod content_hash;
 pub mod follow;
+mod hash_ahead;
 pub mod index;
 pub mod rows;
 pub mod schema;

@@ -13,7 +13,7 @@
 //!   `quick_hash` is the cheap [`Fingerprint`] (FNV-1a 64 of the first and
 //!   last 64 KiB, hex) for picking a moved file's candidate by name;
 //!   `content_hash` covers every byte of the file, computed while it is
-//!   indexed from the records' own hashes (`crate::content_hash`). `filter` is the `--filter` /
+//!   indexed from the records' own hashes (`super::content_hash`). `filter` is the `--filter` /
 //!   `--filter-file` the file was indexed with ([`filter_text`]), NULL for
 //!   none. `seq` is the file's position within its run. `context`, for
 //!   pcapng, lists the byte offsets of its section headers and interface
@@ -585,7 +585,7 @@ pub fn ns_to_string(ns: i64) -> String {
 /// XXH3-64. Each location in `session_locations.locations` keeps its low
 /// 16 bits (`Location::short_digest`), `sessions.digest` folds all 64 bits
 /// of the session's records in order (`pcap_core::flow::fold_digest`), and
-/// `crate::content_hash` builds the file's hash from them.
+/// `super::content_hash` builds the file's hash from them.
 #[inline]
 pub fn record_hash(raw: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(raw)
