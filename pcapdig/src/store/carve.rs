@@ -252,28 +252,12 @@ impl SessionStore {
                 "give -o OUT.pcap (or -o - for standard output) and/or --payload DIR".into(),
             );
         }
-        let mut report = CarveReport::default();
-        let mut say = |n: CarveNotice, report: &mut CarveReport| {
-            notice(&n);
-            report.notices.push(n);
+        let mut say = Notices {
+            notice,
+            all: Vec::new(),
         };
         let sessions = load_sessions(&self.conn, ids, &self.path)?;
-
-        // Wanted (file id -> offset -> owners and digest).
-        let mut wanted: BTreeMap<u32, BTreeMap<u64, Wanted>> = BTreeMap::new();
-        for (i, s) in sessions.iter().enumerate() {
-            for loc in s.locations.iter() {
-                let w = wanted
-                    .entry(loc.file_index)
-                    .or_default()
-                    .entry(loc.offset)
-                    .or_insert(Wanted {
-                        owners: Vec::new(),
-                        digest: loc.short_digest(),
-                    });
-                w.owners.push(i);
-            }
-        }
+        let wanted = wanted_records(&sessions);
 
         // Every file is found and checked before anything is written, and
         // becomes an input no output may land on.
@@ -287,22 +271,9 @@ impl SessionStore {
             files.insert(fid, (info, path));
         }
 
+        let first = wanted.keys().next().and_then(|f| files.get(f));
         let mut out = match output {
-            Some(output) => {
-                let (target, name) = match output {
-                    CarveOutput::File(path) => {
-                        let sink = Sink::open(&path, &inputs)?;
-                        (Target::Sink(sink), Some(path))
-                    }
-                    CarveOutput::Stdout => {
-                        (Target::Sink(Sink::open(Path::new("-"), &inputs)?), None)
-                    }
-                    CarveOutput::Writer(w) => (Target::Writer(w), None),
-                };
-                let format = OutFormat::choose(opts.format, name.as_deref());
-                let first = wanted.keys().next().and_then(|f| files.get(f));
-                Some(PacketOut::new(target, format, first))
-            }
+            Some(output) => Some(open_output(output, opts.format, &inputs, first)?),
             None => None,
         };
         if let Some(dir) = &opts.payload {
@@ -347,7 +318,7 @@ impl SessionStore {
                 Ok(())
             };
             if info.format == FileFormat::Pcapng && info.context.is_none() {
-                say(CarveNotice::Walking(path.clone()), &mut report);
+                say.say(CarveNotice::Walking(path.clone()));
             }
             read_records(info, path, offsets, &mut each)?;
         }
@@ -356,36 +327,106 @@ impl SessionStore {
             out.finish()?;
         }
         if let Some(dir) = &opts.payload {
-            for (s, follow) in sessions.iter().zip(streams.iter_mut()) {
-                let Some(pair) = follow.as_mut().map(|f| &mut f.pair) else {
-                    say(CarveNotice::NotTcp(s.id), &mut report);
-                    continue;
-                };
-                pair.finish();
-                for (side, stream) in [("client", &pair.client), ("server", &pair.server)] {
-                    let p = dir.join(format!("{}.{side}", s.id));
-                    let mut sink = Sink::open(&p, &inputs)?;
-                    sink.write_all(stream.data())
-                        .map_err(|e| format!("{}: {e}", p.display()))?;
-                    sink.commit()?;
-                    for g in stream.gaps() {
-                        say(
-                            CarveNotice::Gap {
-                                session: s.id,
-                                side,
-                                len: g.len,
-                                offset: g.offset,
-                            },
-                            &mut report,
-                        );
-                    }
-                }
+            write_payloads(&sessions, &mut streams, dir, &inputs, &mut say)?;
+        }
+        Ok(CarveReport {
+            sessions: sessions.len(),
+            packets: written,
+            notices: say.all,
+        })
+    }
+}
+
+/// Hands notices to the caller as they come, and keeps them for the
+/// report.
+struct Notices<'n> {
+    notice: &'n mut dyn FnMut(&CarveNotice),
+    all: Vec<CarveNotice>,
+}
+
+impl Notices<'_> {
+    fn say(&mut self, n: CarveNotice) {
+        (self.notice)(&n);
+        self.all.push(n);
+    }
+}
+
+/// The records to read: file id -> offset -> the sessions (indexes into
+/// `sessions`) each belongs to, and its indexed digest.
+type WantedRecords = BTreeMap<u32, BTreeMap<u64, Wanted>>;
+
+fn wanted_records(sessions: &[SessionInfo]) -> WantedRecords {
+    let mut wanted = WantedRecords::new();
+    for (i, s) in sessions.iter().enumerate() {
+        for loc in s.locations.iter() {
+            let w = wanted
+                .entry(loc.file_index)
+                .or_default()
+                .entry(loc.offset)
+                .or_insert(Wanted {
+                    owners: Vec::new(),
+                    digest: loc.short_digest(),
+                });
+            w.owners.push(i);
+        }
+    }
+    wanted
+}
+
+/// Opens the carved capture (checked against `inputs`) in the format asked
+/// or named; `first` is the first file read, whose encoding a classic
+/// pcap output takes.
+fn open_output<'w>(
+    output: CarveOutput<'w>,
+    format: Option<OutFormat>,
+    inputs: &Inputs,
+    first: Option<&(FileRow, PathBuf)>,
+) -> Result<PacketOut<'w>, Error> {
+    let (target, name) = match output {
+        CarveOutput::File(path) => {
+            let sink = Sink::open(&path, inputs)?;
+            (Target::Sink(sink), Some(path))
+        }
+        CarveOutput::Stdout => (Target::Sink(Sink::open(Path::new("-"), inputs)?), None),
+        CarveOutput::Writer(w) => (Target::Writer(w), None),
+    };
+    let format = OutFormat::choose(format, name.as_deref());
+    Ok(PacketOut::new(target, format, first))
+}
+
+/// Writes each TCP session's two reassembled streams into `dir`
+/// (`ID.client`, `ID.server`, never over an input) and says where they
+/// have gaps; a session that is not TCP is said to have none.
+fn write_payloads(
+    sessions: &[SessionInfo],
+    streams: &mut [Option<Follow>],
+    dir: &Path,
+    inputs: &Inputs,
+    say: &mut Notices<'_>,
+) -> Result<(), Error> {
+    for (s, follow) in sessions.iter().zip(streams.iter_mut()) {
+        let Some(pair) = follow.as_mut().map(|f| &mut f.pair) else {
+            say.say(CarveNotice::NotTcp(s.id));
+            continue;
+        };
+        pair.finish();
+        for (side, stream) in [("client", &pair.client), ("server", &pair.server)] {
+            let p = dir.join(format!("{}.{side}", s.id));
+            let mut sink = Sink::open(&p, inputs)?;
+            sink.write_all(stream.data())
+                .map_err(|e| format!("{}: {e}", p.display()))?;
+            sink.commit()?;
+            for g in stream.gaps() {
+                say.say(CarveNotice::Gap {
+                    session: s.id,
+                    side,
+                    len: g.len,
+                    offset: g.offset,
+                });
             }
         }
-        report.sessions = sessions.len();
-        report.packets = written;
-        Ok(report)
     }
+    Ok(())
 }
 
 /// The asked sessions, in the order given.

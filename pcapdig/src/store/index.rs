@@ -321,43 +321,17 @@ impl SessionStore {
             |e: rusqlite::Error| -> StoreError { format!("{}: {e}", db_path.display()).into() };
         let mut out = IndexReport::default();
 
-        // Decide which files to index (under the write lock: nobody else is
-        // deciding the same at the same time).
-        let mut groups: Vec<Vec<Todo>> = Vec::new();
-        let mut replace: Vec<i64> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for group in inputs {
-            let mut todo = Vec::new();
-            for path in group {
-                if !seen.insert(path.clone()) {
-                    report.notice(Notice::GivenTwice(path.clone()));
-                    continue;
-                }
-                let fp = db::fingerprint(path).map_err(|e| format!("{}: {e}", path.display()))?;
-                let known = known_rows(&tx, path).map_err(at)?;
-                if known.is_empty() {
-                    todo.push(Todo {
-                        path: path.clone(),
-                        fp,
-                    });
-                    continue;
-                }
-                if opts.reindex {
-                    replace.extend(known.iter().map(|k| k.id));
-                    todo.push(Todo {
-                        path: path.clone(),
-                        fp,
-                    });
-                    continue;
-                }
-                check_known(path, &fp, &known, filter_desc.as_deref(), db_path)?;
-                report.notice(Notice::AlreadyIndexed(path.clone()));
-                out.files_skipped += 1;
-            }
-            if !todo.is_empty() {
-                groups.push(todo);
-            }
-        }
+        // Decided under the write lock: nobody else is deciding the same
+        // at the same time.
+        let Plan { groups, replace } = plan(
+            &tx,
+            inputs,
+            opts.reindex,
+            filter_desc.as_deref(),
+            db_path,
+            report,
+            &mut out,
+        )?;
         if groups.is_empty() {
             return Ok(out);
         }
@@ -465,6 +439,58 @@ impl SessionStore {
         out.sessions = totals.sessions;
         Ok(out)
     }
+}
+
+/// The files of a run still to index, by group, and the `files` rows they
+/// replace (with `reindex`).
+struct Plan {
+    groups: Vec<Vec<Todo>>,
+    replace: Vec<i64>,
+}
+
+/// Decides which of `inputs` to index: a file given twice is indexed
+/// once; one already indexed unchanged with the same filter is skipped
+/// (counted in `out`); one changed or indexed with another filter is
+/// refused, unless `reindex`.
+fn plan(
+    tx: &Connection,
+    inputs: &[Vec<PathBuf>],
+    reindex: bool,
+    filter_desc: Option<&str>,
+    db_path: &Path,
+    report: &mut Reporter<'_>,
+    out: &mut IndexReport,
+) -> Result<Plan, StoreError> {
+    let at = |e: rusqlite::Error| -> StoreError { format!("{}: {e}", db_path.display()).into() };
+    let mut groups: Vec<Vec<Todo>> = Vec::new();
+    let mut replace: Vec<i64> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for group in inputs {
+        let mut todo = Vec::new();
+        for path in group {
+            if !seen.insert(path.clone()) {
+                report.notice(Notice::GivenTwice(path.clone()));
+                continue;
+            }
+            let fp = db::fingerprint(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let known = known_rows(tx, path).map_err(at)?;
+            if !known.is_empty() && !reindex {
+                check_known(path, &fp, &known, filter_desc, db_path)?;
+                report.notice(Notice::AlreadyIndexed(path.clone()));
+                out.files_skipped += 1;
+                continue;
+            }
+            replace.extend(known.iter().map(|k| k.id));
+            todo.push(Todo {
+                path: path.clone(),
+                fp,
+            });
+        }
+        if !todo.is_empty() {
+            groups.push(todo);
+        }
+    }
+    Ok(Plan { groups, replace })
 }
 
 fn now_ns() -> i64 {
