@@ -362,61 +362,19 @@ impl SessionStore {
         };
 
         let mut totals = Totals::default();
-        let mut done_bytes = 0u64;
-        let mut seq = 0usize;
         let ctx = RunCtx {
             tx: &tx,
             run_id,
             filter,
             filter_desc: filter_desc.as_deref(),
+            db_path,
         };
+        let mut at_file = Progress::default();
         for group in &groups {
-            let mut table = FlowTable::new();
-            // The previous part's name and last record time.
-            let mut previous: Option<(&Path, i64)> = None;
-            for todo in group {
-                let reader = match CaptureReader::open(&todo.path) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        report.notice(Notice::Unreadable(e.to_string()));
-                        out.files_unreadable += 1;
-                        done_bytes += todo.fp.size;
-                        continue;
-                    }
-                };
-                let file = FileTodo {
-                    seq,
-                    todo,
-                    reader,
-                    base: done_bytes,
-                };
-                let times = index_file(&ctx, file, &mut table, &mut totals, report)?;
-                seq += 1;
-                out.files_indexed += 1;
-                if let (Some((prev, prev_last)), Some((first, _))) = (previous, times)
-                    && first < prev_last
-                {
-                    report.notice(Notice::OutOfOrder {
-                        path: todo.path.clone(),
-                        first_ns: first,
-                        previous: prev.to_path_buf(),
-                        previous_last_ns: prev_last,
-                    });
-                }
-                if let Some((_, last)) = times {
-                    previous = Some((&todo.path, last));
-                }
-                done_bytes += todo.fp.size;
-                report.events.progress(done_bytes);
-            }
-            // Sessions still live at the end of the group's last file.
-            table.finish_all();
-            let rest: Vec<Session> = table.drain_finished().collect();
-            write_sessions(&tx, run_id, &rest, &mut totals).map_err(at)?;
-            let stats = table.stats();
-            totals.non_ip += stats.non_ip_packets;
-            totals.indexed += stats.packets - stats.non_ip_packets;
+            index_group(&ctx, group, &mut at_file, &mut totals, report)?;
         }
+        out.files_indexed = at_file.seq;
+        out.files_unreadable = at_file.unreadable;
         db::create_session_indexes(&tx).map_err(at)?;
         tx.execute(
             "UPDATE runs SET finished_ns = ?2 WHERE id = ?1",
@@ -624,6 +582,8 @@ struct RunCtx<'a> {
     run_id: i64,
     filter: Option<&'a Filter>,
     filter_desc: Option<&'a str>,
+    /// The database (for error messages).
+    db_path: &'a Path,
 }
 
 /// Counts of a run (see [`IndexReport`]).
@@ -641,6 +601,73 @@ struct Totals {
     unsupported: BTreeMap<u16, u64>,
     damaged: u64,
     sessions: u64,
+}
+
+/// Where a run is: files indexed and unreadable so far, and the bytes of
+/// the files done (for progress).
+#[derive(Default)]
+struct Progress {
+    /// Files indexed (the next one's position within the run).
+    seq: usize,
+    unreadable: usize,
+    done_bytes: u64,
+}
+
+/// Indexes one group of files, one consecutive capture in order, through
+/// one flow table.
+fn index_group(
+    ctx: &RunCtx<'_>,
+    group: &[Todo],
+    at_file: &mut Progress,
+    totals: &mut Totals,
+    report: &mut Reporter<'_>,
+) -> Result<(), StoreError> {
+    let mut table = FlowTable::new();
+    // The previous part's name and last record time.
+    let mut previous: Option<(&Path, i64)> = None;
+    for todo in group {
+        let reader = match CaptureReader::open(&todo.path) {
+            Ok(r) => r,
+            Err(e) => {
+                report.notice(Notice::Unreadable(e.to_string()));
+                at_file.unreadable += 1;
+                at_file.done_bytes += todo.fp.size;
+                continue;
+            }
+        };
+        let file = FileTodo {
+            seq: at_file.seq,
+            todo,
+            reader,
+            base: at_file.done_bytes,
+        };
+        let times = index_file(ctx, file, &mut table, totals, report)?;
+        at_file.seq += 1;
+        if let (Some((prev, prev_last)), Some((first, _))) = (previous, times)
+            && first < prev_last
+        {
+            report.notice(Notice::OutOfOrder {
+                path: todo.path.clone(),
+                first_ns: first,
+                previous: prev.to_path_buf(),
+                previous_last_ns: prev_last,
+            });
+        }
+        if let Some((_, last)) = times {
+            previous = Some((&todo.path, last));
+        }
+        at_file.done_bytes += todo.fp.size;
+        report.events.progress(at_file.done_bytes);
+    }
+    // Sessions still live at the end of the group's last file.
+    table.finish_all();
+    let rest: Vec<Session> = table.drain_finished().collect();
+    write_sessions(ctx.tx, ctx.run_id, &rest, totals)
+        .map_err(|e| -> StoreError { format!("{}: {e}", ctx.db_path.display()).into() })?;
+    let stats = table.stats();
+    totals.non_ip += stats.non_ip_packets;
+    totals.indexed += stats.packets - stats.non_ip_packets;
+    Ok(())
 }
 
 /// Whether the dissector decodes link type `lt` (see
