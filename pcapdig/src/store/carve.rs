@@ -32,15 +32,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use pcap_core::capture::{
-    CaptureReader, Format, LinkType, PcapEncoding, PcapWriter, PcapngWriter, Precision, Record,
-    WriterConfig,
-};
 use pcap_core::flow::Locations;
 
+use super::capture_out::{OutError, PacketOut, Target};
+use super::carve_read::{Packet, read_records};
 use super::follow::Follow;
 use super::rows::{FILE_COLUMNS, FileFormat, FileRow};
 use super::schema as db;
@@ -169,54 +167,10 @@ struct SessionInfo {
 
 /// What is wanted of one record: the sessions it belongs to and the
 /// digest the index recorded for it.
-struct Wanted {
-    owners: Vec<usize>,
+pub(super) struct Wanted {
+    pub(super) owners: Vec<usize>,
     /// The low 16 bits of the record's XXH3-64 ([`db::record_hash`]).
-    digest: u16,
-}
-
-/// A record read back, owned.
-struct Packet {
-    ts_secs: i64,
-    ts_nanos: u32,
-    origlen: u32,
-    linktype: LinkType,
-    data: Vec<u8>,
-    raw: Vec<u8>,
-    /// Classic pcap encoding of `raw`, if it is a classic record.
-    encoding: Option<PcapEncoding>,
-}
-
-/// The output being written and what it goes to.
-enum Target<'w> {
-    Sink(Sink),
-    Writer(&'w mut dyn Write),
-}
-
-impl Write for Target<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match self {
-            Target::Sink(s) => s.write(buf),
-            Target::Writer(w) => w.write(buf),
-        }
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        match self {
-            Target::Sink(s) => s.flush(),
-            Target::Writer(w) => w.flush(),
-        }
-    }
-}
-
-impl Target<'_> {
-    /// Completes the output (see [`Sink::commit`]).
-    fn commit(self) -> Result<(), Error> {
-        match self {
-            Target::Sink(s) => s.commit(),
-            Target::Writer(w) => Ok(w.flush()?),
-        }
-    }
+    pub(super) digest: u16,
 }
 
 impl SessionStore {
@@ -575,227 +529,6 @@ fn check_sessions(
         }
     }
     Ok(())
-}
-
-/// Reads the wanted records of one file, in offset order, handing each to
-/// `each`. All reading of capture records by `carve` is here: how a file
-/// is opened and a record found at its offset.
-fn read_records(
-    info: &FileRow,
-    path: &std::path::Path,
-    offsets: &BTreeMap<u64, Wanted>,
-    each: &mut dyn FnMut(u64, Packet) -> Result<(), Error>,
-) -> Result<(), Error> {
-    if info.format == FileFormat::Pcap {
-        let reader = CaptureReader::open(path)?;
-        let Format::Pcap(header) = reader.format() else {
-            return Err(format!("{}: not a classic pcap file any more", path.display()).into());
-        };
-        let encoding = (!header.modified).then_some(header.encoding);
-        for &offset in offsets.keys() {
-            let rec = reader
-                .record_at(offset)
-                .map_err(|e| format!("{e}; {} does not match the index", path.display()))?;
-            each(offset, owned(&rec, encoding))?;
-        }
-    } else if let Some(context) = info.context.as_deref() {
-        // pcapng, with its section headers and interface descriptions
-        // located at indexing time: each record read at its offset.
-        let reader = CaptureReader::open(path)?;
-        for &offset in offsets.keys() {
-            let rec = reader
-                .record_at_with(offset, context)
-                .map_err(|e| format!("{e}; {} does not match the index", path.display()))?;
-            each(offset, owned(&rec, None))?;
-        }
-    } else {
-        // pcapng without a saved context (more than 65,536 section
-        // headers and interface descriptions): walked block by block.
-        let mut reader = CaptureReader::open(path)?;
-        let mut found = 0usize;
-        let mut last_error = None;
-        loop {
-            let rec = match reader.next_record() {
-                Ok(Some(r)) => r,
-                Ok(None) => break,
-                Err(e) => {
-                    // Damaged records are skipped; a framing error ends
-                    // the walk (the next call returns `Ok(None)`).
-                    last_error = Some(e);
-                    continue;
-                }
-            };
-            if offsets.contains_key(&rec.offset) {
-                let pkt = owned(&rec, None);
-                each(rec.offset, pkt)?;
-                found += 1;
-                if found == offsets.len() {
-                    break;
-                }
-            }
-        }
-        if found != offsets.len() {
-            return Err(format!(
-                "{}: {} of the indexed records were not found; the file does not match the index{}",
-                path.display(),
-                offsets.len() - found,
-                last_error.map(|e| format!(" ({e})")).unwrap_or_default()
-            )
-            .into());
-        }
-    }
-    Ok(())
-}
-
-/// Why a packet could not be written.
-enum OutError {
-    /// A classic pcap output holds one link type.
-    LinkType { packet: LinkType, output: LinkType },
-    /// Anything else (I/O, an unrepresentable time).
-    Other(Error),
-}
-
-impl From<std::io::Error> for OutError {
-    fn from(e: std::io::Error) -> Self {
-        OutError::Other(e.into())
-    }
-}
-
-/// The carved capture being written.
-enum PacketOut<'w> {
-    /// No packet yet: the pcap header waits for the first packet's link
-    /// type when the first source is pcapng.
-    Pending {
-        sink: BufWriter<Target<'w>>,
-        format: OutFormat,
-        config: WriterConfig,
-        lazy_linktype: bool,
-    },
-    Pcap(PcapWriter<BufWriter<Target<'w>>>),
-    Pcapng(PcapngWriter<BufWriter<Target<'w>>>),
-    /// Only after an error.
-    Failed,
-}
-
-impl<'w> PacketOut<'w> {
-    /// An output in `format`; a classic pcap output takes the encoding of
-    /// the first file (its very header if it is classic pcap).
-    fn new(
-        sink: Target<'w>,
-        format: OutFormat,
-        first: Option<&(FileRow, PathBuf)>,
-    ) -> PacketOut<'w> {
-        let mut config = WriterConfig::default();
-        let mut lazy_linktype = false;
-        if let Some((f, path)) = first {
-            config = WriterConfig {
-                encoding: PcapEncoding {
-                    endian: f.endian,
-                    precision: f.precision,
-                },
-                linktype: f.linktype.unwrap_or(LinkType(1)),
-                snaplen: 262_144,
-            };
-            if f.format == FileFormat::Pcap {
-                if let Ok(r) = CaptureReader::open(path)
-                    && let Format::Pcap(h) = r.format()
-                {
-                    config = WriterConfig::like(&h);
-                }
-            } else {
-                // A pcapng source: the link type of the first packet.
-                lazy_linktype = true;
-            }
-        }
-        PacketOut::Pending {
-            sink: BufWriter::with_capacity(1 << 16, sink),
-            format,
-            config,
-            lazy_linktype,
-        }
-    }
-
-    /// Starts the file (its header) if not yet done; `linktype` is the
-    /// first packet's, if there is one.
-    fn start(&mut self, linktype: Option<LinkType>) -> Result<(), OutError> {
-        if let PacketOut::Pending { .. } = self {
-            let PacketOut::Pending {
-                sink,
-                format,
-                mut config,
-                lazy_linktype,
-            } = std::mem::replace(self, PacketOut::Failed)
-            else {
-                unreachable!("matched above")
-            };
-            if lazy_linktype && let Some(lt) = linktype {
-                config.linktype = lt;
-            }
-            *self = match format {
-                OutFormat::Pcap => PacketOut::Pcap(PcapWriter::new(sink, config)?),
-                OutFormat::Pcapng => PacketOut::Pcapng(PcapngWriter::new(sink)?),
-            };
-        }
-        Ok(())
-    }
-
-    /// Writes one packet: a classic record byte for byte if its encoding
-    /// is the output's, else encoded from its parts.
-    fn write(&mut self, pkt: &Packet, precision: Precision) -> Result<(), OutError> {
-        self.start(Some(pkt.linktype))?;
-        let ts = pcap_core::capture::Timestamp::new(pkt.ts_secs, pkt.ts_nanos);
-        match self {
-            PacketOut::Pcap(w) => {
-                let output = w.config().linktype;
-                if pkt.linktype != output {
-                    return Err(OutError::LinkType {
-                        packet: pkt.linktype,
-                        output,
-                    });
-                }
-                if pkt.encoding == Some(w.config().encoding) {
-                    w.write_raw_record(&pkt.raw)?;
-                } else {
-                    w.write_record(ts, pkt.origlen, &pkt.data)?;
-                }
-            }
-            PacketOut::Pcapng(w) => {
-                w.write_record(pkt.linktype, precision, ts, pkt.origlen, &pkt.data)?;
-            }
-            PacketOut::Pending { .. } | PacketOut::Failed => {
-                return Err(OutError::Other("output not started".into()));
-            }
-        }
-        Ok(())
-    }
-
-    /// Completes the file and puts it in place.
-    fn finish(mut self) -> Result<(), Error> {
-        self.start(None).map_err(|e| match e {
-            OutError::Other(e) => e,
-            OutError::LinkType { .. } => "link type".into(),
-        })?;
-        let sink = match self {
-            PacketOut::Pcap(w) => w.into_inner()?,
-            PacketOut::Pcapng(w) => w.into_inner()?,
-            PacketOut::Pending { .. } | PacketOut::Failed => {
-                return Err("output not started".into());
-            }
-        };
-        sink.into_inner().map_err(|e| e.into_error())?.commit()
-    }
-}
-
-fn owned(rec: &Record<'_>, encoding: Option<PcapEncoding>) -> Packet {
-    Packet {
-        ts_secs: rec.ts.secs,
-        ts_nanos: rec.ts.nanos,
-        origlen: rec.origlen,
-        linktype: rec.linktype,
-        data: rec.data.to_vec(),
-        raw: rec.raw.to_vec(),
-        encoding,
-    }
 }
 
 /// Finds the indexed file, at its path or by name in the search path,

@@ -26,18 +26,24 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+mod capture_out;
 pub mod carve;
+mod carve_read;
 mod content_hash;
 pub mod follow;
 mod hash_ahead;
 pub mod index;
+pub mod notice;
 pub mod rows;
 pub mod schema;
 pub mod search;
 pub mod sql;
+mod walk;
 
+pub use carve::CarveNotice;
 pub use carve::{CarveOptions, CarveOutput, CarveReport, OutFormat};
-pub use index::{IndexEvents, IndexOptions, IndexReport, Notice};
+pub use index::{IndexEvents, IndexOptions, IndexReport};
+pub use notice::Notice;
 pub use rows::{FileFormat, FileRef, FileRow, SessionRow};
 pub use search::SearchOptions;
 
