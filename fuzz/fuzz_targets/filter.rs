@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
     let printed = filter.to_string();
     let back = Filter::parse(&printed).expect("Display output parses");
     assert_eq!(back, filter, "{text:?} printed as {printed:?}");
-    let _ = filter.expr().to_sql();
+    let _ = pcapdig::store::sql::to_sql(filter.expr());
     let mut pkt = PacketSummary::tcp(
         "10.0.0.1".parse().unwrap(),
         1234,

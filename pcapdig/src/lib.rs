@@ -8,23 +8,31 @@
 //! * `index`    — sessions (flows) and their packets' file offsets into SQLite
 //! * `sessions` — search indexed sessions with a tcpdump-style expression
 //! * `carve`    — write one session back out, reading only its records
+//!
+//! Index, search and carve are also a library of their own: the session
+//! store ([`store::SessionStore`]), which those three subcommands call.
+//! [`run_to`] runs a subcommand with its output captured (tests, other
+//! programs), [`run_args`] a whole command line in-process.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 pub mod carve;
-mod content_hash;
-pub mod db;
 pub mod fields;
-pub mod follow;
-mod hash_ahead;
 pub mod index;
 mod inputs;
 pub mod output;
 pub mod sessions;
 pub mod show;
+pub mod store;
+
+/// The TCP payload follow (moved into the store).
+pub use store::follow;
+/// The index database's schema (moved into the store).
+pub use store::schema as db;
 
 pub use protocols::Registry;
 
@@ -155,14 +163,77 @@ pub fn main_with(registry: Registry) -> ExitCode {
     exit_code(run(cli.command, &ctx))
 }
 
-/// Runs one subcommand.
+/// Runs one subcommand on the process's standard streams.
 pub fn run(command: Command, ctx: &Context) -> CliResult {
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    let mut console = Console {
+        out: &mut out,
+        err: &mut err,
+        is_stdio: true,
+    };
+    run_to(command, ctx, &mut console)
+}
+
+/// Where a subcommand prints: its output (tables, JSON lines, `carve -o
+/// -`) and its messages (notices, warnings, summaries).
+pub struct Console<'w> {
+    /// The output stream.
+    pub out: &'w mut (dyn Write + 'w),
+    /// The message stream.
+    pub err: &'w mut (dyn Write + 'w),
+    /// Whether these are the process's standard output and error: only
+    /// then is a terminal looked for (a progress bar; capture bytes are
+    /// not written to a terminal) and `carve -o -` checked against the
+    /// file standard output is redirected into.
+    pub is_stdio: bool,
+}
+
+/// Runs one subcommand, printing on `console`. `index`, `sessions` and
+/// `carve` print there; `fields` and `show` still print on the process's
+/// standard output.
+pub fn run_to(command: Command, ctx: &Context, console: &mut Console<'_>) -> CliResult {
     match command {
         Command::Fields(args) => fields::run(args, ctx),
         Command::Show(args) => show::run(args, ctx),
-        Command::Index(args) => index::run(args),
-        Command::Sessions(args) => sessions::run(args),
-        Command::Carve(args) => carve::run(args),
+        Command::Index(args) => index::run_to(args, console),
+        Command::Sessions(args) => sessions::run_to(args, console),
+        Command::Carve(args) => carve::run_to(args, console),
+    }
+}
+
+/// Runs a whole command line in-process, as `main_with` would (`args`
+/// without the program name), printing on `out` and `err` (which are not
+/// the process's standard streams); returns the exit status: 0, 1 for a
+/// failed subcommand, 2 for a usage error (as clap). `--help` and
+/// `--version` print on `out`.
+pub fn run_args<I, T>(args: I, ctx: &Context, out: &mut dyn Write, err: &mut dyn Write) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let argv = std::iter::once(std::ffi::OsString::from("pcapdig"))
+        .chain(args.into_iter().map(Into::into));
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = e.render().to_string();
+            let stream: &mut dyn Write = if e.use_stderr() { err } else { out };
+            let _ = stream.write_all(text.as_bytes());
+            return e.exit_code();
+        }
+    };
+    let mut console = Console {
+        out,
+        err,
+        is_stdio: false,
+    };
+    match run_to(cli.command, ctx, &mut console) {
+        Ok(()) => 0,
+        Err(e) if is_broken_pipe(e.as_ref()) => 0,
+        Err(e) => {
+            let _ = writeln!(console.err, "pcapdig: {}", error_text(e.as_ref()));
+            1
+        }
     }
 }
 

@@ -1,14 +1,15 @@
-//! `pcapdig sessions`: search the session index with a tcpdump-style
-//! expression, translated to SQL by `pcap_core::filter`.
+//! `pcapdig sessions`: search the session store with a tcpdump-style
+//! expression ([`SessionStore::search_each`]) and print the sessions as a
+//! table or JSON lines.
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
 
-use pcap_core::filter::{Filter, SqlValue};
-use rusqlite::types::Value;
+use pcap_core::filter::{Expr, Filter};
 
-use crate::db;
+use crate::Console;
+use crate::store::{SearchOptions, SessionRow, SessionStore, schema as db};
 
 /// Arguments of `pcapdig sessions`.
 #[derive(clap::Args, Debug)]
@@ -41,7 +42,7 @@ pub struct Args {
     pub limit: Option<u64>,
 }
 
-/// One row of the sessions table, as listed.
+/// One row of the sessions table, as listed (`--json` prints it).
 #[derive(Debug, serde::Serialize)]
 pub struct Row {
     /// Session id (for `pcapdig carve`).
@@ -136,15 +137,43 @@ fn parse_epoch(t: &str) -> Option<i64> {
         .checked_add(if secs < 0 { -nanos } else { nanos })
 }
 
-/// The name of an IP protocol number.
-pub fn proto_name(p: u8) -> String {
-    match p {
-        1 => "icmp".into(),
-        6 => "tcp".into(),
-        17 => "udp".into(),
-        58 => "icmp6".into(),
-        132 => "sctp".into(),
-        n => n.to_string(),
+pub use crate::store::rows::proto_name;
+
+impl From<SessionRow> for Row {
+    fn from(s: SessionRow) -> Row {
+        let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        Row {
+            id: s.id,
+            community_id: s.community_id,
+            proto: s.proto,
+            proto_name: proto_name(s.proto),
+            src: s.src.to_string(),
+            sport: s.sport,
+            dst: s.dst.to_string(),
+            dport: s.dport,
+            vlan: s.vlan,
+            vlans: s.vlans,
+            first_ts: db::ns_to_string(s.first_ns),
+            last_ts: db::ns_to_string(s.last_ns),
+            packets: count(s.packets),
+            bytes: count(s.bytes),
+            packets_to_server: count(s.packets_to_server),
+            bytes_to_server: count(s.bytes_to_server),
+            packets_to_client: count(s.packets_to_client),
+            bytes_to_client: count(s.bytes_to_client),
+            tcp_flags: s.tcp_flags,
+            end: s
+                .end
+                .map(|e| crate::store::rows::end_reason_text(e).to_string()),
+            files: s
+                .files
+                .into_iter()
+                .map(|f| match f.path {
+                    Some(p) => p.to_string_lossy().into_owned(),
+                    None => format!("#{}", f.id),
+                })
+                .collect(),
+        }
     }
 }
 
@@ -163,22 +192,9 @@ pub fn blob_to_ip(blob: &[u8], ip_version: i64) -> String {
     v6.to_string()
 }
 
-/// Runs the subcommand.
-pub fn run(args: Args) -> crate::CliResult {
-    let conn = db::open_read_only(&args.db)?;
-    if db::writer_active(&args.db) {
-        eprintln!(
-            "pcapdig: an index run is writing {} now; its sessions are listed once it completes",
-            args.db.display()
-        );
-    }
-    let mut sql = String::from(
-        "SELECT s.id, s.community_id, s.proto, s.ip_version, s.src_ip, s.dst_ip, s.sport, s.dport, s.vlan,
-                s.first_ts, s.last_ts, s.packets, s.bytes, s.packets_to_server, s.bytes_to_server,
-                s.packets_to_client, s.bytes_to_client, s.tcp_flags, s.end_reason, s.files
-         FROM sessions s WHERE 1",
-    );
-    let mut values: Vec<Value> = Vec::new();
+/// The expression of `args` (EXPR and `--filter-file`, combined with
+/// `and`); all sessions when neither is given.
+fn expression(args: &Args) -> Result<Expr, String> {
     let text = args.expr.join(" ");
     let mut filter = None;
     if !text.trim().is_empty() {
@@ -191,62 +207,27 @@ pub fn run(args: Args) -> crate::CliResult {
             None => list,
         });
     }
-    if let Some(filter) = filter {
-        let (cond, vals) = filter
-            .expr()
-            .to_sql()
-            .map_err(|e| format!("expression: {e}"))?;
-        sql.push_str(" AND (");
-        sql.push_str(&cond);
-        sql.push(')');
-        values.extend(vals.into_iter().map(|v| match v {
-            SqlValue::Int(i) => Value::Integer(i),
-            SqlValue::Blob(b) => Value::Blob(b.to_vec()),
-        }));
-    }
-    if let Some(t) = &args.since {
-        sql.push_str(" AND s.last_ts >= ?");
-        values.push(Value::Integer(parse_time(t)?));
-    }
-    if let Some(t) = &args.until {
-        sql.push_str(" AND s.first_ts <= ?");
-        values.push(Value::Integer(parse_time(t)?));
-    }
-    sql.push_str(" ORDER BY s.first_ts, s.id");
-    if let Some(n) = args.limit {
-        sql.push_str(" LIMIT ?");
-        values.push(Value::Integer(i64::try_from(n).unwrap_or(i64::MAX)));
-    }
+    // An empty `and` is true: every session.
+    Ok(filter.map_or(Expr::And(Vec::new()), |f| f.expr().clone()))
+}
 
-    let mut paths = std::collections::HashMap::new();
-    {
-        let mut st = conn.prepare("SELECT id, path FROM files")?;
-        let rows = st.query_map([], |r| {
-            let path = db::blob_to_path(&r.get::<_, Vec<u8>>(1)?);
-            Ok((r.get::<_, i64>(0)?, path.to_string_lossy().into_owned()))
-        })?;
-        for row in rows {
-            let (id, p) = row?;
-            paths.insert(id, p);
-        }
+/// Runs the subcommand, printing on `console`.
+pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
+    let store = SessionStore::open_read_only(&args.db)?;
+    if store.writer_active() {
+        writeln!(
+            console.err,
+            "pcapdig: an index run is writing {} now; its sessions are listed once it completes",
+            args.db.display()
+        )?;
     }
-
-    // Every session's VLAN IDs, read once (the table is keyed by VLAN for
-    // searching, so one lookup per listed session would scan it).
-    let mut vlans: std::collections::HashMap<i64, Vec<u16>> = std::collections::HashMap::new();
-    {
-        let mut st = conn.prepare("SELECT session_id, vlan FROM session_vlans ORDER BY vlan")?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, u16>(1)?)))?;
-        for row in rows {
-            let (id, vlan) = row?;
-            vlans.entry(id).or_default().push(vlan);
-        }
-    }
-
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let expr = expression(&args)?;
+    let opts = SearchOptions {
+        since_ns: args.since.as_deref().map(parse_time).transpose()?,
+        until_ns: args.until.as_deref().map(parse_time).transpose()?,
+        limit: args.limit,
+    };
+    let mut out = std::io::BufWriter::new(&mut *console.out);
     if !args.json {
         // Columns fit IPv4 endpoints (`255.255.255.255:65535`); longer IPv6
         // ones push the rest of their row right rather than widen every row.
@@ -256,40 +237,9 @@ pub fn run(args: Args) -> crate::CliResult {
             "id", "proto", "src:sport", "dst:dport", "first", "duration", "packets", "bytes"
         )?;
     }
-    while let Some(r) = rows.next()? {
-        let ip_version: i64 = r.get(3)?;
-        let src_blob: Vec<u8> = r.get(4)?;
-        let dst_blob: Vec<u8> = r.get(5)?;
-        let first: i64 = r.get(9)?;
-        let last: i64 = r.get(10)?;
-        let files_text: String = r.get(19)?;
-        let row = Row {
-            id: r.get(0)?,
-            community_id: r.get(1)?,
-            proto: r.get(2)?,
-            proto_name: proto_name(r.get(2)?),
-            src: blob_to_ip(&src_blob, ip_version),
-            sport: r.get(6)?,
-            dst: blob_to_ip(&dst_blob, ip_version),
-            dport: r.get(7)?,
-            vlan: r.get(8)?,
-            vlans: vlans.remove(&r.get::<_, i64>(0)?).unwrap_or_default(),
-            first_ts: db::ns_to_string(first),
-            last_ts: db::ns_to_string(last),
-            packets: r.get(11)?,
-            bytes: r.get(12)?,
-            packets_to_server: r.get(13)?,
-            bytes_to_server: r.get(14)?,
-            packets_to_client: r.get(15)?,
-            bytes_to_client: r.get(16)?,
-            tcp_flags: r.get(17)?,
-            end: r.get(18)?,
-            files: files_text
-                .split(',')
-                .filter_map(|f| f.parse::<i64>().ok())
-                .map(|id| paths.get(&id).cloned().unwrap_or_else(|| format!("#{id}")))
-                .collect(),
-        };
+    store.search_each(&expr, &opts, &mut |s| {
+        let (first, last) = (s.first_ns, s.last_ns);
+        let row = Row::from(s);
         if args.json {
             serde_json::to_writer(&mut out, &row)?;
             writeln!(out)?;
@@ -315,7 +265,8 @@ pub fn run(args: Args) -> crate::CliResult {
                 row.community_id
             )?;
         }
-    }
+        Ok(())
+    })?;
     out.flush()?;
     Ok(())
 }
@@ -360,9 +311,9 @@ mod tests {
 
     #[test]
     fn addresses_from_blobs() {
-        let v4 = pcap_core::filter::ip_to_blob("192.0.2.1".parse().unwrap());
+        let v4 = crate::store::rows::ip_to_blob("192.0.2.1".parse().unwrap());
         assert_eq!(blob_to_ip(&v4, 4), "192.0.2.1");
-        let v6 = pcap_core::filter::ip_to_blob("2001:db8::1".parse().unwrap());
+        let v6 = crate::store::rows::ip_to_blob("2001:db8::1".parse().unwrap());
         assert_eq!(blob_to_ip(&v6, 6), "2001:db8::1");
         assert_eq!(blob_to_ip(&[1, 2], 4), "?");
         assert_eq!(proto_name(6), "tcp");

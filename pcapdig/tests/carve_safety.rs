@@ -3,22 +3,17 @@
 //! carved record is checked against the digest the index recorded, and
 //! `-o -` and pcapng outputs work.
 
+mod common;
+use common::pcapdig;
+
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use pcap_core::capture::synth::{TrafficSpec, traffic};
 use pcap_core::capture::{
     CaptureReader, Format, LinkType, PcapEncoding, PcapWriter, Timestamp, WriterConfig,
 };
-
-fn pcapdig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pcapdig"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run pcapdig")
-}
 
 fn ok(args: &[&str]) -> Output {
     let out = pcapdig(args);

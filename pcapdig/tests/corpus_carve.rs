@@ -27,7 +27,8 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
+mod common;
+use common::pcapdig;
 
 use pcap_core::capture::CaptureReader;
 use pcap_tests::corpus::{self, Table};
@@ -61,10 +62,7 @@ const FILES: &[&str] = &[
 ];
 
 fn run(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_pcapdig"))
-        .args(args)
-        .output()
-        .expect("run");
+    let out = pcapdig(args);
     assert!(
         out.status.success(),
         "pcapdig {args:?}: {}",

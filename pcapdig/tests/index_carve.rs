@@ -1,7 +1,9 @@
 //! `pcapdig index` → `sessions` → `carve` on synthetic multi-file captures.
 
+mod common;
+use common::pcapdig;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use pcap_core::Endian;
 use pcap_core::capture::synth::PcapBuilder;
@@ -11,13 +13,6 @@ const SYN: u8 = 0x02;
 const ACK: u8 = 0x10;
 const FIN: u8 = 0x01;
 const PSH: u8 = 0x08;
-
-fn pcapdig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pcapdig"))
-        .args(args)
-        .output()
-        .expect("run pcapdig")
-}
 
 fn ok(args: &[&str]) -> String {
     let out = pcapdig(args);
@@ -55,17 +50,27 @@ fn ipv4(src: [u8; 4], dst: [u8; 4], proto: u8, l4: &[u8]) -> Vec<u8> {
     f
 }
 
-#[allow(clippy::too_many_arguments)]
-fn tcp(
-    src: [u8; 4],
-    sport: u16,
-    dst: [u8; 4],
-    dport: u16,
+/// One TCP segment: its ends, sequence and acknowledgement numbers,
+/// flags and payload.
+struct Seg<'p> {
+    from: ([u8; 4], u16),
+    to: ([u8; 4], u16),
     seq: u32,
     ack: u32,
     flags: u8,
-    payload: &[u8],
-) -> Vec<u8> {
+    payload: &'p [u8],
+}
+
+/// The Ethernet/IPv4/TCP frame of `s`.
+fn tcp(s: Seg<'_>) -> Vec<u8> {
+    let Seg {
+        from: (src, sport),
+        to: (dst, dport),
+        seq,
+        ack,
+        flags,
+        payload,
+    } = s;
     let mut t = Vec::new();
     t.extend_from_slice(&sport.to_be_bytes());
     t.extend_from_slice(&dport.to_be_bytes());
@@ -129,7 +134,14 @@ fn fixture(endian: Endian, precision: Precision) -> Fixture {
         0,
         &mut tcp1,
         t(0, 0),
-        tcp(C, 40000, S, 80, 1000, 0, SYN, b""),
+        tcp(Seg {
+            from: (C, 40000),
+            to: (S, 80),
+            seq: 1000,
+            ack: 0,
+            flags: SYN,
+            payload: b"",
+        }),
     );
     push(
         &mut a,
@@ -143,14 +155,28 @@ fn fixture(endian: Endian, precision: Precision) -> Fixture {
         0,
         &mut tcp1,
         t(0, 100),
-        tcp(S, 80, C, 40000, 5000, 1001, SYN | ACK, b""),
+        tcp(Seg {
+            from: (S, 80),
+            to: (C, 40000),
+            seq: 5000,
+            ack: 1001,
+            flags: SYN | ACK,
+            payload: b"",
+        }),
     );
     push(
         &mut a,
         0,
         &mut tcp1,
         t(0, 200),
-        tcp(C, 40000, S, 80, 1001, 5001, ACK, b""),
+        tcp(Seg {
+            from: (C, 40000),
+            to: (S, 80),
+            seq: 1001,
+            ack: 5001,
+            flags: ACK,
+            payload: b"",
+        }),
     );
     push(
         &mut a,
@@ -164,7 +190,14 @@ fn fixture(endian: Endian, precision: Precision) -> Fixture {
         0,
         &mut tcp1,
         t(0, 300),
-        tcp(C, 40000, S, 80, 1001, 5001, ACK | PSH, b"GET / "),
+        tcp(Seg {
+            from: (C, 40000),
+            to: (S, 80),
+            seq: 1001,
+            ack: 5001,
+            flags: ACK | PSH,
+            payload: b"GET / ",
+        }),
     );
     // File B: out of order, then the missing segment, then a retransmission.
     push(
@@ -172,49 +205,98 @@ fn fixture(endian: Endian, precision: Precision) -> Fixture {
         1,
         &mut tcp1,
         t(1, 0),
-        tcp(C, 40000, S, 80, 1013, 5001, ACK | PSH, b"\r\n\r\n"),
+        tcp(Seg {
+            from: (C, 40000),
+            to: (S, 80),
+            seq: 1013,
+            ack: 5001,
+            flags: ACK | PSH,
+            payload: b"\r\n\r\n",
+        }),
     );
     push(
         &mut b,
         1,
         &mut tcp1,
         t(1, 10),
-        tcp(C, 40000, S, 80, 1007, 5001, ACK | PSH, b"HTTP/1"),
+        tcp(Seg {
+            from: (C, 40000),
+            to: (S, 80),
+            seq: 1007,
+            ack: 5001,
+            flags: ACK | PSH,
+            payload: b"HTTP/1",
+        }),
     );
     push(
         &mut b,
         1,
         &mut tcp1,
         t(1, 20),
-        tcp(C, 40000, S, 80, 1007, 5001, ACK | PSH, b"HTTP/1"),
+        tcp(Seg {
+            from: (C, 40000),
+            to: (S, 80),
+            seq: 1007,
+            ack: 5001,
+            flags: ACK | PSH,
+            payload: b"HTTP/1",
+        }),
     );
     push(
         &mut b,
         1,
         &mut tcp1,
         t(1, 30),
-        tcp(S, 80, C, 40000, 5001, 1017, ACK | PSH, b"200 OK"),
+        tcp(Seg {
+            from: (S, 80),
+            to: (C, 40000),
+            seq: 5001,
+            ack: 1017,
+            flags: ACK | PSH,
+            payload: b"200 OK",
+        }),
     );
     push(
         &mut b,
         1,
         &mut tcp1,
         t(1, 40),
-        tcp(C, 40000, S, 80, 1017, 5007, FIN | ACK, b""),
+        tcp(Seg {
+            from: (C, 40000),
+            to: (S, 80),
+            seq: 1017,
+            ack: 5007,
+            flags: FIN | ACK,
+            payload: b"",
+        }),
     );
     push(
         &mut b,
         1,
         &mut tcp1,
         t(1, 50),
-        tcp(S, 80, C, 40000, 5007, 1018, FIN | ACK, b""),
+        tcp(Seg {
+            from: (S, 80),
+            to: (C, 40000),
+            seq: 5007,
+            ack: 1018,
+            flags: FIN | ACK,
+            payload: b"",
+        }),
     );
     push(
         &mut b,
         1,
         &mut tcp1,
         t(1, 60),
-        tcp(C, 40000, S, 80, 1018, 5008, ACK, b""),
+        tcp(Seg {
+            from: (C, 40000),
+            to: (S, 80),
+            seq: 1018,
+            ack: 5008,
+            flags: ACK,
+            payload: b"",
+        }),
     );
     // Port reuse, 30 s later.
     push(
@@ -222,21 +304,42 @@ fn fixture(endian: Endian, precision: Precision) -> Fixture {
         1,
         &mut tcp2,
         t(30, 0),
-        tcp(C, 40000, S, 80, 9000, 0, SYN, b""),
+        tcp(Seg {
+            from: (C, 40000),
+            to: (S, 80),
+            seq: 9000,
+            ack: 0,
+            flags: SYN,
+            payload: b"",
+        }),
     );
     push(
         &mut b,
         1,
         &mut tcp2,
         t(30, 100),
-        tcp(S, 80, C, 40000, 7000, 9001, SYN | ACK, b""),
+        tcp(Seg {
+            from: (S, 80),
+            to: (C, 40000),
+            seq: 7000,
+            ack: 9001,
+            flags: SYN | ACK,
+            payload: b"",
+        }),
     );
     push(
         &mut b,
         1,
         &mut tcp2,
         t(30, 200),
-        tcp(C, 40000, S, 80, 9001, 7001, ACK | PSH, b"again"),
+        tcp(Seg {
+            from: (C, 40000),
+            to: (S, 80),
+            seq: 9001,
+            ack: 7001,
+            flags: ACK | PSH,
+            payload: b"again",
+        }),
     );
     let mut files = Vec::new();
     for (name, builder) in [("cap-00.pcap", &a), ("cap-01.pcap", &b)] {
@@ -495,7 +598,14 @@ fn pcapng_sessions_carve_by_offset() {
     // Full Ethernet frames, from this file's helpers.
     let seg = |sport, dport, flags, payload: &[u8]| {
         let (src, dst) = if sport == 40000 { (a, b) } else { (b, a) };
-        tcp(src, sport, dst, dport, 1, 0, flags, payload)
+        tcp(Seg {
+            from: (src, sport),
+            to: (dst, dport),
+            seq: 1,
+            ack: 0,
+            flags,
+            payload,
+        })
     };
     let udp_frame = |payload: &[u8]| udp(a, 5353, b, 5353, payload);
     let ts = |s| Timestamp::new(1_700_000_000 + s, 0);

@@ -2,6 +2,9 @@
 //! visible whole or not at all, inputs that are regular files, names as
 //! bytes, changed content noticed, read-only opening of the database.
 
+mod common;
+use common::pcapdig;
+
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -12,11 +15,8 @@ use pcap_core::capture::synth::PcapBuilder;
 use pcap_core::capture::{LinkType, Precision, Timestamp};
 use rusqlite::{Connection, OpenFlags};
 
-fn pcapdig(args: &[&std::ffi::OsStr]) -> Output {
-    let child = spawn(args);
-    finish(child, Duration::from_secs(120))
-}
-
+/// Launches the binary (for runs that are killed, race another process,
+/// or must not block the test on a pipe).
 fn spawn(args: &[&std::ffi::OsStr]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_pcapdig"))
         .args(args)

@@ -3,19 +3,14 @@
 //! (the last one reads `vlan-pcp-dei.pcapng` from the shared corpus and
 //! skips with a message when it is absent).
 
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::pcapdig;
+
+use std::process::Output;
 
 use pcap_core::capture::PcapEncoding;
 use pcap_core::capture::synth::{TrafficSpec, traffic_pcap};
 use pcap_tests::corpus;
-
-fn pcapdig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pcapdig"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run pcapdig")
-}
 
 fn ids(out: &Output) -> Vec<i64> {
     assert!(

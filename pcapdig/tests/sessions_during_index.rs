@@ -1,20 +1,16 @@
 //! While `pcapdig index` is writing, `sessions` keeps answering from the
 //! last completed state and says that a run is in progress; the new run's
 //! sessions appear all at once when it completes. The test stops by itself
-//! (the index run is waited for).
+//! (the index run is waited for). The writer is another process (the
+//! binary); the readers run in this one.
+
+mod common;
+use common::pcapdig;
 
 use std::process::{Command, Stdio};
 
 use pcap_core::capture::PcapEncoding;
 use pcap_core::capture::synth::{TrafficSpec, traffic_pcap};
-
-fn pcapdig(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_pcapdig"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run pcapdig")
-}
 
 #[test]
 fn readers_see_completed_runs_and_are_told_of_one_in_progress() {

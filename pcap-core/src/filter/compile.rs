@@ -359,9 +359,10 @@ impl Node {
     }
 }
 
-/// Sorted, merged inclusive port ranges (adjacent ones joined); the SQL
-/// translation merges the same way.
-pub(super) fn merge_ports(mut ranges: Vec<(u16, u16)>) -> Vec<(u16, u16)> {
+/// Sorted, merged inclusive port ranges (adjacent ones joined): how the
+/// packet predicate tests many ports, and how a session search (the
+/// store's SQL translation) writes them.
+pub fn merge_ports(mut ranges: Vec<(u16, u16)>) -> Vec<(u16, u16)> {
     ranges.sort_unstable();
     let mut out: Vec<(u16, u16)> = Vec::with_capacity(ranges.len());
     for (lo, hi) in ranges {

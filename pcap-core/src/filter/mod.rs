@@ -73,8 +73,11 @@
 //!
 //! # Session search
 //!
-//! [`Filter::expr`] exposes the parsed tree ([`Expr`]); [`Expr::to_sql`]
-//! translates it for a sessions table (see [`sql`] for the columns).
+//! [`Filter::expr`] exposes the parsed tree ([`Expr`], [`Primitive`]...):
+//! a session store translates it into its own query language (pcapdig's
+//! store writes SQL over its columns); [`merge_ports`], [`IpSet`] and
+//! [`IpNet`] give it the merged port and address ranges the packet
+//! predicate uses.
 
 mod ast;
 mod compile;
@@ -82,17 +85,15 @@ mod ipset;
 pub mod meta;
 mod names;
 mod parse;
-pub mod sql;
 
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
 pub use ast::{Arith, ArithOp, Dir, Expr, Layer, Primitive, RelOp};
-pub use compile::Needs;
+pub use compile::{Needs, merge_ports};
 pub use ipset::{IpNet, IpNetError, IpSet};
 pub use parse::ParseError;
-pub use sql::{SqlError, SqlValue, ip_to_blob};
 
 use crate::flow::PacketSummary;
 
@@ -277,7 +278,7 @@ impl Filter {
         self.needs
     }
 
-    /// The parsed expression (for display or [`Expr::to_sql`]).
+    /// The parsed expression (for display, or a session store's query).
     pub fn expr(&self) -> &Expr {
         &self.expr
     }

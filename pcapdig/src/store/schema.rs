@@ -13,7 +13,7 @@
 //!   `quick_hash` is the cheap [`Fingerprint`] (FNV-1a 64 of the first and
 //!   last 64 KiB, hex) for picking a moved file's candidate by name;
 //!   `content_hash` covers every byte of the file, computed while it is
-//!   indexed from the records' own hashes ([`crate::content_hash`]). `filter` is the `--filter` /
+//!   indexed from the records' own hashes (`super::content_hash`). `filter` is the `--filter` /
 //!   `--filter-file` the file was indexed with ([`filter_text`]), NULL for
 //!   none. `seq` is the file's position within its run. `context`, for
 //!   pcapng, lists the byte offsets of its section headers and interface
@@ -25,7 +25,7 @@
 //!   packets_to_server, bytes_to_server, payload_to_server,
 //!   packets_to_client, bytes_to_client, payload_to_client, tcp_flags,
 //!   end_reason, first_file, last_file, files)`: columns follow the
-//!   convention of `pcap_core::filter::sql` (`src_*` is the initiator,
+//!   convention of [`super::sql`] (`src_*` is the initiator,
 //!   addresses are 16-byte blobs with IPv4 mapped into `::ffff:0:0/96`).
 //!   Times are nanoseconds since the epoch (INTEGER). `vlan` is the
 //!   outermost tag of the session's first packet (for display); every tag
@@ -319,12 +319,13 @@ fn open_error(path: &Path, e: &rusqlite::Error) -> DbError {
 /// schema in it if the database is new.
 ///
 /// If another writer holds the lock: with `wait` `None` (or zero), fails at
-/// once with an error saying so; otherwise prints that it is waiting and
-/// waits at most `wait` for the lock.
+/// once with an error saying so; otherwise calls `waiting` (to say that it
+/// waits) and waits at most `wait` for the lock.
 pub fn begin_write<'c>(
     conn: &'c Connection,
     path: &Path,
     wait: Option<Duration>,
+    waiting: &mut dyn FnMut(Duration),
 ) -> Result<WriteTx<'c>, DbError> {
     let at = |e: rusqlite::Error| -> DbError { format!("{}: {e}", path.display()).into() };
     let wait = wait.filter(|w| !w.is_zero());
@@ -346,11 +347,7 @@ pub fn begin_write<'c>(
             )
             .into());
         };
-        eprintln!(
-            "pcapdig: waiting (up to {} s) for another `pcapdig index` run writing {} to finish",
-            wait.as_secs_f64(),
-            path.display()
-        );
+        waiting(wait);
         conn.busy_timeout(wait).map_err(at)?;
         match conn.execute_batch("BEGIN IMMEDIATE") {
             Ok(()) => {}
@@ -588,7 +585,7 @@ pub fn ns_to_string(ns: i64) -> String {
 /// XXH3-64. Each location in `session_locations.locations` keeps its low
 /// 16 bits (`Location::short_digest`), `sessions.digest` folds all 64 bits
 /// of the session's records in order (`pcap_core::flow::fold_digest`), and
-/// [`crate::content_hash`] builds the file's hash from them.
+/// `super::content_hash` builds the file's hash from them.
 #[inline]
 pub fn record_hash(raw: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(raw)
@@ -716,7 +713,10 @@ mod tests {
     /// A new index database at `p` with its schema.
     fn new_index(p: &Path) -> Connection {
         let conn = open(p, true).unwrap();
-        begin_write(&conn, p, None).unwrap().commit().unwrap();
+        begin_write(&conn, p, None, &mut |_| {})
+            .unwrap()
+            .commit()
+            .unwrap();
         conn
     }
 
@@ -774,23 +774,26 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.db");
         let a = open(&p, true).unwrap();
-        let tx = begin_write(&a, &p, None).unwrap();
+        let tx = begin_write(&a, &p, None, &mut |_| {}).unwrap();
         let e = open_read_only(&p).expect_err("no schema yet").to_string();
         assert!(
             e.contains("first `pcapdig index` run is in progress"),
             "{e}"
         );
         tx.commit().unwrap();
-        let tx = begin_write(&a, &p, None).unwrap();
+        let tx = begin_write(&a, &p, None, &mut |_| {}).unwrap();
         tx.execute("INSERT INTO runs (started_ns) VALUES (1)", [])
             .unwrap();
         let b = open(&p, true).unwrap();
-        let e = begin_write(&b, &p, None).err().expect("locked").to_string();
+        let e = begin_write(&b, &p, None, &mut |_| {})
+            .err()
+            .expect("locked")
+            .to_string();
         assert!(
             e.contains("another `pcapdig index` is writing") && e.contains("--wait"),
             "{e}"
         );
-        let e = begin_write(&b, &p, Some(Duration::from_millis(50)))
+        let e = begin_write(&b, &p, Some(Duration::from_millis(50)), &mut |_| {})
             .err()
             .expect("still locked")
             .to_string();
@@ -807,7 +810,7 @@ mod tests {
         assert!(!writer_active(&p));
         assert_eq!(runs(&r), 1);
         // The lock is free again; an uncommitted run vanishes.
-        let tx = begin_write(&b, &p, None).unwrap();
+        let tx = begin_write(&b, &p, None, &mut |_| {}).unwrap();
         tx.execute("INSERT INTO runs (started_ns) VALUES (2)", [])
             .unwrap();
         drop(tx);

@@ -1,6 +1,6 @@
 //! `files.content_hash`: a hash of every byte of a capture file, computed
 //! in the same pass that digests its records (on the thread that hashes
-//! records ahead of the indexing walk, see [`crate::hash_ahead`]).
+//! records ahead of the indexing walk, see [`super::hash_ahead`]).
 //!
 //! Indexing already hashes every record as stored (XXH3-64 of
 //! `Record::raw`, [`db::record_hash`]: what `carve` checks, 16 bits per
@@ -28,7 +28,7 @@ use std::path::Path;
 use pcap_core::capture::CaptureReader;
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::db;
+use super::schema as db;
 
 /// Builds a file's content hash while its records are walked in order.
 pub struct ContentHasher<'a> {

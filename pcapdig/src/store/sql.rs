@@ -1,8 +1,10 @@
-//! Translating a filter [`Expr`] into an SQL `WHERE` condition over a
-//! sessions table, for session search.
+//! Translating a filter expression ([`pcap_core::filter::Expr`], the tree
+//! the filter crate parses) into an SQL `WHERE` condition over the store's
+//! `sessions` table: the store owns its columns, so their names are known
+//! here and nowhere in the filter crate.
 //!
-//! Column convention (the session index must store sessions this way; the
-//! sessions table is aliased `s` in the query):
+//! Columns read (the sessions table is aliased `s` in the query; see
+//! [`super::schema`]):
 //!
 //! | column | type | content |
 //! | --- | --- | --- |
@@ -14,7 +16,7 @@
 //! | `s.sport` | INTEGER | the initiator's port (0 if none) |
 //! | `s.dport` | INTEGER | the responder's port (0 if none) |
 //!
-//! and a table `session_vlans(session_id, vlan)` with one row per distinct
+//! and the table `session_vlans(session_id, vlan)` with one row per distinct
 //! VLAN ID any packet of a session carried (any depth): `vlan N` matches a
 //! session if any of its packets carried tag N, as the packet filter
 //! accepts any of a frame's tags.
@@ -48,16 +50,15 @@
 //!   parentheses (depth log₂ n, not n).
 //!
 //! Single primitives use `?` placeholders, their values returned in order
-//! as [`SqlValue`]s; the merged lists are inline literals (no variable
-//! limit). No SQL library is involved.
+//! as [`SqlValue`]s; the merged lists are inline literals of the parsed
+//! (typed) addresses and numbers, never text from the expression.
 
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::ast::{Dir, Expr, Primitive};
-use super::compile::merge_ports;
-use super::ipset::{IpNet, IpSet};
-use crate::vocab::IpProto;
+use pcap_core::filter::{Dir, Expr, IpNet, IpSet, Primitive, merge_ports};
+
+pub use super::rows::ip_to_blob;
 
 /// A value bound to a `?` placeholder.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,23 +70,24 @@ pub enum SqlValue {
 }
 
 /// An expression the session index cannot answer.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SqlError {
     /// A primitive about single packets (its text is given).
-    #[error(
-        "`{0}` cannot be searched in the session index (it tests single packets, not sessions)"
-    )]
     Unsupported(String),
 }
 
-/// An address in the `src_ip`/`dst_ip` column form: IPv6 as is, IPv4 as
-/// the IPv4-mapped IPv6 address `::ffff:a.b.c.d`.
-pub fn ip_to_blob(addr: IpAddr) -> [u8; 16] {
-    match addr {
-        IpAddr::V4(a) => a.to_ipv6_mapped().octets(),
-        IpAddr::V6(a) => a.octets(),
+impl std::fmt::Display for SqlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SqlError::Unsupported(p) => write!(
+                f,
+                "`{p}` cannot be searched in the session index (it tests single packets, not sessions)"
+            ),
+        }
     }
 }
+
+impl std::error::Error for SqlError {}
 
 /// Lists longer than this are written as balanced trees.
 const FLAT_LIST: usize = 8;
@@ -388,7 +390,7 @@ impl Sql {
                     (
                         Expr::Prim(Primitive::Proto(p)),
                         Expr::Prim(Primitive::Port { dir, first, last }),
-                    ) if slot(*dir).is_some() && IpProto(*p).has_ports() => {
+                    ) if slot(*dir).is_some() && matches!(p, 6 | 17 | 132) => {
                         let key = (*p, slot(*dir).expect("checked"));
                         proto_ports.entry(key).or_default().push((*first, *last));
                     }
@@ -523,48 +525,70 @@ impl Sql {
     }
 }
 
-impl Expr {
-    /// This expression as an SQL condition over the sessions table
-    /// described in the [module docs](self), with `?` placeholders and
-    /// their values in order; an error names a primitive the session
-    /// index cannot answer (`tcp[13] & 2 != 0`, `ether host ...`).
-    ///
-    /// ```
-    /// use pcap_core::filter::{Filter, SqlValue};
-    /// let f: Filter = "src host 10.0.0.1 and tcp".parse().unwrap();
-    /// let (sql, values) = f.expr().to_sql().unwrap();
-    /// assert_eq!(sql, "(s.src_ip = ? AND s.proto = ?)");
-    /// assert_eq!(values[1], SqlValue::Int(6));
-    /// let err = "tcp[13] & 2 != 0".parse::<Filter>().unwrap().expr().to_sql().unwrap_err();
-    /// assert!(err.to_string().starts_with("`tcp[13] & 2 != 0` cannot be searched"));
-    /// ```
-    pub fn to_sql(&self) -> Result<(String, Vec<SqlValue>), SqlError> {
-        let mut sql = Sql {
+/// `expr` as an SQL condition over the sessions table described in the
+/// [module docs](self), with `?` placeholders and their values in order;
+/// an error names a primitive the session index cannot answer
+/// (`tcp[13] & 2 != 0`, `ether host ...`).
+///
+/// ```
+/// use pcap_core::filter::Filter;
+/// use pcapdig::store::sql::{SqlValue, to_sql};
+/// let f: Filter = "src host 10.0.0.1 and tcp".parse().unwrap();
+/// let (sql, values) = to_sql(f.expr()).unwrap();
+/// assert_eq!(sql, "(s.src_ip = ? AND s.proto = ?)");
+/// assert_eq!(values[1], SqlValue::Int(6));
+/// let err = to_sql("tcp[13] & 2 != 0".parse::<Filter>().unwrap().expr()).unwrap_err();
+/// assert!(err.to_string().starts_with("`tcp[13] & 2 != 0` cannot be searched"));
+/// ```
+pub fn to_sql(expr: &Expr) -> Result<(String, Vec<SqlValue>), SqlError> {
+    let mut sql = Sql {
+        text: String::new(),
+        values: Vec::new(),
+        inline: false,
+    };
+    sql.expr(expr)?;
+    if sql.values.len() > MAX_VARIABLES {
+        // Too many placeholders for SQLite: the same, with literals.
+        sql = Sql {
             text: String::new(),
             values: Vec::new(),
-            inline: false,
+            inline: true,
         };
-        sql.expr(self)?;
-        if sql.values.len() > MAX_VARIABLES {
-            // Too many placeholders for SQLite: the same, with literals.
-            sql = Sql {
-                text: String::new(),
-                values: Vec::new(),
-                inline: true,
-            };
-            sql.expr(self)?;
-        }
-        Ok((sql.text, sql.values))
+        sql.expr(expr)?;
+    }
+    Ok((sql.text, sql.values))
+}
+
+impl rusqlite::ToSql for SqlValue {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(match self {
+            SqlValue::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            SqlValue::Blob(b) => ToSqlOutput::Borrowed(ValueRef::Blob(&b[..])),
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::filter::parse::parse;
+    use pcap_core::filter::Filter;
+
+    /// The parsed expression of `s`.
+    fn parse(s: &str) -> Parsed {
+        Parsed(Filter::parse(s).unwrap())
+    }
+
+    struct Parsed(Filter);
+
+    impl Parsed {
+        fn to_sql(&self) -> Result<(String, Vec<SqlValue>), SqlError> {
+            to_sql(self.0.expr())
+        }
+    }
 
     fn sql(s: &str) -> (String, Vec<SqlValue>) {
-        parse(s).unwrap().to_sql().unwrap()
+        parse(s).to_sql().unwrap()
     }
 
     #[test]
@@ -614,7 +638,7 @@ mod tests {
             ("not arp", "`arp`"),
             ("ether proto 0x88cc", "`ether proto 35020`"),
         ] {
-            let err = parse(expr).unwrap().to_sql().unwrap_err();
+            let err = parse(expr).to_sql().unwrap_err();
             assert!(err.to_string().starts_with(named), "{expr}: {err}");
             assert!(
                 err.to_string()
@@ -634,7 +658,7 @@ mod tests {
             let _ = write!(text, " or net 172.{}.0.0/16", 16 + 2 * i);
             let _ = write!(text, " or src net 2001:db8:{:x}::/48", 2 * i);
         }
-        let (sql, values) = parse(&text).unwrap().to_sql().unwrap();
+        let (sql, values) = parse(&text).to_sql().unwrap();
         assert!(values.is_empty(), "merged lists are inline literals");
         assert_eq!(sql.matches(" IN (X'").count(), 2, "one IN list per side");
         assert!(sql.contains("CROSS JOIN sessions AS n ON n.src_ip BETWEEN"));
@@ -663,14 +687,14 @@ mod tests {
             .map(|i| format!("(tcp and port {i} and vlan {})", i % 4000))
             .collect::<Vec<_>>()
             .join(" or ");
-        let (sql, values) = parse(&text).unwrap().to_sql().unwrap();
+        let (sql, values) = parse(&text).to_sql().unwrap();
         assert_eq!(values.len(), 12000);
         // Beyond SQLite's variable limit, values are inline literals.
         let many = (0..12_000)
             .map(|i| format!("(udp and port {i} and vlan {})", i % 4000))
             .collect::<Vec<_>>()
             .join(" or ");
-        let (big, none) = parse(&many).unwrap().to_sql().unwrap();
+        let (big, none) = parse(&many).to_sql().unwrap();
         assert!(none.is_empty(), "{} values", none.len());
         assert!(big.contains("(s.sport = 11999 OR s.dport = 11999)"));
         // `tcp port N` alternatives merge per protocol.
@@ -678,7 +702,7 @@ mod tests {
             .map(|i| format!("tcp port {i}"))
             .collect::<Vec<_>>()
             .join(" or ");
-        let (merged, none) = parse(&tcp_ports).unwrap().to_sql().unwrap();
+        let (merged, none) = parse(&tcp_ports).to_sql().unwrap();
         assert!(none.is_empty());
         assert_eq!(
             merged,
@@ -690,7 +714,7 @@ mod tests {
             .chain(["portrange 20000-30000".to_owned(), "port 30001".to_owned()])
             .collect::<Vec<_>>()
             .join(" or ");
-        let (merged, none) = parse(&ports).unwrap().to_sql().unwrap();
+        let (merged, none) = parse(&ports).to_sql().unwrap();
         assert!(none.is_empty());
         assert!(
             merged.contains("s.sport IN (0, 3, 6,"),

@@ -1,4 +1,4 @@
-//! Session search at indicator-list scale: `Expr::to_sql` on 10,000 OR-ed
+//! Session search at indicator-list scale: the store's `to_sql` on 10,000 OR-ed
 //! `host`/`net` terms (and the same list from an address file) against an
 //! in-memory SQLite table shaped like the index's `sessions` (100,000
 //! rows), checked session by session against the packet filter's verdict.
@@ -7,8 +7,10 @@ use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Instant;
 
-use pcap_core::filter::{Filter, SqlValue, ip_to_blob};
+use pcap_core::filter::Filter;
 use pcap_core::flow::PacketSummary;
+use pcapdig::store::rows::ip_to_blob;
+use pcapdig::store::sql::{SqlValue, to_sql};
 use rusqlite::Connection;
 use rusqlite::types::Value;
 
@@ -156,7 +158,7 @@ fn load(conn: &Connection, sessions: &[Session]) {
 
 /// Runs `filter` through SQL; returns the matching ids and the time taken.
 fn search(conn: &Connection, filter: &Filter) -> (Vec<i64>, f64) {
-    let (cond, values) = filter.expr().to_sql().expect("searchable");
+    let (cond, values) = to_sql(filter.expr()).expect("searchable");
     let sql = format!("SELECT s.id FROM sessions s WHERE {cond} ORDER BY s.id");
     let values: Vec<Value> = values
         .into_iter()

@@ -7,7 +7,7 @@
 //! whole, its TCP header is read from the reassembled payload and the
 //! segment joins the stream like any other.
 
-use pcap_core::filter::ip_to_blob;
+use super::rows::ip_to_blob;
 use pcap_core::flow::{DatagramId, Defragmenter, TcpStreamPair};
 use protocols::{Dissector, LinkType};
 

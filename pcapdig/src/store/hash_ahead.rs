@@ -2,7 +2,7 @@
 //! that walks the file ahead of the indexing walk.
 //!
 //! Every record's XXH3-64 ([`db::record_hash`]: its digest for `carve`)
-//! and the file's content hash ([`crate::content_hash`]) cover every byte
+//! and the file's content hash ([`super::content_hash`]) cover every byte
 //! of the file. Computed inline, on the indexing thread, they added
 //! 40–50% to `index` time on `benches/index.sh` (650 MB: the indexing
 //! walk reads only the headers of each packet, the hash reads all of it).
@@ -39,8 +39,8 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use pcap_core::capture::{Record, Records};
 
-use crate::content_hash::ContentHasher;
-use crate::db;
+use super::content_hash::ContentHasher;
+use super::schema as db;
 
 /// `(offset, hash)` of consecutive records, as the hashing thread sends them.
 type Batch = Vec<(u64, u64)>;
@@ -357,12 +357,12 @@ mod tests {
             let rec = records.find_map(Result::ok).expect("a record");
             assert_eq!((offset, hash), (rec.offset, db::record_hash(rec.raw)));
         }
-        // And the content hash is `crate::content_hash`'s.
+        // And the content hash is `super::content_hash`'s.
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("d.pcapng");
         std::fs::write(&path, damaged_file()).expect("write");
         assert_eq!(
-            crate::content_hash::file_content_hash(&path).expect("hash"),
+            crate::store::content_hash::file_content_hash(&path).expect("hash"),
             inline_hash
         );
     }
