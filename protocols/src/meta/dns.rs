@@ -1,0 +1,114 @@
+//! DNS messages: the question names and the A/AAAA addresses of each, over
+//! UDP (one message per datagram, as the dissector parsed it) and over TCP
+//! (each message after its 2-byte length, RFC 1035 §4.2.2, joined across
+//! segments).
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use super::limits::Limits;
+use super::values::{Key, SessionMeta};
+use crate::dns::{DnsHeader, DnsMessage, rtype};
+
+/// Adds the values of one message to `meta`. Items after a malformed one
+/// are not read (the iterators stop there).
+pub(super) fn message(msg: &DnsMessage<'_>, meta: &mut SessionMeta, limits: &Limits) {
+    for q in msg.questions() {
+        if let Ok(name) = q.qname() {
+            meta.add(Key::DnsQueryName, &name.display(msg.msg).to_string(), limits);
+        }
+    }
+    for (_, r) in msg.records() {
+        match r.rtype() {
+            rtype::A => {
+                if let Ok(a) = <[u8; 4]>::try_from(r.rdata()) {
+                    meta.add(Key::DnsA, &Ipv4Addr::from(a).to_string(), limits);
+                }
+            }
+            rtype::AAAA => {
+                if let Ok(a) = <[u8; 16]>::try_from(r.rdata()) {
+                    meta.add(Key::DnsAaaa, &Ipv6Addr::from(a).to_string(), limits);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Parses `bytes` as one DNS message and adds its values; nothing if its
+/// header is cut.
+pub(super) fn raw_message(bytes: &[u8], meta: &mut SessionMeta, limits: &Limits) {
+    if let Ok(msg) = DnsMessage::parse_header_only(bytes, DnsHeader::NONE) {
+        message(&msg, meta, limits);
+    }
+}
+
+/// One direction of DNS over TCP.
+#[derive(Debug, Default)]
+pub(super) struct TcpDns {
+    /// The start of a message (with its length) not yet whole.
+    partial: Vec<u8>,
+    /// Bytes of a message too long to keep, still to pass over.
+    skip: usize,
+    /// Bytes were lost: wait for a segment start to read lengths again.
+    lost: bool,
+}
+
+impl TcpDns {
+    /// Bytes buffered now.
+    pub(super) fn buffered(&self) -> usize {
+        self.partial.capacity()
+    }
+
+    /// Bytes were lost before the next chunk.
+    pub(super) fn gap(&mut self) {
+        self.partial = Vec::new();
+        self.skip = 0;
+        self.lost = true;
+    }
+
+    /// The next in-order bytes of the direction.
+    pub(super) fn chunk(
+        &mut self,
+        bytes: &[u8],
+        seg_start: bool,
+        meta: &mut SessionMeta,
+        limits: &Limits,
+    ) {
+        if self.lost {
+            if !seg_start {
+                return;
+            }
+            self.lost = false;
+        }
+        let mut bytes = bytes;
+        if self.skip > 0 {
+            let k = self.skip.min(bytes.len());
+            self.skip -= k;
+            bytes = &bytes[k..];
+        }
+        let joined;
+        let mut data: &[u8] = if self.partial.is_empty() {
+            bytes
+        } else {
+            let mut p = std::mem::take(&mut self.partial);
+            p.extend_from_slice(bytes);
+            joined = p;
+            &joined
+        };
+        while let Some(len) = data.get(..2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]]))) {
+            match data.get(2..2 + len) {
+                Some(msg) => {
+                    raw_message(msg, meta, limits);
+                    data = &data[2 + len..];
+                }
+                None if 2 + len > limits.per_direction_buffer => {
+                    // Too long to join (a zone transfer): pass over it.
+                    self.skip = 2 + len - data.len();
+                    return;
+                }
+                None => break,
+            }
+        }
+        self.partial = data.to_vec();
+    }
+}

@@ -1,0 +1,207 @@
+//! [`Extractor`]: the metadata state of one live session, fed its packets.
+
+use pcap_core::flow::{ip_proto, tcp_flags};
+
+use super::dns::{self, TcpDns};
+use super::http::Http;
+use super::limits::Limits;
+use super::stream::{Chunk, Stream};
+use super::tls::Tls;
+use super::values::SessionMeta;
+use crate::Dissection;
+use crate::http::is_tshark_tcp_port;
+use crate::tls::{TLS_TCP_PORTS, looks_like_tls};
+
+/// The DNS port: a TCP connection to or from it carries length-prefixed
+/// DNS messages and nothing else is looked for.
+const DNS_PORT: u16 = 53;
+
+/// One TCP segment, for callers that hold the segment rather than a
+/// [`Dissection`] (e.g. one rebuilt from IP fragments).
+#[derive(Debug, Clone, Copy)]
+pub struct TcpSegment<'a> {
+    /// Source port.
+    pub sport: u16,
+    /// Destination port.
+    pub dport: u16,
+    /// Sequence number (raw).
+    pub seq: u32,
+    /// The flags byte (SYN = 0x02, see [`tcp_flags`]).
+    pub flags: u8,
+    /// The payload, as far as it was captured.
+    pub payload: &'a [u8],
+    /// The payload's length on the wire (the IP length less the headers):
+    /// more than `payload.len()` when the capture cut the packet.
+    pub wire_len: usize,
+}
+
+/// What a TCP session needs beyond its values.
+#[derive(Debug, Default)]
+struct TcpState {
+    /// Per direction (initiator first).
+    streams: [Stream; 2],
+    tls: Tls,
+    /// Whether the connection is read as TLS.
+    tls_on: bool,
+    http: Http,
+    dns: [TcpDns; 2],
+    /// Ports fixed from the first segment: (TLS port, HTTP port, DNS).
+    ports_seen: bool,
+    tls_port: bool,
+    http_port: bool,
+    dns_port: bool,
+}
+
+/// The metadata state of one live session (one per TCP connection or UDP
+/// flow); see the [module](super) for what it finds.
+///
+/// Feed it every packet of the session with [`Extractor::packet`] (or the
+/// lower-level [`Extractor::tcp_segment`] and [`Extractor::dns_message`]),
+/// then take the values with [`Extractor::finish`] (or look at them on the
+/// way with [`Extractor::meta`]). Memory stays within the [`Limits`] given.
+#[derive(Debug)]
+pub struct Extractor {
+    limits: Limits,
+    meta: SessionMeta,
+    /// Boxed so that a UDP session costs only the values.
+    tcp: Option<Box<TcpState>>,
+}
+
+impl Extractor {
+    /// A session that has seen nothing yet.
+    pub fn new(limits: &Limits) -> Self {
+        Extractor {
+            limits: *limits,
+            meta: SessionMeta::new(),
+            tcp: None,
+        }
+    }
+
+    /// One packet of the session, dissected at application depth by
+    /// [`Dissector`](crate::Dissector) with a [`Config`](crate::Config)
+    /// that enables DNS (any `dns` flag) and HTTP; `from_initiator` says
+    /// whether it was sent by the side that opened the session.
+    ///
+    /// TCP segments are joined per direction; UDP datagrams give their DNS
+    /// messages. IP fragments are skipped: pass the reassembled datagram
+    /// instead (dissected, or through [`Extractor::tcp_segment`] /
+    /// [`Extractor::dns_message`]).
+    pub fn packet(&mut self, d: &Dissection<'_>, from_initiator: bool) {
+        let s = &d.summary;
+        if !s.has_l4 || s.is_fragment || s.ip.is_none() {
+            return;
+        }
+        match s.protocol {
+            ip_proto::TCP => {
+                if let Some(seg) = tcp_segment(d) {
+                    self.tcp_segment(&seg, from_initiator);
+                }
+            }
+            ip_proto::UDP => {
+                for hit in d.dns.iter().filter(|h| !h.quoted) {
+                    dns::message(&hit.header, &mut self.meta, &self.limits);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// One DNS message (a UDP datagram's payload) of the session.
+    pub fn dns_message(&mut self, msg: &[u8]) {
+        dns::raw_message(msg, &mut self.meta, &self.limits);
+    }
+
+    /// One TCP segment of the session; `from_initiator` as for
+    /// [`Extractor::packet`].
+    pub fn tcp_segment(&mut self, seg: &TcpSegment<'_>, from_initiator: bool) {
+        let limits = &self.limits;
+        let meta = &mut self.meta;
+        let st = self.tcp.get_or_insert_with(Box::default);
+        if !st.ports_seen {
+            st.ports_seen = true;
+            let ports = [seg.sport, seg.dport];
+            st.tls_port = ports.iter().any(|p| TLS_TCP_PORTS.contains(p));
+            st.http_port = ports.iter().any(|&p| is_tshark_tcp_port(p));
+            st.dns_port = ports.contains(&DNS_PORT);
+            st.tls_on = st.tls_port;
+        }
+        let side = usize::from(!from_initiator);
+        let syn = seg.flags & tcp_flags::SYN != 0;
+        let TcpState {
+            streams,
+            tls,
+            tls_on,
+            http,
+            dns,
+            http_port,
+            dns_port,
+            ..
+        } = &mut **st;
+        streams[side].segment(seg.seq, syn, seg.payload, seg.wire_len, limits, |chunk| match chunk {
+            Chunk::Gap => {
+                tls.gap(side);
+                http.gap(side);
+                dns[side].gap();
+            }
+            Chunk::Data { bytes, seg_start } => {
+                if *dns_port {
+                    dns[side].chunk(bytes, seg_start, meta, limits);
+                    return;
+                }
+                if !*tls_on && seg_start && !*http_port && looks_like_tls(bytes) {
+                    *tls_on = true;
+                }
+                if *tls_on {
+                    tls.chunk(side, bytes, meta, limits);
+                }
+                http.chunk(side, bytes, seg_start, meta, limits);
+            }
+        });
+    }
+
+    /// The values found so far.
+    pub fn meta(&self) -> &SessionMeta {
+        &self.meta
+    }
+
+    /// Bytes held now to join segments (within the [`Limits`]; the values
+    /// are counted by [`SessionMeta::bytes`]).
+    pub fn buffered(&self) -> usize {
+        self.tcp.as_ref().map_or(0, |st| {
+            st.streams.iter().map(Stream::held_bytes).sum::<usize>()
+                + st.tls.buffered()
+                + st.http.buffered()
+                + st.dns.iter().map(TcpDns::buffered).sum::<usize>()
+        })
+    }
+
+    /// Whether the TLS handshake of this TCP session has been read through
+    /// in both directions (nothing more of TLS is needed).
+    pub fn tls_done(&self) -> bool {
+        self.tcp.as_ref().is_some_and(|st| st.tls.done())
+    }
+
+    /// The session's values.
+    pub fn finish(self) -> SessionMeta {
+        self.meta
+    }
+}
+
+/// The TCP segment of a dissected packet: ports, sequence number, flags
+/// and payload as far as the IP length says and the capture holds.
+fn tcp_segment<'a>(d: &Dissection<'a>) -> Option<TcpSegment<'a>> {
+    let s = &d.summary;
+    let l4 = usize::from(s.l4_offset);
+    let hlen = usize::from(d.data.get(l4 + 12)? >> 4) * 4;
+    let payload = d.data.get(l4 + hlen..).unwrap_or_default();
+    let declared = usize::try_from(s.payload_len).unwrap_or(usize::MAX);
+    let payload = payload.get(..declared).unwrap_or(payload);
+    Some(TcpSegment {
+        wire_len: declared.max(payload.len()),
+        sport: s.sport,
+        dport: s.dport,
+        seq: s.tcp_seq,
+        flags: s.tcp_flags,
+        payload,
+    })
+}
