@@ -418,3 +418,12 @@ mod tests {
         );
     }
 }
+
+/// `expected/NAME.meta.tsv` of the application corpus `app` for a capture
+/// of either corpus: one row per TCP/UDP session (tshark's stream) with
+/// metadata (`proto stream first_frame communityid`, then one column per
+/// field, each the sorted comma-joined set of values). `None` if the file
+/// is absent (tshark found no metadata in the capture).
+pub fn app_meta(app: &Path, name: &str) -> Option<Table> {
+    Table::read(app.join("expected").join(format!("{name}.meta.tsv"))).ok()
+}
