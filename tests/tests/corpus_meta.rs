@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use pcap_core::capture::CaptureReader;
 use pcap_core::flow::{DatagramId, Defragmenter, ip_proto, tcp_flags};
-use pcap_tests::corpus::{self, Table};
+use pcap_tests::corpus;
 use protocols::meta::{Extractor, Key, Limits, SessionMeta};
 use protocols::{Config, Dissection, Dissector, dissect::linktype};
 
@@ -34,13 +34,42 @@ const COLUMNS: [(&str, Key); 10] = [
 
 /// (capture, Community ID or `*`, column or `*`, why): cells we knowingly
 /// find differently from tshark.
-const KNOWN: &[(&str, &str, &str, &str)] = &[(
-    "tls-sni.pcapng",
-    "*udp*",
-    "*",
-    "QUIC Initial packets (UDP 443, 20 sessions): tshark decrypts them and \
-     reads their ClientHello and ServerHello; TLS inside QUIC is not read yet",
-)];
+const KNOWN: &[(&str, &str, &str, &str)] = &[
+    (
+        "tls-sni.pcapng",
+        "*udp*",
+        "*",
+        "QUIC Initial packets (UDP 443, 20 sessions): tshark decrypts them and \
+         reads their ClientHello and ServerHello; TLS inside QUIC is not read yet",
+    ),
+    (
+        "radiotap.pcap",
+        "*",
+        "*",
+        "802.11 (link type 127): the dissector does not read 802.11 frames yet \
+         (issue 11 item 2), so no session is seen",
+    ),
+    (
+        "wlanmon.pcap",
+        "*",
+        "*",
+        "802.11 (link type 127): the dissector does not read 802.11 frames yet",
+    ),
+    (
+        "80211http.pcap",
+        "*",
+        "*",
+        "802.11 (link type 105): the dissector does not read 802.11 frames yet",
+    ),
+    (
+        "icmp-destunreach-udp.pcap",
+        "1:GGvyj18dEx42K7edkkcDklsnKqs=",
+        "dns.qry.name",
+        "tshark gives the UDP header quoted in an ICMP error a udp.stream of \
+         its own (keyed by the ICMP packet's Community ID) and shows the quoted \
+         DNS query there; an ICMP error is no part of a UDP session here",
+    ),
+];
 
 fn known(name: &str, proto: &str, cid: &str, column: &str) -> Option<&'static str> {
     KNOWN.iter().find_map(|(c, id, col, why)| {
@@ -86,7 +115,8 @@ impl Sessions {
         let cid = cid.as_str().to_owned();
         let src = (ip.src, s.sport);
         let dst = (ip.dst, s.dport);
-        let syn = proto == "tcp" && s.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN;
+        let syn =
+            proto == "tcp" && s.tcp_flags & (tcp_flags::SYN | tcp_flags::ACK) == tcp_flags::SYN;
         let list = self.by_cid.entry(cid.clone()).or_default();
         let new = match list.last() {
             None => true,
@@ -114,7 +144,8 @@ impl Sessions {
         if proto == "tcp" && s.tcp_flags & (tcp_flags::FIN | tcp_flags::RST) != 0 {
             sess.closed = true;
         }
-        let from_initiator = src == sess.initiator || (src != sess.responder && dst != sess.initiator);
+        let from_initiator =
+            src == sess.initiator || (src != sess.responder && dst != sess.initiator);
         sess.extractor.packet(d, from_initiator);
     }
 }
@@ -240,7 +271,7 @@ fn session_meta_matches_tshark() {
         return;
     };
     let dissector = Dissector::new(Config::all());
-    let (mut cells, mut same, mut valued, mut valued_same, mut known_cells) = (0, 0, 0, 0, 0);
+    let (mut valued, mut valued_same, mut known_cells) = (0, 0, 0);
     let mut captures = 0;
     let mut mismatches = Vec::new();
     let mut reasons = std::collections::BTreeSet::new();
@@ -257,28 +288,27 @@ fn session_meta_matches_tshark() {
             rows.entry(cid).or_default().push(row);
         }
         let mut seen: HashMap<&str, usize> = HashMap::new();
-        let mut compare = |proto: &str, cid: &str, ours: Option<&SessionMeta>, row: Option<&corpus::Row<'_>>| {
-            for (col, key) in COLUMNS {
-                let mine = ours.map(|m| cell(m, key)).unwrap_or_default();
-                let theirs = row.and_then(|r| r.get(col)).unwrap_or_default();
-                if mine.is_empty() && theirs.is_empty() {
-                    continue;
+        let mut compare =
+            |proto: &str, cid: &str, ours: Option<&SessionMeta>, row: Option<&corpus::Row<'_>>| {
+                for (col, key) in COLUMNS {
+                    let mine = ours.map(|m| cell(m, key)).unwrap_or_default();
+                    let theirs = row.and_then(|r| r.get(col)).unwrap_or_default();
+                    if mine.is_empty() && theirs.is_empty() {
+                        continue;
+                    }
+                    valued += 1;
+                    if mine == theirs {
+                        valued_same += 1;
+                    } else if let Some(why) = known(&name, proto, cid, col) {
+                        known_cells += 1;
+                        reasons.insert(format!("{name}: {why}"));
+                    } else {
+                        mismatches.push(format!(
+                            "{name} {proto} {cid} {col}: ours {mine:?} tshark {theirs:?}"
+                        ));
+                    }
                 }
-                cells += 1;
-                valued += 1;
-                if mine == theirs {
-                    same += 1;
-                    valued_same += 1;
-                } else if let Some(why) = known(&name, proto, cid, col) {
-                    known_cells += 1;
-                    reasons.insert(format!("{name}: {why}"));
-                } else {
-                    mismatches.push(format!(
-                        "{name} {proto} {cid} {col}: ours {mine:?} tshark {theirs:?}"
-                    ));
-                }
-            }
-        };
+            };
         for (cid, sess) in &sessions {
             let i = seen.entry(cid.as_str()).or_default();
             let row = rows.get(cid).and_then(|r| r.get(*i));
@@ -298,11 +328,13 @@ fn session_meta_matches_tshark() {
     let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
     eprintln!(
         "session meta: {captures} captures; {valued_same}/{valued} (session, column) cells \
-         with a value on either side identical ({:.2}%); {known_cells} in the known list; {} unexplained",
+         with a value on either side identical ({:.2}%); outside the known list \
+         {valued_same}/{} ({:.2}%); {known_cells} in the known list; {} unexplained",
         pct(valued_same, valued),
+        valued - known_cells,
+        pct(valued_same, valued - known_cells),
         mismatches.len()
     );
-    let _ = (cells, same);
     for r in &reasons {
         eprintln!("  known: {r}");
     }
@@ -310,7 +342,11 @@ fn session_meta_matches_tshark() {
         eprintln!("    {m}");
     }
     assert!(captures > 90, "only {captures} captures read");
-    assert!(mismatches.is_empty(), "session metadata differs from tshark (see above)");
+    assert!(valued_same > 600, "only {valued_same} cells compared equal");
+    assert!(
+        mismatches.is_empty(),
+        "session metadata differs from tshark (see above)"
+    );
 }
 
 #[test]
@@ -347,7 +383,11 @@ fn ja4_of_each_session_matches_the_ja4_authors() {
                 .map(|s| s.extractor.meta().get(Key::Ja4).join(","))
                 .unwrap_or_default();
             if ours != c("ja4") {
-                failures.push(format!("{name} stream {}: ours {ours:?} theirs {:?}", c("stream"), c("ja4")));
+                failures.push(format!(
+                    "{name} stream {}: ours {ours:?} theirs {:?}",
+                    c("stream"),
+                    c("ja4")
+                ));
             }
         }
     }
@@ -361,6 +401,3 @@ fn ja4_of_each_session_matches_the_ja4_authors() {
     assert!(compared >= 60, "only {compared} JA4 rows compared");
     assert!(failures.is_empty(), "JA4 differs (see above)");
 }
-
-#[allow(dead_code)]
-fn unused(_: Table) {}

@@ -14,7 +14,11 @@ use crate::dns::{DnsHeader, DnsMessage, rtype};
 pub(super) fn message(msg: &DnsMessage<'_>, meta: &mut SessionMeta, limits: &Limits) {
     for q in msg.questions() {
         if let Ok(name) = q.qname() {
-            meta.add(Key::DnsQueryName, &name.display(msg.msg).to_string(), limits);
+            meta.add(
+                Key::DnsQueryName,
+                &name.display(msg.msg).to_string(),
+                limits,
+            );
         }
     }
     for (_, r) in msg.records() {
@@ -95,7 +99,10 @@ impl TcpDns {
             joined = p;
             &joined
         };
-        while let Some(len) = data.get(..2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]]))) {
+        while let Some(len) = data
+            .get(..2)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+        {
             match data.get(2..2 + len) {
                 Some(msg) => {
                     raw_message(msg, meta, limits);

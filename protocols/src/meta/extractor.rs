@@ -16,6 +16,11 @@ use crate::tls::{TLS_TCP_PORTS, looks_like_tls};
 /// DNS messages and nothing else is looked for.
 const DNS_PORT: u16 = 53;
 
+/// Ports whose own protocol tshark gives a connection before any content
+/// heuristic: no HTTP is looked for there (a `GET` sent to an SSH server
+/// is SSH to tshark).
+const NOT_HTTP_PORTS: [u16; 1] = [22];
+
 /// One TCP segment, for callers that hold the segment rather than a
 /// [`Dissection`] (e.g. one rebuilt from IP fragments).
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +55,8 @@ struct TcpState {
     tls_port: bool,
     http_port: bool,
     dns_port: bool,
+    /// Whether HTTP may be found here (see [`NOT_HTTP_PORTS`]).
+    http_allowed: bool,
 }
 
 /// The metadata state of one live session (one per TCP connection or UDP
@@ -123,6 +130,7 @@ impl Extractor {
             st.tls_port = ports.iter().any(|p| TLS_TCP_PORTS.contains(p));
             st.http_port = ports.iter().any(|&p| is_tshark_tcp_port(p));
             st.dns_port = ports.contains(&DNS_PORT);
+            st.http_allowed = !ports.iter().any(|p| NOT_HTTP_PORTS.contains(p));
             st.tls_on = st.tls_port;
         }
         let side = usize::from(!from_initiator);
@@ -135,28 +143,42 @@ impl Extractor {
             dns,
             http_port,
             dns_port,
+            http_allowed,
             ..
         } = &mut **st;
-        streams[side].segment(seg.seq, syn, seg.payload, seg.wire_len, limits, |chunk| match chunk {
-            Chunk::Gap => {
-                tls.gap(side);
-                http.gap(side);
-                dns[side].gap();
-            }
-            Chunk::Data { bytes, seg_start } => {
-                if *dns_port {
-                    dns[side].chunk(bytes, seg_start, meta, limits);
-                    return;
+        streams[side].segment(
+            seg.seq,
+            syn,
+            seg.payload,
+            seg.wire_len,
+            limits,
+            |chunk| match chunk {
+                Chunk::Gap => {
+                    tls.gap(side);
+                    http.gap(side);
+                    dns[side].gap();
                 }
-                if !*tls_on && seg_start && !*http_port && looks_like_tls(bytes) {
-                    *tls_on = true;
+                Chunk::Data {
+                    bytes,
+                    seg_start,
+                    cut,
+                } => {
+                    if *dns_port {
+                        dns[side].chunk(bytes, seg_start, meta, limits);
+                        return;
+                    }
+                    if !*tls_on && seg_start && !*http_port && looks_like_tls(bytes) {
+                        *tls_on = true;
+                    }
+                    if *tls_on {
+                        tls.chunk(side, bytes, meta, limits);
+                    }
+                    if *http_allowed {
+                        http.chunk(side, bytes, seg_start, cut, meta, limits);
+                    }
                 }
-                if *tls_on {
-                    tls.chunk(side, bytes, meta, limits);
-                }
-                http.chunk(side, bytes, seg_start, meta, limits);
-            }
-        });
+            },
+        );
     }
 
     /// The values found so far.

@@ -1,11 +1,16 @@
-//! HTTP/1.x heads found by their content, on any port: a segment that
-//! starts like a request or a status line starts a head, which is joined
-//! across segments until its blank line (a head that never ends gives
-//! nothing, as with tshark). The body is then skipped by its
-//! Content-Length, so that the next head of a keep-alive or pipelined
-//! connection is found where it starts, even inside a segment; a body
-//! whose end cannot be told that way (chunked, or until the connection
-//! closes) is followed by looking for a head at each segment start again.
+//! HTTP/1.x heads found by their content, on any port (but SSH's): a
+//! segment that starts like a request or a status line starts a head,
+//! which is joined across segments until its blank line. The body is then
+//! skipped by its Content-Length, so that the next head of a keep-alive or
+//! pipelined connection is found where it starts, even inside a segment; a
+//! body whose end cannot be told that way (chunked, or until the
+//! connection closes) is followed by looking for a head at each segment
+//! start again.
+//!
+//! As tshark (which reads a message once its head and its Content-Length
+//! body are whole): a head that never ends gives nothing, and a message
+//! whose body never completes gives nothing; but a segment cut by the
+//! capture's snap length is read as it is, its head however short.
 
 use std::collections::VecDeque;
 
@@ -37,6 +42,17 @@ enum State {
 struct Direction {
     state: State,
     partial: Vec<u8>,
+    /// The values of a message whose body is being skipped: they count
+    /// once the body is whole.
+    pending: Vec<(Key, String)>,
+}
+
+impl Direction {
+    fn commit(&mut self, meta: &mut SessionMeta, limits: &Limits) {
+        for (key, value) in self.pending.drain(..) {
+            meta.add(key, &value, limits);
+        }
+    }
 }
 
 /// A connection's HTTP reader.
@@ -76,16 +92,18 @@ impl Http {
         if let Some(d) = self.sides.get_mut(side) {
             d.state = State::Seek;
             d.partial = Vec::new();
+            d.pending = Vec::new();
         }
     }
 
     /// The next in-order bytes of direction `side`; `seg_start` if they
-    /// start a segment.
+    /// start a segment, `cut` if the capture cut the segment after them.
     pub(super) fn chunk(
         &mut self,
         side: usize,
         bytes: &[u8],
         seg_start: bool,
+        cut: bool,
         meta: &mut SessionMeta,
         limits: &Limits,
     ) {
@@ -117,14 +135,13 @@ impl Http {
                     let k = usize::try_from(n).unwrap_or(usize::MAX).min(rest.len());
                     rest = &rest[k..];
                     let left = n - k as u64;
-                    self.sides[side].state = if left == 0 {
-                        State::Boundary
-                    } else {
-                        State::Body(left)
-                    };
+                    let dir = &mut self.sides[side];
                     if left > 0 {
+                        dir.state = State::Body(left);
                         return;
                     }
+                    dir.state = State::Boundary;
+                    dir.commit(meta, limits);
                 }
                 State::Head => {
                     let dir = &mut self.sides[side];
@@ -133,6 +150,12 @@ impl Http {
                             Some(end) => {
                                 self.head(side, &rest[..end], meta, limits);
                                 rest = &rest[end..];
+                            }
+                            None if cut => {
+                                // Never to be whole: read as it is.
+                                self.head(side, rest, meta, limits);
+                                self.sides[side].commit(meta, limits);
+                                return;
                             }
                             None => {
                                 if rest.len() <= limits.per_direction_buffer {
@@ -153,6 +176,11 @@ impl Http {
                         }
                         dir.partial.extend_from_slice(rest);
                         let Some(end) = head_end(&dir.partial, old.saturating_sub(2)) else {
+                            if cut {
+                                let head = std::mem::take(&mut dir.partial);
+                                self.head(side, &head, meta, limits);
+                                self.sides[side].commit(meta, limits);
+                            }
                             return;
                         };
                         let head = std::mem::take(&mut dir.partial);
@@ -180,15 +208,17 @@ impl Http {
             .get("content-length")
             .and_then(|v| std::str::from_utf8(v).ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
+        let pending = &mut self.sides[side].pending;
+        pending.clear();
         let next = match msg.start {
             StartLine::Request { method, uri, .. } => {
-                meta.add(Key::HttpMethod, &ascii_text(method), limits);
-                meta.add(Key::HttpUri, &ascii_text(uri), limits);
+                pending.push((Key::HttpMethod, ascii_text(method)));
+                pending.push((Key::HttpUri, ascii_text(uri)));
                 for (name, value) in msg.headers.iter() {
                     if name.eq_ignore_ascii_case(b"host") {
-                        meta.add(Key::HttpHost, &ascii_text(value), limits);
+                        pending.push((Key::HttpHost, ascii_text(value)));
                     } else if name.eq_ignore_ascii_case(b"user-agent") {
-                        meta.add(Key::HttpUserAgent, &ascii_text(value), limits);
+                        pending.push((Key::HttpUserAgent, ascii_text(value)));
                     }
                 }
                 if self.outstanding.len() >= MAX_OUTSTANDING {
@@ -202,10 +232,14 @@ impl Http {
                 }
             }
             StartLine::Response { code, .. } => {
-                meta.add(Key::HttpResponseCode, &code.to_string(), limits);
+                pending.push((Key::HttpResponseCode, code.to_string()));
                 if (100..200).contains(&code) {
                     // Interim: the request is still waiting for its answer.
-                    if code == 101 { State::Seek } else { State::Boundary }
+                    if code == 101 {
+                        State::Seek
+                    } else {
+                        State::Boundary
+                    }
                 } else {
                     let to_head = self.outstanding.pop_front().unwrap_or(false);
                     if to_head || code == 204 || code == 304 {
@@ -218,7 +252,11 @@ impl Http {
                 }
             }
         };
-        self.sides[side].state = next;
+        let dir = &mut self.sides[side];
+        dir.state = next;
+        if !matches!(next, State::Body(_)) {
+            dir.commit(meta, limits);
+        }
     }
 }
 
@@ -231,7 +269,5 @@ fn body(len: u64) -> State {
 }
 
 fn contains_chunked(value: &[u8]) -> bool {
-    value
-        .windows(7)
-        .any(|w| w.eq_ignore_ascii_case(b"chunked"))
+    value.windows(7).any(|w| w.eq_ignore_ascii_case(b"chunked"))
 }

@@ -18,7 +18,10 @@ pub struct Limits {
     /// ClientHello is at most 64 KiB, but real ones fit in 16 KiB).
     pub per_direction_buffer: usize,
     /// Out-of-order segments held per direction until the gap before
-    /// them fills (past it, the gap is given up).
+    /// them fills (past it, the gap is given up). 0 by default, as tshark
+    /// 4.0 (`tcp.reassemble_out_of_order: FALSE`): a segment ahead of a
+    /// gap is read at once, and the one that fills the gap later is taken
+    /// for a retransmission and dropped.
     pub max_pending_segments: usize,
     /// Bytes of TLS read per direction before the handshake is given up
     /// (the hellos come first; this bounds the work on a connection that
@@ -28,14 +31,14 @@ pub struct Limits {
 
 impl Limits {
     /// The limits used by default: 16 KiB of values, 2 KiB per value, 32
-    /// values per key, 16 KiB buffered per direction, 8 held segments,
+    /// values per key, 16 KiB buffered per direction, no held segments,
     /// 256 KiB of TLS per direction.
     pub const DEFAULT: Limits = Limits {
         per_session_bytes: 16 * 1024,
         per_value_bytes: 2 * 1024,
         max_values_per_key: 32,
         per_direction_buffer: 16 * 1024,
-        max_pending_segments: 8,
+        max_pending_segments: 0,
         tls_bytes: 256 * 1024,
     };
 }

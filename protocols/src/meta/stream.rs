@@ -15,8 +15,14 @@ use super::limits::Limits;
 pub(super) enum Chunk<'a> {
     /// The next bytes of the direction, in order. `seg_start` says they
     /// begin a segment (and not the new tail of an overlapping one):
-    /// where a protocol recognised by content can start.
-    Data { bytes: &'a [u8], seg_start: bool },
+    /// where a protocol recognised by content can start. `cut` says the
+    /// capture cut the segment right after these bytes (a gap follows):
+    /// tshark reads such a segment as it is, without waiting for more.
+    Data {
+        bytes: &'a [u8],
+        seg_start: bool,
+        cut: bool,
+    },
     /// Bytes were lost before the next chunk (a gap never filled): a
     /// parser in the middle of something must start over.
     Gap,
@@ -65,10 +71,9 @@ impl Stream {
         if syn && self.next.is_none() {
             self.next = Some(seq);
         }
-        self.data(seq, payload, limits, out);
-        if wire_len > payload.len()
-            && self.next == Some(seq.wrapping_add(len32(payload)))
-        {
+        let cut = wire_len > payload.len();
+        self.data(seq, payload, cut, limits, out);
+        if cut && self.next == Some(seq.wrapping_add(len32(payload))) {
             // What the capture lacks never comes: go on after it.
             out(Chunk::Gap);
             let missing = u32::try_from(wire_len - payload.len()).unwrap_or(u32::MAX);
@@ -78,7 +83,14 @@ impl Stream {
     }
 
     /// The data of one segment, starting at `seq`.
-    fn data(&mut self, seq: u32, payload: &[u8], limits: &Limits, out: &mut dyn FnMut(Chunk<'_>)) {
+    fn data(
+        &mut self,
+        seq: u32,
+        payload: &[u8],
+        cut: bool,
+        limits: &Limits,
+        out: &mut dyn FnMut(Chunk<'_>),
+    ) {
         if payload.is_empty() {
             return;
         }
@@ -88,6 +100,7 @@ impl Stream {
             out(Chunk::Data {
                 bytes: payload,
                 seg_start: true,
+                cut,
             });
             self.next = Some(end);
             self.drain(out);
@@ -98,6 +111,7 @@ impl Stream {
                 out(Chunk::Data {
                     bytes: payload.get(skip..).unwrap_or_default(),
                     seg_start: false,
+                    cut,
                 });
                 self.next = Some(end);
                 self.drain(out);
@@ -115,6 +129,7 @@ impl Stream {
             out(Chunk::Data {
                 bytes: payload,
                 seg_start: true,
+                cut,
             });
             self.next = Some(end);
         }
@@ -135,6 +150,7 @@ impl Stream {
                 out(Chunk::Data {
                     bytes: bytes.get(skip..).unwrap_or_default(),
                     seg_start: skip == 0,
+                    cut: false,
                 });
                 self.next = Some(end);
             }

@@ -136,13 +136,18 @@ impl Tls {
         };
         // Bytes that are not records are still shown to the session (it
         // reads SSL 2.0 and refuses plain text as tshark does).
-        let shown = if whole == 0 && !waits { data } else { &data[..whole] };
+        let shown = if whole == 0 && !waits {
+            data
+        } else {
+            &data[..whole]
+        };
         if !shown.is_empty() {
             let cols = self.session.segment(shown, tls_side);
             let ended = ends_handshake(&data[..whole]);
-            let other_message = cols.handshake_type.iter().any(|&t| {
-                t != handshake_type::CLIENT_HELLO && t != handshake_type::SERVER_HELLO
-            });
+            let other_message = cols
+                .handshake_type
+                .iter()
+                .any(|&t| t != handshake_type::CLIENT_HELLO && t != handshake_type::SERVER_HELLO);
             record(&cols, meta, limits, &mut self.ja4_taken);
             let dir = &mut self.sides[side];
             dir.read += shown.len();
