@@ -16,6 +16,10 @@ use crate::tls::{TLS_TCP_PORTS, looks_like_tls};
 /// DNS messages and nothing else is looked for.
 const DNS_PORT: u16 = 53;
 
+/// The UDP ports the dissector reads DNS on (DNS, mDNS, LLMNR), for
+/// packets dissected without it.
+const DNS_UDP_PORTS: [u16; 3] = [53, 5353, 5355];
+
 /// Ports whose own protocol tshark gives a connection before any content
 /// heuristic: no HTTP is looked for there (a `GET` sent to an SSH server
 /// is SSH to tshark).
@@ -84,10 +88,13 @@ impl Extractor {
         }
     }
 
-    /// One packet of the session, dissected at application depth by
-    /// [`Dissector`](crate::Dissector) with a [`Config`](crate::Config)
-    /// that enables DNS (any `dns` flag) and HTTP; `from_initiator` says
-    /// whether it was sent by the side that opened the session.
+    /// One packet of the session, dissected by
+    /// [`Dissector`](crate::Dissector) to the transport layer at least
+    /// (any [`Config`](crate::Config): [`Config::minimal`](crate::Config::minimal)
+    /// is enough and the cheapest; DNS messages the dissector parsed are
+    /// used, else UDP payloads on the DNS ports are parsed here, and TCP
+    /// payloads are always read here); `from_initiator` says whether it
+    /// was sent by the side that opened the session.
     ///
     /// TCP segments are joined per direction; UDP datagrams give their DNS
     /// messages. IP fragments are skipped: pass the reassembled datagram
@@ -105,8 +112,17 @@ impl Extractor {
                 }
             }
             ip_proto::UDP => {
+                let mut parsed = false;
                 for hit in d.dns.iter().filter(|h| !h.quoted) {
                     dns::message(&hit.header, &mut self.meta, &self.limits);
+                    parsed = true;
+                }
+                if !parsed
+                    && (DNS_UDP_PORTS.contains(&s.sport) || DNS_UDP_PORTS.contains(&s.dport))
+                    && let Some(msg) = udp_payload(d)
+                {
+                    // Dissected without DNS (a transport-depth config).
+                    dns::raw_message(msg, &mut self.meta, &self.limits);
                 }
             }
             _ => {}
@@ -207,6 +223,16 @@ impl Extractor {
     pub fn finish(self) -> SessionMeta {
         self.meta
     }
+}
+
+/// The payload of a dissected UDP datagram, as far as its length says
+/// and the capture holds.
+fn udp_payload<'a>(d: &Dissection<'a>) -> Option<&'a [u8]> {
+    let s = &d.summary;
+    let start = usize::from(s.l4_offset) + 8;
+    let payload = d.data.get(start..)?;
+    let declared = usize::try_from(s.payload_len).unwrap_or(usize::MAX);
+    Some(payload.get(..declared).unwrap_or(payload))
 }
 
 /// The TCP segment of a dissected packet: ports, sequence number, flags

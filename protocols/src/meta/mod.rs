@@ -5,8 +5,9 @@
 //! its default reassembly on.
 //!
 //! One [`Extractor`] per live session is fed each packet, already
-//! dissected at application depth (a [`Config`](crate::Config) with DNS
-//! and HTTP on), with its direction; [`Extractor::finish`] gives the
+//! dissected (to the transport layer at least: the index's
+//! [`Config::minimal`](crate::Config::minimal) is enough), with its
+//! direction; [`Extractor::finish`] gives the
 //! [`SessionMeta`]: for each of the [`KEYS`], the distinct values in
 //! first-seen order. Memory per session is bounded by [`Limits`].
 //!
@@ -44,7 +45,7 @@
 //! pkt.extend_from_slice(&[0x30, 0x39, 0, 53, 0, udp_len as u8, 0, 0]);
 //! pkt.extend_from_slice(&dns);
 //!
-//! let dissector = Dissector::new(Config::all());
+//! let dissector = Dissector::new(Config::minimal());
 //! let d = dissector.dissect(linktype::RAW, &pkt);
 //! let mut session = Extractor::new(&Limits::default());
 //! session.packet(&d, true);
