@@ -74,8 +74,11 @@ struct TcpState {
 pub struct Extractor {
     limits: Limits,
     meta: SessionMeta,
-    /// Boxed so that a UDP session costs only the values.
+    /// Boxed, and made with the first TCP payload, so that a session
+    /// without one costs only the values.
     tcp: Option<Box<TcpState>>,
+    /// Each side's SYN sequence number, seen before `tcp` was made.
+    syn_seq: [Option<u32>; 2],
 }
 
 impl Extractor {
@@ -85,6 +88,7 @@ impl Extractor {
             limits: *limits,
             meta: SessionMeta::new(),
             tcp: None,
+            syn_seq: [None; 2],
         }
     }
 
@@ -137,9 +141,28 @@ impl Extractor {
     /// One TCP segment of the session; `from_initiator` as for
     /// [`Extractor::packet`].
     pub fn tcp_segment(&mut self, seg: &TcpSegment<'_>, from_initiator: bool) {
+        let side = usize::from(!from_initiator);
+        let syn = seg.flags & tcp_flags::SYN != 0;
+        if seg.payload.is_empty() && self.tcp.is_none() {
+            // Nothing to read yet (a handshake, a scan): no state needed
+            // but where each side's data starts.
+            if syn {
+                self.syn_seq[side] = Some(seg.seq);
+            }
+            return;
+        }
         let limits = &self.limits;
         let meta = &mut self.meta;
-        let st = self.tcp.get_or_insert_with(Box::default);
+        let syn_seq = self.syn_seq;
+        let st = self.tcp.get_or_insert_with(|| {
+            let mut st = Box::<TcpState>::default();
+            for (stream, seq) in st.streams.iter_mut().zip(syn_seq) {
+                if let Some(seq) = seq {
+                    stream.segment(seq, true, &[], 0, limits, |_| {});
+                }
+            }
+            st
+        });
         if !st.ports_seen {
             st.ports_seen = true;
             let ports = [seg.sport, seg.dport];
@@ -149,8 +172,6 @@ impl Extractor {
             st.http_allowed = !ports.iter().any(|p| NOT_HTTP_PORTS.contains(p));
             st.tls_on = st.tls_port;
         }
-        let side = usize::from(!from_initiator);
-        let syn = seg.flags & tcp_flags::SYN != 0;
         let TcpState {
             streams,
             tls,

@@ -32,7 +32,14 @@ struct Direction {
     partial: Vec<u8>,
     /// Bytes read so far.
     read: usize,
+    /// Segments that did not start with a TLS record.
+    misses: u8,
 }
+
+/// Segments of a direction that may start with something other than a TLS
+/// record before it has shown one, before TLS is given up for it (on a
+/// TLS port carrying something else).
+const MAX_MISSES: u8 = 4;
 
 /// A connection's TLS reader.
 #[derive(Debug, Default)]

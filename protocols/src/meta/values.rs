@@ -93,9 +93,12 @@ impl Key {
 
 /// The metadata of one session: for each key, its distinct values in the
 /// order first seen, within the session's [`Limits`].
+///
+/// Small while empty (most sessions have no metadata): the lists are
+/// allocated with the first value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionMeta {
-    values: [Vec<String>; 13],
+    values: Option<Box<[Vec<String>; 13]>>,
     /// Bytes of all values kept.
     bytes: usize,
     /// Whether some value was dropped or cut by a limit.
@@ -110,7 +113,7 @@ impl SessionMeta {
 
     /// The values of `key`, in first-seen order (empty if none).
     pub fn get(&self, key: Key) -> &[String] {
-        &self.values[key as usize]
+        self.values.as_ref().map_or(&[], |v| &v[key as usize])
     }
 
     /// The values of a search name (see [`Key::from_name`]); empty for an
@@ -130,7 +133,9 @@ impl SessionMeta {
 
     /// Whether no key has a value.
     pub fn is_empty(&self) -> bool {
-        self.values.iter().all(Vec::is_empty)
+        self.values
+            .as_ref()
+            .is_none_or(|v| v.iter().all(Vec::is_empty))
     }
 
     /// Whether a limit dropped or cut some value.
@@ -159,7 +164,7 @@ impl SessionMeta {
             self.truncated = true;
         }
         let value = &value[..end];
-        let list = &mut self.values[key as usize];
+        let list = &mut self.values.get_or_insert_with(Box::default)[key as usize];
         if list.iter().any(|v| v == value) {
             return;
         }
