@@ -114,6 +114,12 @@ fn corpus() -> Vec<Packets> {
 /// An address and port.
 type Endpoint = (IpAddr, u16);
 
+/// A session: protocol and both endpoints, the lower first.
+type SessionKey = (u8, Endpoint, Endpoint);
+
+/// A session's initiator, packet count and extractor (when measured).
+type SessionEntry = (Endpoint, u64, Option<Extractor>);
+
 /// One pass of the index's loop over some captures: each packet
 /// dissected to the transport layer and looked up in a per-capture table
 /// of sessions (by protocol and both endpoints); with `meta`, each
@@ -122,8 +128,7 @@ fn index_pass(captures: &[Packets], dissector: &Dissector, meta: bool) -> usize 
     let limits = Limits::default();
     let mut sum = 0;
     for packets in captures {
-        let mut sessions: HashMap<(u8, Endpoint, Endpoint), (Endpoint, u64, Option<Extractor>)> =
-            HashMap::new();
+        let mut sessions: HashMap<SessionKey, SessionEntry> = HashMap::new();
         for (lt, data) in packets {
             let d = dissector.dissect(*lt, data);
             let s = &d.summary;

@@ -255,6 +255,22 @@ fn test_hello_retry_request_gives_both_hellos() {
 }
 
 #[test]
+fn test_tls_port_carrying_no_records_is_given_up() {
+    let ch = msg(1, &client_hello("late.example", &[0x1301], 0));
+    let mut c = Conn::new(40000, 443);
+    for _ in 0..4 {
+        c.send(true, b"\x00\x01 not a record at all");
+    }
+    c.send(true, &record(22, &ch));
+    assert!(c.get(Key::TlsSni).is_empty());
+    // One miss only is forgiven.
+    let mut c = Conn::new(40000, 443);
+    c.send(true, b"\x00\x01 not a record at all");
+    c.send(true, &record(22, &ch));
+    assert_eq!(c.get(Key::TlsSni), ["late.example"]);
+}
+
+#[test]
 fn test_starttls_after_plain_text() {
     let ch = msg(1, &client_hello("mail.example", &[0x1301], 0));
     let mut c = Conn::new(40000, 25);

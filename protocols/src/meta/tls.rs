@@ -141,13 +141,17 @@ impl Tls {
         } else {
             Side::Responder
         };
-        // Bytes that are not records are still shown to the session (it
-        // reads SSL 2.0 and refuses plain text as tshark does).
-        let shown = if whole == 0 && !waits {
-            data
-        } else {
-            &data[..whole]
-        };
+        if whole == 0 && !waits {
+            // Not TLS records (SSL 2.0 hellos give no metadata either):
+            // a direction that does not start with records is given up.
+            let dir = &mut self.sides[side];
+            dir.misses = dir.misses.saturating_add(1);
+            if dir.misses >= MAX_MISSES && dir.read == 0 {
+                dir.state = State::Done;
+            }
+            return;
+        }
+        let shown = &data[..whole];
         if !shown.is_empty() {
             let cols = self.session.segment(shown, tls_side);
             let ended = ends_handshake(&data[..whole]);
