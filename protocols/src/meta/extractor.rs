@@ -79,6 +79,9 @@ pub struct Extractor {
     tcp: Option<Box<TcpState>>,
     /// Each side's SYN sequence number, seen before `tcp` was made.
     syn_seq: [Option<u32>; 2],
+    /// Where values are formatted before they are compared with those
+    /// kept (allocated with the first).
+    scratch: String,
 }
 
 impl Extractor {
@@ -89,6 +92,7 @@ impl Extractor {
             meta: SessionMeta::new(),
             tcp: None,
             syn_seq: [None; 2],
+            scratch: String::new(),
         }
     }
 
@@ -118,7 +122,7 @@ impl Extractor {
             ip_proto::UDP => {
                 let mut parsed = false;
                 for hit in d.dns.iter().filter(|h| !h.quoted) {
-                    dns::message(&hit.header, &mut self.meta, &self.limits);
+                    dns::message(&hit.header, &mut self.meta, &self.limits, &mut self.scratch);
                     parsed = true;
                 }
                 if !parsed
@@ -126,7 +130,7 @@ impl Extractor {
                     && let Some(msg) = udp_payload(d)
                 {
                     // Dissected without DNS (a transport-depth config).
-                    dns::raw_message(msg, &mut self.meta, &self.limits);
+                    dns::raw_message(msg, &mut self.meta, &self.limits, &mut self.scratch);
                 }
             }
             _ => {}
@@ -135,7 +139,7 @@ impl Extractor {
 
     /// One DNS message (a UDP datagram's payload) of the session.
     pub fn dns_message(&mut self, msg: &[u8]) {
-        dns::raw_message(msg, &mut self.meta, &self.limits);
+        dns::raw_message(msg, &mut self.meta, &self.limits, &mut self.scratch);
     }
 
     /// One TCP segment of the session; `from_initiator` as for
@@ -153,6 +157,7 @@ impl Extractor {
         }
         let limits = &self.limits;
         let meta = &mut self.meta;
+        let scratch = &mut self.scratch;
         let syn_seq = self.syn_seq;
         let st = self.tcp.get_or_insert_with(|| {
             let mut st = Box::<TcpState>::default();
@@ -201,7 +206,7 @@ impl Extractor {
                     cut,
                 } => {
                     if *dns_port {
-                        dns[side].chunk(bytes, seg_start, meta, limits);
+                        dns[side].chunk(bytes, seg_start, meta, limits, scratch);
                         return;
                     }
                     if !*tls_on && seg_start && !*http_port && looks_like_tls(bytes) {

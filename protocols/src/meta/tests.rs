@@ -521,3 +521,30 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The extractor's own name writer prints every name, however odd,
+    /// exactly as the DNS layer's `NameDisplay` (tshark's text).
+    #[test]
+    fn prop_write_name_is_name_display(msg in prop::collection::vec(any::<u8>(), 0..80), at in 0usize..80) {
+        let Some(bytes) = msg.get(at.min(msg.len())..) else { return Ok(()) };
+        if let Ok((name, _)) = crate::dns::dns_name(bytes) {
+            let mut out = String::from("kept:");
+            super::dns::write_name(&mut out, &name, &msg);
+            prop_assert_eq!(out, format!("kept:{}", name.display(&msg)));
+        }
+    }
+}
+
+#[test]
+fn test_write_name_escapes_and_root() {
+    let msg = b"\x03a.b\x02\x00\xff\x00";
+    let (name, _) = crate::dns::dns_name(msg).unwrap();
+    let mut out = String::new();
+    super::dns::write_name(&mut out, &name, msg);
+    assert_eq!(out, "a\\046b.\\000\\255");
+    let (root, _) = crate::dns::dns_name(b"\x00").unwrap();
+    out.clear();
+    super::dns::write_name(&mut out, &root, b"\x00");
+    assert_eq!(out, "<Root>");
+}
