@@ -147,11 +147,17 @@ impl Extractor {
     pub fn tcp_segment(&mut self, seg: &TcpSegment<'_>, from_initiator: bool) {
         let side = usize::from(!from_initiator);
         let syn = seg.flags & tcp_flags::SYN != 0;
-        if seg.payload.is_empty() && self.tcp.is_none() {
-            // Nothing to read yet (a handshake, a scan): no state needed
-            // but where each side's data starts.
+        if seg.payload.is_empty() && seg.wire_len == 0 {
+            // Nothing to read (a handshake, an ACK): the state is not even
+            // touched (it is likely out of the cache), but for where each
+            // side's data starts.
             if syn {
-                self.syn_seq[side] = Some(seg.seq);
+                match self.tcp.as_mut() {
+                    None => self.syn_seq[side] = Some(seg.seq),
+                    Some(st) => {
+                        st.streams[side].segment(seg.seq, true, &[], 0, &self.limits, |_| {})
+                    }
+                }
             }
             return;
         }
