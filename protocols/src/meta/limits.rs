@@ -3,7 +3,11 @@
 /// How much one session may hold: the values kept and the bytes buffered
 /// to join a ClientHello, an HTTP head or a DNS-over-TCP message that
 /// spans segments. Past a limit, values are dropped (or cut) and joining
-/// gives up; nothing grows without bound.
+/// gives up; nothing grows without bound. (One more buffer is outside
+/// these limits: a handshake message split over several TLS records is
+/// joined by [`tls::Session`](crate::tls::Session), capped at its
+/// [`MAX_HANDSHAKE_LEN`](crate::tls::session::MAX_HANDSHAKE_LEN), and
+/// only while a direction's hellos are being read.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Total bytes of all values kept for the session.

@@ -22,15 +22,20 @@
 //! | [`extractor`] | [`Extractor`]: one session's state |
 //!
 //! What tshark does and this follows: TCP payloads are joined in sequence
-//! order per direction (retransmitted bytes are dropped, a few
-//! out-of-order segments are held until the gap fills); a conversation is
-//! TLS on the usual TLS ports, or from the first payload that looks like a
-//! TLS record (not on HTTP's ports), STARTTLS included; every ClientHello
-//! gives JA3 (also the second after a HelloRetryRequest), every ServerHello
-//! JA3S, the first ClientHello JA4; HTTP heads are recognised by their
-//! content on any port (after a SOCKS handshake too) and a head that never
-//! completes gives nothing. IP fragments must be reassembled by the caller
-//! (the index does, before dissecting); TLS inside QUIC is not read.
+//! order per direction (retransmitted bytes are dropped; as tshark 4.0,
+//! a segment after a gap is read at once and the late one that fills the
+//! gap is dropped, unless [`Limits::max_pending_segments`] asks to hold
+//! segments; a segment cut by the snap length is read as it is); a
+//! conversation is TLS on the usual TLS ports, or from the first payload
+//! that looks like a TLS record (not on HTTP's ports), STARTTLS included;
+//! every ClientHello gives JA3 (also the second after a
+//! HelloRetryRequest), every ServerHello JA3S, the first ClientHello JA4;
+//! HTTP heads are recognised by their content on any port but SSH's
+//! (after a SOCKS handshake too), and a message counts once its head and
+//! its Content-Length body are whole. IP fragments must be reassembled by
+//! the caller (the index does, before dissecting; [`Extractor::tcp_segment`]
+//! and [`Extractor::dns_message`] take a reassembled segment or datagram);
+//! TLS inside QUIC is not read.
 //!
 //! ```
 //! use protocols::meta::{Extractor, Key, Limits};
@@ -62,7 +67,7 @@ mod http;
 mod stream;
 mod tls;
 
-pub use extractor::Extractor;
+pub use extractor::{Extractor, TcpSegment};
 pub use limits::Limits;
 pub use values::{KEYS, Key, SessionMeta};
 

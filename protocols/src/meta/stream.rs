@@ -1,8 +1,9 @@
 //! One direction of a TCP connection joined in sequence order, as
 //! tshark's reassembly hands it on: bytes already delivered
 //! (retransmissions, the overlapping start of a segment) are dropped, and
-//! a few segments that arrive before the gap ahead of them fills are held
-//! back until it does.
+//! segments that arrive before the gap ahead of them fills are either read
+//! at once after a [`Chunk::Gap`] (tshark 4.0's default) or held back,
+//! within [`Limits::max_pending_segments`], until it fills.
 //!
 //! The joiner copies nothing on the usual in-order path: each segment's
 //! new bytes are handed on as a [`Chunk`] borrowed from the packet. Only

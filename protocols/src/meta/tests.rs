@@ -548,3 +548,31 @@ fn test_write_name_escapes_and_root() {
     super::dns::write_name(&mut out, &root, b"\x00");
     assert_eq!(out, "<Root>");
 }
+
+#[test]
+fn test_segment_and_datagram_entry_points() {
+    // What a caller that reassembled IP fragments hands on.
+    let mut ex = Extractor::new(&Limits::default());
+    let syn = TcpSegment {
+        sport: 40000,
+        dport: 8080,
+        seq: 99,
+        flags: 0x02,
+        payload: &[],
+        wire_len: 0,
+    };
+    ex.tcp_segment(&syn, true);
+    let get = TcpSegment {
+        seq: 100,
+        flags: 0x18,
+        payload: GET,
+        wire_len: GET.len(),
+        ..syn
+    };
+    ex.tcp_segment(&get, true);
+    ex.dns_message(&dns_message("frag.example", &[[192, 0, 2, 9]], &[]));
+    let meta = ex.finish();
+    assert_eq!(meta.get(Key::HttpHost), ["www.example.com"]);
+    assert_eq!(meta.get(Key::DnsQueryName), ["frag.example"]);
+    assert_eq!(meta.get_by_name("dns.a"), ["192.0.2.9"]);
+}
