@@ -49,6 +49,7 @@ pub mod icmp;
 pub mod ipv4;
 pub mod ipv6;
 pub mod loopback;
+pub mod meta;
 pub mod sctp;
 pub mod sll;
 pub mod stack;

@@ -105,6 +105,15 @@ pub fn app_ja4(app: &Path, name: &str) -> Option<Table> {
     Table::read(app.join("expected").join(format!("{name}.ja4.tsv"))).ok()
 }
 
+/// `expected/NAME.meta.tsv` of the application corpus `app` for a capture
+/// of either corpus: one row per TCP/UDP session (tshark's stream) with
+/// metadata (`proto stream first_frame communityid`, then one column per
+/// field, each the sorted comma-joined set of values). `None` if the file
+/// is absent (tshark found no metadata in the capture).
+pub fn app_meta(app: &Path, name: &str) -> Option<Table> {
+    Table::read(app.join("expected").join(format!("{name}.meta.tsv"))).ok()
+}
+
 /// A tab-separated file: a header line naming the columns, one row per
 /// line, and `#` summary lines (the last line of `offsets.tsv`).
 ///
