@@ -53,6 +53,12 @@ pub struct Args {
     /// this long for it (default: fail at once).
     #[arg(long, value_name = "SECONDS")]
     pub wait: Option<f64>,
+    /// Do not extract session metadata (TLS server names, JA3/JA3S/JA4,
+    /// ALPN, DNS queries and answers, HTTP hosts, URIs, User-Agents and
+    /// status codes), which is on by default and searchable with
+    /// `sessions 'tls.sni == "example.com"'`.
+    #[arg(long)]
+    pub no_meta: bool,
 }
 
 /// Prints an index run's notices on the console's error stream, around a
@@ -138,6 +144,7 @@ pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
         filter,
         reindex: args.reindex,
         wait,
+        meta: !args.no_meta,
     };
     let bar = progress_bar(console);
     let mut printer = Printer {

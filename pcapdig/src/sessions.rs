@@ -88,6 +88,29 @@ pub struct Row {
     pub end: Option<String>,
     /// Paths of the files holding its packets, in order.
     pub files: Vec<String>,
+    /// Metadata by search name (`tls.sni`, `dns.qry.name`, `http.host`,
+    /// ...): each key's distinct values; absent when the session has none.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub meta: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl Row {
+    /// The main metadata in a few words, for the listing's `info`
+    /// column: the TLS server name, else the HTTP host and first URI,
+    /// else the DNS query.
+    pub fn info(&self) -> String {
+        let first = |k: &str| self.meta.get(k).and_then(|v| v.first()).map(String::as_str);
+        if let Some(sni) = first("tls.sni") {
+            return format!("tls {sni}");
+        }
+        if let Some(host) = first("http.host") {
+            return format!("http {host}{}", first("http.request.uri").unwrap_or(""));
+        }
+        if let Some(q) = first("dns.qry.name") {
+            return format!("dns {q}");
+        }
+        String::new()
+    }
 }
 
 /// Parses `--since`/`--until`: epoch seconds with an optional fraction,
@@ -173,6 +196,7 @@ impl From<SessionRow> for Row {
                     None => format!("#{}", f.id),
                 })
                 .collect(),
+            meta: s.meta,
         }
     }
 }
@@ -233,8 +257,16 @@ pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
         // ones push the rest of their row right rather than widen every row.
         writeln!(
             out,
-            "{:>6}  {:<5} {:>21}  {:>21}  {:<20}  {:>10}  {:>8}  {:>10}  community_id",
-            "id", "proto", "src:sport", "dst:dport", "first", "duration", "packets", "bytes"
+            "{:>6}  {:<5} {:>21}  {:>21}  {:<20}  {:>10}  {:>8}  {:>10}  {:<30}  info",
+            "id",
+            "proto",
+            "src:sport",
+            "dst:dport",
+            "first",
+            "duration",
+            "packets",
+            "bytes",
+            "community_id"
         )?;
     }
     store.search_each(&expr, &opts, &mut |s| {
@@ -251,9 +283,8 @@ pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
                     format!("{a}:{p}")
                 }
             };
-            writeln!(
-                out,
-                "{:>6}  {:<5} {:>21}  {:>21}  {:<20}  {:>10}  {:>8}  {:>10}  {}",
+            let line = format!(
+                "{:>6}  {:<5} {:>21}  {:>21}  {:<20}  {:>10}  {:>8}  {:>10}  {:<30}  {}",
                 row.id,
                 row.proto_name,
                 ep(&row.src, row.sport),
@@ -262,8 +293,10 @@ pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
                 format!("{:.3}s", (last.saturating_sub(first)) as f64 / 1e9),
                 row.packets,
                 row.bytes,
-                row.community_id
-            )?;
+                row.community_id,
+                row.info()
+            );
+            writeln!(out, "{}", line.trim_end())?;
         }
         Ok(())
     })?;

@@ -165,6 +165,7 @@ fn search(conn: &Connection, filter: &Filter) -> (Vec<i64>, f64) {
         .map(|v| match v {
             SqlValue::Int(i) => Value::Integer(i),
             SqlValue::Blob(b) => Value::Blob(b.to_vec()),
+            SqlValue::Text(t) => Value::Text(t),
         })
         .collect();
     let t = Instant::now();

@@ -79,8 +79,8 @@ use super::{SessionStore, StoreError};
 
 pub use super::walk::minimal_dissector;
 
-/// How files are indexed.
-#[derive(Debug, Clone, Default)]
+/// How files are indexed ([`Default`]: every packet, metadata on).
+#[derive(Debug, Clone)]
 pub struct IndexOptions {
     /// Index only packets matching this filter (recorded with each file:
     /// a file indexed with another filter is refused unless `reindex`).
@@ -91,6 +91,21 @@ pub struct IndexOptions {
     /// If another run is writing the database, wait at most this long for
     /// it (`None` or zero: fail at once).
     pub wait: Option<Duration>,
+    /// Extract each session's metadata (TLS server names and
+    /// fingerprints, DNS queries, HTTP heads: `protocols::meta`) into
+    /// `session_meta`.
+    pub meta: bool,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions {
+            filter: None,
+            reindex: false,
+            wait: None,
+            meta: true,
+        }
+    }
 }
 
 /// What an index run tells its caller as it goes: notices, and progress
@@ -257,7 +272,10 @@ impl SessionStore {
             tx.last_insert_rowid()
         };
 
-        let mut totals = Totals::default();
+        let mut totals = Totals {
+            meta: opts.meta.then(super::meta::LiveMeta::new),
+            ..Totals::default()
+        };
         let ctx = RunCtx {
             tx: &tx,
             run_id,
@@ -497,6 +515,8 @@ pub(super) struct Totals {
     pub(super) unsupported: BTreeMap<u16, u64>,
     pub(super) damaged: u64,
     pub(super) sessions: u64,
+    /// The metadata extractors of live sessions (`None`: not extracted).
+    pub(super) meta: Option<super::meta::LiveMeta>,
 }
 
 /// Where a run is: files indexed and unreadable so far, and the bytes of

@@ -33,6 +33,7 @@ mod content_hash;
 pub mod follow;
 mod hash_ahead;
 pub mod index;
+mod meta;
 pub mod notice;
 pub mod rows;
 pub mod schema;
@@ -59,6 +60,26 @@ pub struct SessionStore {
     writable: bool,
 }
 
+/// Adds the SQL functions searches use to a store connection:
+/// `regexp(pattern, text)` (Rust `regex` syntax, unanchored), for
+/// `matches`; each pattern is compiled once per statement.
+fn with_functions(conn: rusqlite::Connection) -> Result<rusqlite::Connection, StoreError> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "regexp",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let re: std::sync::Arc<regex::Regex> = ctx.get_or_create_aux(0, |v| {
+                regex::Regex::new(v.as_str()?)
+                    .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
+            })?;
+            Ok(ctx.get_raw(1).as_str().is_ok_and(|t| re.is_match(t)))
+        },
+    )?;
+    Ok(conn)
+}
+
 impl SessionStore {
     /// Opens the store at `path` for indexing, creating it if missing. A
     /// file that is not a pcapdig index (another program's SQLite
@@ -66,7 +87,7 @@ impl SessionStore {
     /// written to it. See [`schema::open`].
     pub fn open(path: &Path) -> Result<SessionStore, StoreError> {
         Ok(SessionStore {
-            conn: schema::open(path, true)?,
+            conn: with_functions(schema::open(path, true)?)?,
             path: path.to_path_buf(),
             writable: true,
         })
@@ -76,7 +97,7 @@ impl SessionStore {
     /// is created, converted or written. See [`schema::open_read_only`].
     pub fn open_read_only(path: &Path) -> Result<SessionStore, StoreError> {
         Ok(SessionStore {
-            conn: schema::open_read_only(path)?,
+            conn: with_functions(schema::open_read_only(path)?)?,
             path: path.to_path_buf(),
             writable: false,
         })

@@ -153,6 +153,10 @@ pub struct SessionRow {
     pub end: Option<EndReason>,
     /// The files holding its packets, in order.
     pub files: Vec<FileRef>,
+    /// Its metadata: search name (`tls.sni`, `dns.qry.name`, ...; see
+    /// `protocols::meta::KEYS`) → its distinct values, sorted. Empty keys
+    /// are absent.
+    pub meta: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// A capture file's format as the store records it.

@@ -45,6 +45,13 @@
 //! * `session_vlans(session_id, vlan)`, `WITHOUT ROWID`, keyed `(vlan,
 //!   session_id)`: one row per distinct VLAN ID any packet of the session
 //!   carried, at any depth of its tag stack (`vlan N` searches it).
+//! * `session_meta(key, folded, value, session_id)`, `WITHOUT ROWID`,
+//!   keyed in that order (so `key = ? AND folded = ?` is an index lookup),
+//!   with an index on `session_id`: one row per distinct value of each
+//!   metadata key the session showed (`tls.sni`, `dns.qry.name`, ... see
+//!   `protocols::meta::KEYS`), as seen; `folded` is the value searches
+//!   compare: in lower case for DNS names (compared without regard to
+//!   case), the value itself otherwise. Added in version 4.
 //!
 //! Indexes: sessions on `src_ip`, `dst_ip`, `sport`, `dport`, `first_ts`,
 //! `community_id`; files on `(path)` and `(name)`. None on `proto`: with
@@ -73,15 +80,16 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 pub type DbError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The schema version stored in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// The tables a database of [`SCHEMA_VERSION`] has.
-const TABLES: [&str; 5] = [
+const TABLES: [&str; 6] = [
     "runs",
     "files",
     "sessions",
     "session_locations",
     "session_vlans",
+    "session_meta",
 ];
 
 const SCHEMA: &str = "
@@ -149,6 +157,14 @@ CREATE TABLE session_vlans (
     vlan INTEGER NOT NULL,
     PRIMARY KEY (vlan, session_id)
 ) WITHOUT ROWID;
+CREATE TABLE session_meta (
+    key TEXT NOT NULL,
+    folded TEXT NOT NULL,
+    value TEXT NOT NULL,
+    session_id INTEGER NOT NULL,
+    PRIMARY KEY (key, folded, value, session_id)
+) WITHOUT ROWID;
+CREATE INDEX session_meta_session ON session_meta(session_id);
 ";
 
 /// The secondary indexes on `sessions`, created with the schema. `pcapdig

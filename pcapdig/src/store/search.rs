@@ -64,7 +64,11 @@ impl Lookups {
 }
 
 /// Decodes a row of [`SELECT`].
-fn read_row(r: &rusqlite::Row<'_>, look: &mut Lookups) -> Result<SessionRow, StoreError> {
+fn read_row(
+    conn: &Connection,
+    r: &rusqlite::Row<'_>,
+    look: &mut Lookups,
+) -> Result<SessionRow, StoreError> {
     let id: i64 = r.get(0)?;
     let ip_version: i64 = r.get(3)?;
     let addr = |col: usize| -> Result<std::net::IpAddr, StoreError> {
@@ -105,6 +109,7 @@ fn read_row(r: &rusqlite::Row<'_>, look: &mut Lookups) -> Result<SessionRow, Sto
                 path: look.paths.get(&id).cloned(),
             })
             .collect(),
+        meta: super::meta::read(conn, id)?,
     })
 }
 
@@ -153,7 +158,7 @@ impl SessionStore {
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
         while let Some(r) = rows.next()? {
-            each(read_row(r, &mut look)?)?;
+            each(read_row(&self.conn, r, &mut look)?)?;
         }
         Ok(())
     }
@@ -165,7 +170,7 @@ impl SessionStore {
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([id])?;
         match rows.next()? {
-            Some(r) => Ok(Some(read_row(r, &mut look)?)),
+            Some(r) => Ok(Some(read_row(&self.conn, r, &mut look)?)),
             None => Ok(None),
         }
     }

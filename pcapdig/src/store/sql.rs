@@ -56,6 +56,7 @@
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use pcap_core::filter::meta::{self, FieldOp, FieldTest};
 use pcap_core::filter::{Dir, Expr, IpNet, IpSet, Primitive, merge_ports};
 
 pub use super::rows::ip_to_blob;
@@ -67,6 +68,8 @@ pub enum SqlValue {
     Int(i64),
     /// A 16-byte BLOB (an address, see [`ip_to_blob`]).
     Blob([u8; 16]),
+    /// A TEXT (a metadata key or value).
+    Text(String),
 }
 
 /// An expression the session index cannot answer.
@@ -137,6 +140,11 @@ impl Sql {
                     let _ = write!(self.text, "{i}");
                 }
                 SqlValue::Blob(b) => blob_literal(&mut self.text, &b),
+                SqlValue::Text(t) => {
+                    self.text.push('\'');
+                    self.text.push_str(&t.replace('\'', "''"));
+                    self.text.push('\'');
+                }
             }
         } else {
             self.text.push('?');
@@ -219,13 +227,92 @@ impl Sql {
             Primitive::EtherHost { .. } | Primitive::EtherProto(_) | Primitive::Compare { .. } => {
                 return Err(SqlError::Unsupported(p.to_string()));
             }
-            Primitive::Field(_) => {
-                return Err(SqlError::Unsupported(format!(
-                    "{p} (this index has no session metadata)"
-                )));
-            }
+            Primitive::Field(test) => self.field(test),
         }
         Ok(())
+    }
+
+    /// A test on session metadata: the sessions with a `session_meta` row
+    /// of the key that passes. Equality and `in` are lookups in the
+    /// table's `(key, folded)` order; `folded` is a DNS name in lower
+    /// case, so the values asked for are lowered too.
+    fn field(&mut self, test: &FieldTest) {
+        let fold = |v: &str| {
+            if meta::is_case_insensitive(test.key) {
+                v.to_ascii_lowercase()
+            } else {
+                v.to_owned()
+            }
+        };
+        let key = SqlValue::Text(test.key.to_owned());
+        let open = "s.id IN (SELECT session_id FROM session_meta WHERE key = ";
+        match &test.op {
+            FieldOp::Exists => {
+                self.text.push_str(open);
+                self.value(key);
+                self.text.push(')');
+            }
+            FieldOp::Eq(v) => {
+                self.text.push_str(open);
+                self.value(key);
+                self.text.push_str(" AND folded = ");
+                self.value(SqlValue::Text(fold(v)));
+                self.text.push(')');
+            }
+            FieldOp::Ne(v) => {
+                // Wireshark's `!=`: has values, none of them this one.
+                self.text.push('(');
+                self.text.push_str(open);
+                self.value(key.clone());
+                self.text.push_str(
+                    ") AND s.id NOT IN (SELECT session_id FROM session_meta WHERE key = ",
+                );
+                self.value(key);
+                self.text.push_str(" AND folded = ");
+                self.value(SqlValue::Text(fold(v)));
+                self.text.push_str("))");
+            }
+            FieldOp::Contains(v) => {
+                self.text.push_str(open);
+                self.value(key);
+                self.text.push_str(" AND instr(folded, ");
+                self.value(SqlValue::Text(fold(v)));
+                self.text.push_str(") > 0)");
+            }
+            FieldOp::Matches(re) => {
+                // `regexp(pattern, value)`, registered on every store
+                // connection; DNS names match without regard to case.
+                let pattern = if meta::is_case_insensitive(test.key) {
+                    format!("(?i){re}")
+                } else {
+                    re.clone()
+                };
+                self.text.push_str(open);
+                self.value(key);
+                self.text.push_str(" AND regexp(");
+                self.value(SqlValue::Text(pattern));
+                self.text.push_str(", value))");
+            }
+            FieldOp::In(values) => {
+                self.text.push_str(open);
+                self.value(key);
+                self.text.push_str(" AND folded IN (");
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        self.text.push_str(", ");
+                    }
+                    self.value(SqlValue::Text(fold(v)));
+                }
+                self.text.push_str("))");
+            }
+            FieldOp::Cmp(op, n) => {
+                self.text.push_str(open);
+                self.value(key);
+                let _ = write!(self.text, " AND CAST(value AS INTEGER) {} ", op.symbol());
+                self.value(SqlValue::Int(i64::try_from(*n).unwrap_or(i64::MAX)));
+                self.text.push(')');
+            }
+        }
     }
 
     /// `items` joined with `join`, as a balanced tree when long.
@@ -565,6 +652,7 @@ impl rusqlite::ToSql for SqlValue {
         Ok(match self {
             SqlValue::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
             SqlValue::Blob(b) => ToSqlOutput::Borrowed(ValueRef::Blob(&b[..])),
+            SqlValue::Text(t) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
         })
     }
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use pcap_core::capture::{CaptureReader, Format, LinkType, Precision, Record};
 use pcap_core::filter::{Filter, Needs};
-use pcap_core::flow::{self, FlowTable, Location, Pending, Session};
+use pcap_core::flow::{FlowTable, Location, Pending, Session};
 use protocols::{Config, Dissection, Dissector};
 use rusqlite::{Connection, params};
 
@@ -295,8 +295,18 @@ impl FileWalk<'_> {
             self.totals.filtered += 1;
             return Ok(());
         }
-        let ts = flow::Timestamp::new(rec.ts.secs, rec.ts.nanos);
+        let ts = rec.ts;
         let loc = Location::with_digest(self.file_id, rec.offset, hash);
+        if self.totals.meta.is_some() && super::meta::carries_metadata(summary) {
+            // The packet's session, in order: what is pending goes first.
+            self.flush_pending()?;
+            if let Some(id) = self.table.push(summary, ts, loc)
+                && let Some(meta) = self.totals.meta.as_mut()
+            {
+                meta.packet(id, d);
+            }
+            return self.write_finished();
+        }
         if self.pending.is_empty() && !self.table.prefers_batches() {
             // Few sessions: read in place, not copied out. The summary was
             // just written field by field, and copying it whole reads it
@@ -411,6 +421,11 @@ pub(super) fn write_sessions(
         ids.dedup();
         for &v in &ids {
             vlans.execute(params![id, v])?;
+        }
+        if let Some(meta) = totals.meta.as_mut()
+            && let Some(values) = meta.finish(s.id)
+        {
+            super::meta::write(tx, id, &values)?;
         }
         totals.sessions += 1;
     }

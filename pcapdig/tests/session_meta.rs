@@ -1,0 +1,365 @@
+//! Session metadata in the store: extracted during `index` (on by
+//! default), listed under `meta` in `sessions --json`, and searched with
+//! Wireshark-style field tests; checked on captures built in code, and
+//! against tshark's per-session metadata (`app/expected/NAME.meta.tsv`)
+//! for every capture of both corpora (skipped with a message when the
+//! corpus is absent).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use pcap_core::Endian;
+use pcap_core::capture::synth::PcapBuilder;
+use pcap_core::capture::{LinkType, Precision, Timestamp};
+use pcap_core::filter::{Expr, Filter};
+use pcap_tests::corpus;
+use pcapdig::store::{IndexOptions, SearchOptions, SessionRow, SessionStore};
+
+/// A raw IPv4 packet: TCP (`tcp_flags` Some) or UDP, with `payload`.
+fn ipv4(
+    src: [u8; 4],
+    sport: u16,
+    dst: [u8; 4],
+    dport: u16,
+    tcp: Option<(u32, u8)>,
+    payload: &[u8],
+) -> Vec<u8> {
+    let l4_len = if tcp.is_some() { 20 } else { 8 };
+    let total = u16::try_from(20 + l4_len + payload.len()).expect("small");
+    let proto = if tcp.is_some() { 6 } else { 17 };
+    let mut p = vec![0x45, 0];
+    p.extend_from_slice(&total.to_be_bytes());
+    p.extend_from_slice(&[0, 1, 0x40, 0, 64, proto, 0, 0]);
+    p.extend_from_slice(&src);
+    p.extend_from_slice(&dst);
+    p.extend_from_slice(&sport.to_be_bytes());
+    p.extend_from_slice(&dport.to_be_bytes());
+    match tcp {
+        Some((seq, flags)) => {
+            p.extend_from_slice(&seq.to_be_bytes());
+            p.extend_from_slice(&[0, 0, 0, 1, 0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
+        }
+        None => {
+            let len = u16::try_from(8 + payload.len()).expect("small");
+            p.extend_from_slice(&len.to_be_bytes());
+            p.extend_from_slice(&[0, 0]);
+        }
+    }
+    p.extend_from_slice(payload);
+    p
+}
+
+/// A DNS query for `name` (type A).
+fn dns_query(name: &str) -> Vec<u8> {
+    let mut m = vec![0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0];
+    for label in name.split('.') {
+        m.push(u8::try_from(label.len()).expect("short label"));
+        m.extend_from_slice(label.as_bytes());
+    }
+    m.extend_from_slice(&[0, 0, 1, 0, 1]);
+    m
+}
+
+/// An HTTP exchange (client 10.0.0.1:40000 → 10.0.0.2:80, a 503 back)
+/// and a DNS query over UDP, indexed (`meta` as given) into a new store.
+fn store_of(meta: bool) -> (tempfile::TempDir, SessionStore) {
+    const C: [u8; 4] = [10, 0, 0, 1];
+    const S: [u8; 4] = [10, 0, 0, 2];
+    let request =
+        b"GET /login?next=/ HTTP/1.1\r\nHost: Example.COM\r\nUser-Agent: curl/8.4.0\r\n\r\n";
+    let response = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n";
+    let packets = [
+        ipv4(C, 40000, S, 80, Some((100, 0x02)), b""),
+        ipv4(S, 80, C, 40000, Some((500, 0x12)), b""),
+        ipv4(C, 40000, S, 80, Some((101, 0x18)), request),
+        ipv4(S, 80, C, 40000, Some((501, 0x18)), response),
+        ipv4(
+            C,
+            5353,
+            [10, 0, 0, 53],
+            53,
+            None,
+            &dns_query("WWW.Evil.example"),
+        ),
+    ];
+    let mut file = PcapBuilder::new(Endian::Little, Precision::Micro);
+    file.linktype(LinkType::RAW);
+    for (i, p) in packets.iter().enumerate() {
+        let len = u32::try_from(p.len()).expect("small");
+        file.record(Timestamp::new(1_700_000_000 + i as i64, 0), len, p);
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cap = dir.path().join("meta.pcap");
+    std::fs::write(&cap, file.build()).expect("write");
+    let mut store = SessionStore::open(&dir.path().join("s.db")).expect("open");
+    let opts = IndexOptions {
+        meta,
+        ..IndexOptions::default()
+    };
+    store.index(&[vec![cap]], &opts).expect("index");
+    (dir, store)
+}
+
+fn search(store: &SessionStore, expr: &str) -> Vec<SessionRow> {
+    let filter = Filter::parse(expr).unwrap_or_else(|e| panic!("{expr}: {e}"));
+    store
+        .search(filter.expr(), &SearchOptions::default())
+        .unwrap_or_else(|e| panic!("{expr}: {e}"))
+}
+
+#[test]
+fn metadata_is_extracted_listed_and_searched() {
+    let (_dir, store) = store_of(true);
+    let all = store
+        .search(&Expr::And(vec![]), &SearchOptions::default())
+        .expect("all");
+    assert_eq!(all.len(), 2, "{all:?}");
+    let http = &all[0];
+    let values = |row: &SessionRow, k: &str| row.meta.get(k).cloned().unwrap_or_default();
+    assert_eq!(values(http, "http.host"), ["Example.COM"]);
+    assert_eq!(values(http, "http.request.method"), ["GET"]);
+    assert_eq!(values(http, "http.request.uri"), ["/login?next=/"]);
+    assert_eq!(values(http, "http.user_agent"), ["curl/8.4.0"]);
+    assert_eq!(values(http, "http.response.code"), ["503"]);
+    // As seen: the DNS name keeps its case (tshark's too).
+    assert_eq!(values(&all[1], "dns.qry.name"), ["WWW.Evil.example"]);
+
+    let count = |e: &str| search(&store, e).len();
+    assert_eq!(count(r#"http.host == "Example.COM""#), 1);
+    assert_eq!(
+        count(r#"http.host == "example.com""#),
+        0,
+        "HTTP hosts compare as written"
+    );
+    assert_eq!(count(r#"http.user_agent contains "curl""#), 1);
+    assert_eq!(count(r#"http.user_agent contains "Mozilla""#), 0);
+    assert_eq!(count("http.response.code >= 500"), 1);
+    assert_eq!(count("http.response.code > 503"), 0);
+    assert_eq!(count(r#"http.host in {"a.example" "Example.COM"}"#), 1);
+    assert_eq!(count(r#"http.host != "Example.COM""#), 0);
+    assert_eq!(count(r#"http.host != "other""#), 1);
+    assert_eq!(count(r#"http.request.uri matches "^/login\\?""#), 1);
+    // DNS names without regard to case, in every form of test.
+    assert_eq!(count(r#"dns.qry.name == "www.evil.example""#), 1);
+    assert_eq!(count(r#"dns.qry.name contains "EVIL""#), 1);
+    assert_eq!(count(r#"dns.qry.name matches "^www\\.evil""#), 1);
+    assert_eq!(count(r#"dns.qry.name in {"WWW.EVIL.EXAMPLE"}"#), 1);
+    // Combined with the tcpdump primitives.
+    assert_eq!(count("tcp and port 80 and http.host"), 1);
+    assert_eq!(count("udp and http.host"), 0);
+    assert_eq!(count("http.host or dns.qry.name"), 2);
+    assert_eq!(count("not tls.sni"), 2);
+}
+
+#[test]
+fn without_metadata_nothing_is_kept() {
+    let (_dir, store) = store_of(false);
+    let all = store
+        .search(&Expr::And(vec![]), &SearchOptions::default())
+        .expect("all");
+    assert_eq!(all.len(), 2);
+    assert!(all.iter().all(|r| r.meta.is_empty()), "{all:?}");
+    assert!(search(&store, "http.host").is_empty());
+}
+
+#[test]
+fn sessions_json_carries_meta_under_its_search_names() {
+    let (dir, _store) = store_of(true);
+    let db = dir.path().join("s.db");
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let args = ["sessions", "--db", db.to_str().expect("utf-8"), "--json"];
+    let code = pcapdig::run_args(
+        args.iter().map(|s| s.to_string()),
+        &Default::default(),
+        &mut out,
+        &mut err,
+    );
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+    let text = String::from_utf8(out).expect("utf-8");
+    let first: serde_json::Value =
+        serde_json::from_str(text.lines().next().expect("a line")).expect("json");
+    assert!(text.starts_with("{\"id\":"), "{text}");
+    assert_eq!(
+        first["meta"]["http.host"],
+        serde_json::json!(["Example.COM"])
+    );
+    assert_eq!(
+        first["meta"]["http.response.code"],
+        serde_json::json!(["503"])
+    );
+    assert!(
+        first["meta"].get("tls.sni").is_none(),
+        "empty keys are absent"
+    );
+    assert!(first["proto"].is_u64() && first["sport"].is_u64() && first["packets"].is_u64());
+}
+
+/// tshark's metadata column → our search name.
+const COLUMNS: [(&str, &str); 10] = [
+    ("tls.handshake.extensions_server_name", "tls.sni"),
+    ("tls.handshake.ja3", "tls.handshake.ja3"),
+    ("tls.handshake.ja3s", "tls.handshake.ja3s"),
+    ("tls.handshake.extensions_alpn_str", "tls.alpn"),
+    ("dns.qry.name", "dns.qry.name"),
+    ("http.host", "http.host"),
+    ("http.user_agent", "http.user_agent"),
+    ("http.request.uri", "http.request.uri"),
+    ("http.request.method", "http.request.method"),
+    ("http.response.code", "http.response.code"),
+];
+
+/// (capture, Community ID or `*`, why): cells allowed to differ.
+const KNOWN: &[(&str, &str, &str)] = &[
+    (
+        "tls-sni.pcapng",
+        "*",
+        "QUIC Initial packets (UDP 443): TLS inside QUIC is not read yet",
+    ),
+    (
+        "ipv6-gtp6.pcap",
+        "1:mNf0yqDrqQxOfOhpjw7hkxjMLNA=",
+        "a DNS query inside a GTP-U tunnel: the index's session is the outer GTP-U flow",
+    ),
+    (
+        "icmp-destunreach-udp.pcap",
+        "1:GGvyj18dEx42K7edkkcDklsnKqs=",
+        "tshark gives the UDP header quoted in an ICMP error a stream of its own",
+    ),
+    (
+        "ipv6-fragmented-dns.pcap",
+        "*",
+        "a DNS answer in IPv6 fragments: the index does not reassemble IP fragments for metadata yet",
+    ),
+    (
+        "socks5-http-302-frag.pcap",
+        "*",
+        "the HTTP request is in IPv4 fragments: the index does not reassemble IP fragments for metadata yet",
+    ),
+    (
+        "radiotap.pcap",
+        "*",
+        "802.11 with radiotap (link type 127) is not indexed yet",
+    ),
+    (
+        "wlanmon.pcap",
+        "*",
+        "802.11 with radiotap (link type 127) is not indexed yet",
+    ),
+    (
+        "80211http.pcap",
+        "*",
+        "802.11 (link type 105) is not indexed yet",
+    ),
+];
+
+fn known(name: &str, cid: &str) -> bool {
+    KNOWN
+        .iter()
+        .any(|(n, id, _)| *n == name && (*id == "*" || *id == cid))
+}
+
+/// Every capture of both corpora with its path.
+fn captures(dir: &Path, app: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    for name in corpus::captures(app) {
+        out.push((app.join("pcap").join(&name), name));
+    }
+    for name in corpus::captures(dir) {
+        out.push((dir.join("pcap").join(&name), name));
+    }
+    out
+}
+
+#[test]
+fn metadata_matches_tshark_per_session() {
+    let Some(dir) = corpus::find() else { return };
+    let Some(app) = corpus::app_dir(&dir) else {
+        eprintln!("no app/ part in the corpus: session metadata not compared");
+        return;
+    };
+    let (mut cells, mut same, mut known_cells) = (0usize, 0usize, 0usize);
+    let mut wrong = Vec::new();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for (i, (path, name)) in captures(&dir, &app).into_iter().enumerate() {
+        let mut store = SessionStore::open(&tmp.path().join(format!("{i}.db"))).expect("open");
+        if store
+            .index(&[vec![path]], &IndexOptions::default())
+            .is_err()
+        {
+            continue;
+        }
+        // Ours: Community ID → key → values (sessions sharing an ID joined).
+        let mut ours: BTreeMap<String, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+        let rows = store
+            .search(&Expr::And(vec![]), &SearchOptions::default())
+            .expect("search");
+        for row in rows {
+            let entry = ours.entry(row.community_id.clone()).or_default();
+            for (k, vs) in row.meta {
+                entry.entry(k).or_default().extend(vs);
+            }
+        }
+        // tshark's cells are comma-joined sets (values may hold commas:
+        // User-Agents), so ours are compared joined the same way.
+        let mut theirs: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+        if let Some(table) = corpus::app_meta(&app, &name) {
+            for row in table.rows() {
+                let cid = row.get("communityid").unwrap_or_default().to_owned();
+                let entry = theirs.entry(cid).or_default();
+                for (col, key) in COLUMNS {
+                    let cell = row.get(col).unwrap_or_default();
+                    if !cell.is_empty() {
+                        entry
+                            .entry(key.to_owned())
+                            .or_default()
+                            .push(cell.to_owned());
+                    }
+                }
+            }
+        }
+        let ids: BTreeSet<&String> = ours.keys().chain(theirs.keys()).collect();
+        for cid in ids {
+            for (_, key) in COLUMNS {
+                let o = ours
+                    .get(cid)
+                    .and_then(|m| m.get(key))
+                    .map(|set| set.iter().cloned().collect::<Vec<_>>().join(","))
+                    .unwrap_or_default();
+                // One stream's cell as it is; several streams of one
+                // Community ID (port reuse) joined as a set.
+                let t = match theirs.get(cid).and_then(|m| m.get(key)) {
+                    None => String::new(),
+                    Some(cells) if cells.len() == 1 => cells[0].clone(),
+                    Some(cells) => cells
+                        .iter()
+                        .flat_map(|c| c.split(','))
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect::<Vec<_>>()
+                        .join(","),
+                };
+                if o.is_empty() && t.is_empty() {
+                    continue;
+                }
+                cells += 1;
+                if o == t {
+                    same += 1;
+                } else if known(&name, cid) {
+                    known_cells += 1;
+                } else {
+                    wrong.push(format!("{name} {cid} {key}: ours {o:?} tshark {t:?}"));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "session metadata: {same}/{cells} (session, key) cells identical; {known_cells} known; {} unexplained",
+        wrong.len()
+    );
+    for w in wrong.iter().take(30) {
+        eprintln!("    {w}");
+    }
+    assert!(cells > 300, "only {cells} cells compared");
+    assert!(wrong.is_empty(), "{} cells differ from tshark", wrong.len());
+}
