@@ -778,7 +778,7 @@ mod tests {
         ] {
             assert!(
                 e.contains("schema version 2")
-                    && e.contains("reads version 3")
+                    && e.contains("reads version 4")
                     && e.contains("--db"),
                 "{e}"
             );
