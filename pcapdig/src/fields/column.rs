@@ -19,6 +19,9 @@ pub enum Column {
     /// A `tls.*` column (an index into [`tls::columns::NAMES`]): read from
     /// the packet's TCP conversation, as tshark follows it.
     Tls(usize),
+    /// An 802.11 column (an index into [`protocols::wlan::columns::NAMES`]):
+    /// see [`wlan`](super::wlan).
+    Wlan(usize),
 }
 
 /// A field read through its layer's schema.
@@ -39,6 +42,7 @@ impl Column {
             Column::Builtin(f) => f.name(),
             Column::Layer(l) => &l.name,
             Column::Tls(i) => tls::columns::NAMES[*i],
+            Column::Wlan(i) => super::wlan::name(*i),
         }
     }
 }
@@ -55,6 +59,9 @@ pub fn parse_columns(names: &[String], registry: &Registry) -> Result<Vec<Column
             }
             if let Some(i) = tls::columns::NAMES.iter().position(|t| t == n) {
                 return Ok(Column::Tls(i));
+            }
+            if let Some(i) = super::wlan::column(n) {
+                return Ok(Column::Wlan(i));
             }
             match finder.find_field(n) {
                 Some((layer, spec)) => Ok(Column::Layer(LayerField {
