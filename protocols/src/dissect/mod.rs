@@ -117,6 +117,18 @@ impl Dissector {
         self.registry.register(Dispatch::TcpPort(port), layer);
     }
 
+    /// Whether records of link type `lt` are decoded: one of
+    /// [`DECODED_LINK_TYPES`], or a link type a registered layer reads
+    /// (radiotap and 802.11 among the built-ins, or the user's). Records
+    /// of other link types get a [`LayerKind::Link`] error and no layers.
+    pub fn decodes(&self, lt: LinkType) -> bool {
+        DECODED_LINK_TYPES.contains(&lt)
+            || self
+                .registry
+                .entries()
+                .any(|(k, _)| k == Dispatch::LinkType(lt))
+    }
+
     #[inline]
     fn lookup(&self, key: Dispatch, bytes: &[u8]) -> Option<&std::sync::Arc<dyn UserLayer>> {
         self.registry.lookup(key, bytes)

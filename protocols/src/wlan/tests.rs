@@ -333,3 +333,15 @@ fn cut_at_every_length_never_panics() {
         let _ = llc::step(&frame[len..]);
     }
 }
+
+#[test]
+fn the_dissector_decodes_802_11_link_types() {
+    let d = Dissector::new(Config::none());
+    assert!(d.decodes(LinkType::IEEE802_11_RADIOTAP));
+    assert!(d.decodes(LinkType::IEEE802_11));
+    assert!(d.decodes(LinkType::ETHERNET));
+    assert!(!d.decodes(LinkType::PPP));
+    // Without the built-in registered layers, only the hand-written walk.
+    let bare = Dissector::with_registry(Config::none(), crate::Registry::empty());
+    assert!(!bare.decodes(LinkType::IEEE802_11));
+}
