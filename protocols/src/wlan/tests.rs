@@ -141,14 +141,8 @@ fn radiotap_fields_alignment_and_vendor_namespace() {
     let fields: Vec<_> = radiotap::Fields::new(&v).collect();
     let bits: Vec<u32> = fields.iter().map(|f| f.bit).collect();
     assert_eq!(bits, [1, 3, 5]);
-    assert_eq!(
-        fields[1].bytes,
-        &5180u16.to_le_bytes()[..]
-            .iter()
-            .chain(&[0, 0])
-            .copied()
-            .collect::<Vec<_>>()[..]
-    );
+    // Channel: frequency then flags, both little-endian.
+    assert_eq!(fields[1].bytes, &[0x3c, 0x14, 0, 0]);
     assert_eq!(fields[2].bytes, &[(-42i8) as u8]);
     // An undefined bit stops the walk instead of guessing a size.
     let mut odd = vec![0, 0, 12, 0];
