@@ -1,7 +1,7 @@
 //! IEEE 802.11 captures: radiotap (link type 127), the 802.11 MAC header
 //! (link type 105, or after radiotap), and LLC/SNAP, which takes data
 //! frames on to their EtherType (IP, ARP...). Registered layers of the
-//! open layer model ([`register`]), named as tshark's `frame.protocols`
+//! open layer model (registered by `Registry::new`), named as tshark's `frame.protocols`
 //! names them: `radiotap:wlan_radio:wlan:llc:ip:...`.
 //!
 //! Management and control frames, null-data frames, A-MSDUs and protected
