@@ -84,10 +84,11 @@ fn unknown(name: &str, registry: &Registry) -> String {
     layers.extend(registry.entries().map(|(_, l)| l.name()));
     layers.dedup();
     format!(
-        "unknown field `{name}`; supported fields: {} {}; and LAYER.FIELD for the fields of the layers {} \
+        "unknown field `{name}`; supported fields: {} {} {}; and LAYER.FIELD for the fields of the layers {} \
          (e.g. ip.id, udp.checksum)",
         FIELD_NAMES.join(" "),
         tls::columns::NAMES.join(" "),
+        protocols::wlan::columns::NAMES.join(" "),
         layers.join(", ")
     )
 }

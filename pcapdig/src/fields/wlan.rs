@@ -92,6 +92,15 @@ mod tests {
     }
 
     #[test]
+    fn unknown_field_message_names_the_wlan_columns() {
+        let err = parse_fields(&["wlan.nope".to_string()]).unwrap_err();
+        assert!(
+            err.contains("wlan.bssid") && err.contains("radiotap.dbm_antsignal"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn wlan_columns_alone_and_without_radiotap() {
         // Only 802.11 columns asked: the dissector still runs.
         let out = run(LinkType::IEEE802_11_RADIOTAP, &frame(), &["wlan.sa"]);
