@@ -16,7 +16,7 @@ use protocols::Registry;
 
 /// Columns asserted cell by cell: every cell identical, except for the
 /// (capture, column prefix) pairs of [`KNOWN`].
-const ASSERTED_PREFIXES: &[&str] = &["tls.", "icmp.", "icmpv6."];
+const ASSERTED_PREFIXES: &[&str] = &["tls.", "icmp.", "icmpv6.", "wlan.", "llc.", "radiotap."];
 
 /// The cells of asserted columns allowed to differ, and why.
 const KNOWN: &[(&str, &str, &str)] = &[(

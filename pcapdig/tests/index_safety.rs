@@ -509,10 +509,10 @@ fn an_index_in_a_read_only_directory_is_readable() {
 #[test]
 fn honest_counts_and_warnings() {
     let dir = tempfile::tempdir().expect("tempdir");
-    // An 802.11 radiotap capture: nothing the dissector reads.
+    // A PPP capture: nothing the dissector reads.
     let wifi = dir.path().join("wifi.pcap");
     let mut b = PcapBuilder::new(Endian::Little, Precision::Micro);
-    b.linktype(LinkType::IEEE802_11_RADIOTAP);
+    b.linktype(LinkType::PPP);
     for i in 0..3 {
         b.record(Timestamp::new(1_700_000_000 + i, 0), 40, &[0u8; 40]);
     }
@@ -521,7 +521,7 @@ fn honest_counts_and_warnings() {
     let d = db.to_str().expect("utf-8");
     let err = ok(&["index", "--db", d, wifi.to_str().expect("utf-8")]);
     assert!(
-        err.contains("0 sessions: link type 127 (IEEE802_11_RADIOTAP) is not supported"),
+        err.contains("0 sessions: link type 9 (PPP) is not supported"),
         "{err}"
     );
     assert!(err.contains("3 of unsupported link types"), "{err}");

@@ -236,21 +236,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "*",
         "the HTTP request is in IPv4 fragments: the index does not reassemble IP fragments for metadata yet",
     ),
-    (
-        "radiotap.pcap",
-        "*",
-        "802.11 with radiotap (link type 127) is not indexed yet",
-    ),
-    (
-        "wlanmon.pcap",
-        "*",
-        "802.11 with radiotap (link type 127) is not indexed yet",
-    ),
-    (
-        "80211http.pcap",
-        "*",
-        "802.11 (link type 105) is not indexed yet",
-    ),
 ];
 
 fn known(name: &str, cid: &str) -> bool {

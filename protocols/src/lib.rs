@@ -57,6 +57,7 @@ pub mod tcp;
 pub mod tls;
 pub mod udp;
 pub mod vlan;
+pub mod wlan;
 
 pub use dissect::{
     Config, Depth, Dispatch, DissectError, Dissection, Dissector, FnLayer, HeaderLayer, Hit,

@@ -26,7 +26,7 @@ fn a_layer_that_never_advances_is_bounded() {
     let mut frame = vec![0u8; 12];
     frame.extend_from_slice(&[0x88, 0xb5, 1, 2, 3]);
     let d = dis.dissect(LinkType::ETHERNET, &frame);
-    assert!(d.user.len() <= protocols::dissect::MAX_RARE);
+    assert!(d.user.len() <= protocols::dissect::MAX_USER);
     assert!(d.layers.len() <= protocols::dissect::MAX_LAYERS);
 }
 

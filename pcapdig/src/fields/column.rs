@@ -19,6 +19,9 @@ pub enum Column {
     /// A `tls.*` column (an index into [`tls::columns::NAMES`]): read from
     /// the packet's TCP conversation, as tshark follows it.
     Tls(usize),
+    /// An 802.11 column (an index into [`protocols::wlan::columns::NAMES`]):
+    /// see [`wlan`](super::wlan).
+    Wlan(usize),
 }
 
 /// A field read through its layer's schema.
@@ -39,6 +42,7 @@ impl Column {
             Column::Builtin(f) => f.name(),
             Column::Layer(l) => &l.name,
             Column::Tls(i) => tls::columns::NAMES[*i],
+            Column::Wlan(i) => super::wlan::name(*i),
         }
     }
 }
@@ -55,6 +59,9 @@ pub fn parse_columns(names: &[String], registry: &Registry) -> Result<Vec<Column
             }
             if let Some(i) = tls::columns::NAMES.iter().position(|t| t == n) {
                 return Ok(Column::Tls(i));
+            }
+            if let Some(i) = super::wlan::column(n) {
+                return Ok(Column::Wlan(i));
             }
             match finder.find_field(n) {
                 Some((layer, spec)) => Ok(Column::Layer(LayerField {
@@ -77,10 +84,11 @@ fn unknown(name: &str, registry: &Registry) -> String {
     layers.extend(registry.entries().map(|(_, l)| l.name()));
     layers.dedup();
     format!(
-        "unknown field `{name}`; supported fields: {} {}; and LAYER.FIELD for the fields of the layers {} \
+        "unknown field `{name}`; supported fields: {} {} {}; and LAYER.FIELD for the fields of the layers {} \
          (e.g. ip.id, udp.checksum)",
         FIELD_NAMES.join(" "),
         tls::columns::NAMES.join(" "),
+        protocols::wlan::columns::NAMES.join(" "),
         layers.join(", ")
     )
 }

@@ -32,11 +32,19 @@ pub fn config_for_columns(
         .iter()
         .filter_map(|c| match c {
             Column::Builtin(f) => Some(*f),
-            Column::Layer(_) | Column::Tls(_) => None,
+            Column::Layer(_) | Column::Tls(_) | Column::Wlan(_) => None,
         })
         .collect();
     let mut config = config_for(&builtin, filter_needs);
     for c in columns {
+        if let Column::Wlan(_) = c {
+            // Radiotap, 802.11 and LLC are read at link depth.
+            config.get_or_insert_with(|| {
+                let mut c = Config::none();
+                c.stop_after = Depth::Link;
+                c
+            });
+        }
         if let Column::Tls(_) = c {
             // The TCP segment of every packet, tunnels included.
             let cfg = config.get_or_insert_with(Config::none);

@@ -18,6 +18,7 @@ pub mod config;
 pub mod format;
 pub mod packet;
 pub mod text;
+pub mod wlan;
 
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -239,6 +240,11 @@ impl<W: Write> FieldWriter<'_, W> {
                 Column::Layer(l) => {
                     if let (Some(dissector), Some(p)) = (&self.dissector, &pkt) {
                         column::write_layer_field(&mut self.line, l, dissector, p.d);
+                    }
+                }
+                Column::Wlan(i) => {
+                    if let Some(p) = &pkt {
+                        wlan::write(&mut self.line, *i, p.d);
                     }
                 }
                 Column::Tls(i) => {

@@ -35,12 +35,6 @@ pub(super) struct FileTodo<'a> {
     pub(super) base: u64,
 }
 
-/// Whether the dissector decodes link type `lt` (see
-/// `protocols::dissect::DECODED_LINK_TYPES`).
-fn linktype_supported(lt: u16) -> bool {
-    protocols::dissect::DECODED_LINK_TYPES.contains(&LinkType(lt))
-}
-
 /// Indexes one file into `ctx.tx`; returns the time of its first record
 /// and the latest time of its records (`None` if it has none).
 pub(super) fn index_file(
@@ -282,7 +276,7 @@ impl FileWalk<'_> {
         if self.pcapng && !rec.ts.nanos.is_multiple_of(1000) {
             self.pcapng_fine = true;
         }
-        if !linktype_supported(rec.linktype.0) {
+        if !self.dissector.decodes(rec.linktype) {
             *self.totals.unsupported.entry(rec.linktype.0).or_default() += 1;
             return Ok(());
         }

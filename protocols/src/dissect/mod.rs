@@ -32,7 +32,7 @@ pub use describe::{SCHEMA_LAYERS, Visit};
 pub use registry::{Dispatch, Registry};
 pub use result::{
     DissectError, Dissection, Hit, Ipv6Layer, LayerKind, LayerRecord, MAX_LAYERS, MAX_OCCURRENCES,
-    MAX_RARE, MAX_VLAN_TAGS, UserHit, Vlan,
+    MAX_RARE, MAX_USER, MAX_VLAN_TAGS, UserHit, Vlan,
 };
 pub use user::{FnLayer, HeaderLayer, Next, UserLayer, UserStep};
 
@@ -115,6 +115,18 @@ impl Dissector {
     /// Decodes TCP segment data to or from this port with `layer`.
     pub fn register_tcp_port(&mut self, port: u16, layer: impl UserLayer + 'static) {
         self.registry.register(Dispatch::TcpPort(port), layer);
+    }
+
+    /// Whether records of link type `lt` are decoded: one of
+    /// [`DECODED_LINK_TYPES`], or a link type a registered layer reads
+    /// (radiotap and 802.11 among the built-ins, or the user's). Records
+    /// of other link types get a [`LayerKind::Link`] error and no layers.
+    pub fn decodes(&self, lt: LinkType) -> bool {
+        DECODED_LINK_TYPES.contains(&lt)
+            || self
+                .registry
+                .entries()
+                .any(|(k, _)| k == Dispatch::LinkType(lt))
     }
 
     #[inline]

@@ -200,6 +200,9 @@ impl std::error::Error for DissectError {
     }
 }
 
+/// Capacity for registered layers' hits ([`Dissection::user`]): a
+/// radiotap 802.11 frame alone has four (radiotap, wlan_radio, wlan, llc).
+pub const MAX_USER: usize = 8;
 /// How many layers [`Dissection::layers`] records.
 pub const MAX_LAYERS: usize = 32;
 /// Capacity for VLAN tags.
@@ -250,7 +253,7 @@ pub struct Dissection<'a> {
     /// An HTTP/1.x request or response head.
     pub http: Option<Hit<HttpMessage<'a>>>,
     /// User layers, outermost first.
-    pub user: Stack<UserHit<'a>, MAX_RARE>,
+    pub user: Stack<UserHit<'a>, MAX_USER>,
     /// The bytes after the last layer walked (application data).
     pub payload: &'a [u8],
     /// Layers 2–4 in brief, for flows and filters (`wire_len` is left for
