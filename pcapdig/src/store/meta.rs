@@ -29,7 +29,18 @@ pub(crate) struct LiveMeta {
 struct Live {
     initiator: (IpAddr, u16),
     extractor: Extractor,
+    /// Data packets handed to the extractor so far.
+    packets: u32,
+    /// Nothing more is expected: later packets are not read.
+    done: bool,
 }
+
+/// Data packets after which a session that showed nothing (no value, no
+/// partial head or hello held) is no longer read: the metadata comes at
+/// the start of a conversation (a STARTTLS prologue is a few lines), and
+/// reading every packet of a bulk transfer costs a third of the index's
+/// time.
+const GIVE_UP_AFTER: u32 = 32;
 
 impl LiveMeta {
     /// No live session yet.
@@ -49,9 +60,21 @@ impl LiveMeta {
         let live = self.live.entry(id).or_insert_with(|| Live {
             initiator: src,
             extractor: Extractor::new(limits),
+            packets: 0,
+            done: false,
         });
+        if live.done {
+            return;
+        }
         let from_initiator = live.initiator == src;
-        live.extractor.packet(d, from_initiator);
+        let ex = &mut live.extractor;
+        ex.packet(d, from_initiator);
+        live.packets += 1;
+        // A TLS session whose hellos were read has nothing more to give;
+        // nor has one that showed nothing for a while.
+        let tls_read = ex.tls_done() && !ex.meta().is_empty();
+        let silent = live.packets >= GIVE_UP_AFTER && ex.meta().is_empty() && ex.buffered() == 0;
+        live.done = tls_read || silent;
     }
 
     /// The metadata of session `id`, which ended (`None` if it had none).
