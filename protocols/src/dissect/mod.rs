@@ -129,7 +129,7 @@ impl Dissector {
                 .any(|(k, _)| k == Dispatch::LinkType(lt))
     }
 
-    #[inline]
+    #[inline(always)]
     fn lookup(&self, key: Dispatch, bytes: &[u8]) -> Option<&std::sync::Arc<dyn UserLayer>> {
         self.registry.lookup(key, bytes)
     }

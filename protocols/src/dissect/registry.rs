@@ -41,6 +41,24 @@ pub enum Dispatch {
     Named,
 }
 
+impl Dispatch {
+    /// The key's kind as one bit (ports and numbers not included).
+    #[inline]
+    #[inline(always)]
+    fn kind_bit(self) -> u16 {
+        1 << match self {
+            Dispatch::LinkType(_) => 0,
+            Dispatch::EtherType(_) => 1,
+            Dispatch::IpProto(_) => 2,
+            Dispatch::UdpPort(_) => 3,
+            Dispatch::TcpPort(_) => 4,
+            Dispatch::TcpHeuristic => 5,
+            Dispatch::UdpHeuristic => 6,
+            Dispatch::Named => 7,
+        }
+    }
+}
+
 /// A set of 65,536 ports, one bit each: whether any layer is registered on
 /// a port is one load, so unregistered ports (nearly every packet) cost
 /// nothing more.
@@ -77,6 +95,10 @@ pub struct Registry {
     user: usize,
     tcp_ports: PortSet,
     udp_ports: PortSet,
+    /// One bit per kind of key that has entries ([`Dispatch::kind_bit`]):
+    /// the walk asks at every EtherType and IP protocol, and most kinds
+    /// have none, so most asks end at one test.
+    kinds: u16,
 }
 
 impl fmt::Debug for Registry {
@@ -122,6 +144,7 @@ impl Registry {
     }
 
     fn note_port(&mut self, on: Dispatch) {
+        self.kinds |= on.kind_bit();
         match on {
             Dispatch::TcpPort(p) => self.tcp_ports.insert(p),
             Dispatch::UdpPort(p) => self.udp_ports.insert(p),
@@ -165,7 +188,7 @@ impl Registry {
     /// accepts `bytes`.
     #[inline]
     pub(super) fn heuristic(&self, key: Dispatch, bytes: &[u8]) -> Option<&Arc<dyn UserLayer>> {
-        if self.entries.is_empty() {
+        if self.kinds & key.kind_bit() == 0 {
             return None;
         }
         self.entries
@@ -176,16 +199,23 @@ impl Registry {
 
     /// The first layer hooked on `key` that accepts `bytes` (see
     /// [`UserLayer::accepts`]), if any.
-    #[inline]
+    #[inline(always)]
     pub(super) fn lookup(&self, key: Dispatch, bytes: &[u8]) -> Option<&Arc<dyn UserLayer>> {
         let registered = match key {
             Dispatch::TcpPort(p) => self.tcp_ports.contains(p),
             Dispatch::UdpPort(p) => self.udp_ports.contains(p),
-            _ => !self.entries.is_empty(),
+            _ => self.kinds & key.kind_bit() != 0,
         };
         if !registered {
             return None;
         }
+        self.find(key, bytes)
+    }
+
+    /// The first layer on `key` that accepts `bytes` (the slow path of
+    /// [`Registry::lookup`], out of the walk's way).
+    #[inline(never)]
+    fn find(&self, key: Dispatch, bytes: &[u8]) -> Option<&Arc<dyn UserLayer>> {
         self.entries
             .iter()
             .find(|(k, l)| *k == key && l.accepts(bytes))

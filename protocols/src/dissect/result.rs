@@ -201,8 +201,10 @@ impl std::error::Error for DissectError {
 }
 
 /// Capacity for registered layers' hits ([`Dissection::user`]): a
-/// radiotap 802.11 frame alone has four (radiotap, wlan_radio, wlan, llc).
-pub const MAX_USER: usize = 8;
+/// radiotap 802.11 frame has four (radiotap, wlan_radio, wlan, llc); more
+/// are counted as dropped (every layer is still in [`Dissection::layers`]).
+/// Kept small: the dissection is moved by value in `dissect`.
+pub const MAX_USER: usize = 4;
 /// How many layers [`Dissection::layers`] records.
 pub const MAX_LAYERS: usize = 32;
 /// Capacity for VLAN tags.
@@ -295,6 +297,7 @@ impl<'a> Dissection<'a> {
     /// Empties this dissection for another packet of the same lifetime
     /// (e.g. of one memory-mapped file), without rebuilding it: cheaper
     /// than [`Dissection::new`] for a struct of this size.
+    #[inline]
     pub fn reset(&mut self, link_type: LinkType, data: &'a [u8]) {
         self.data = data;
         self.link_type = link_type;
