@@ -43,7 +43,6 @@ pub enum Dispatch {
 
 impl Dispatch {
     /// The key's kind as one bit (ports and numbers not included).
-    #[inline]
     #[inline(always)]
     fn kind_bit(self) -> u16 {
         1 << match self {
