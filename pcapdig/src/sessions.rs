@@ -27,6 +27,13 @@ pub struct Args {
     /// One JSON object per line instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// In the table, times as epoch seconds (`1300475168.652003000`)
+    /// instead of ISO 8601 UTC (`2011-03-18T19:06:08.652003Z`).
+    #[arg(long)]
+    pub epoch: bool,
+    /// Print only how many sessions match.
+    #[arg(long, conflicts_with = "json")]
+    pub count: bool,
     /// Only sessions whose last packet is at or after this time: epoch
     /// seconds (`1700000000.5`) or ISO 8601 (`2023-11-14`,
     /// `2023-11-14T22:13:20Z`, `2023-11-14T23:13:20+01:00`; UTC when no
@@ -111,6 +118,25 @@ impl Row {
         }
         String::new()
     }
+}
+
+/// A time in ISO 8601, UTC: `2011-03-18T19:06:08.652003Z`, with as many
+/// fraction digits as the time has (none, 3, 6 or 9).
+pub fn iso8601(ns: i64) -> String {
+    let secs = ns.div_euclid(1_000_000_000);
+    let nanos = ns.rem_euclid(1_000_000_000);
+    let Ok(ts) = jiff::Timestamp::from_second(secs) else {
+        return db::ns_to_string(ns);
+    };
+    let mut text = ts.strftime("%Y-%m-%dT%H:%M:%S").to_string();
+    match nanos {
+        0 => {}
+        n if n % 1_000_000 == 0 => text.push_str(&format!(".{:03}", n / 1_000_000)),
+        n if n % 1_000 == 0 => text.push_str(&format!(".{:06}", n / 1_000)),
+        n => text.push_str(&format!(".{n:09}")),
+    }
+    text.push('Z');
+    text
 }
 
 /// Parses `--since`/`--until`: epoch seconds with an optional fraction,
@@ -252,12 +278,23 @@ pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
         limit: args.limit,
     };
     let mut out = std::io::BufWriter::new(&mut *console.out);
+    if args.count {
+        let mut n = 0u64;
+        store.search_each(&expr, &opts, &mut |_| {
+            n += 1;
+            Ok(())
+        })?;
+        writeln!(out, "{n}")?;
+        out.flush()?;
+        return Ok(());
+    }
+    let time_width = if args.epoch { 20 } else { 27 };
     if !args.json {
         // Columns fit IPv4 endpoints (`255.255.255.255:65535`); longer IPv6
         // ones push the rest of their row right rather than widen every row.
         writeln!(
             out,
-            "{:>6}  {:<5} {:>21}  {:>21}  {:<20}  {:>10}  {:>8}  {:>10}  {:<30}  info",
+            "{:>6}  {:<5} {:>21}  {:>21}  {:<time_width$}  {:>10}  {:>8}  {:>10}  {:<30}  info",
             "id",
             "proto",
             "src:sport",
@@ -284,12 +321,16 @@ pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
                 }
             };
             let line = format!(
-                "{:>6}  {:<5} {:>21}  {:>21}  {:<20}  {:>10}  {:>8}  {:>10}  {:<30}  {}",
+                "{:>6}  {:<5} {:>21}  {:>21}  {:<time_width$}  {:>10}  {:>8}  {:>10}  {:<30}  {}",
                 row.id,
                 row.proto_name,
                 ep(&row.src, row.sport),
                 ep(&row.dst, row.dport),
-                row.first_ts,
+                if args.epoch {
+                    row.first_ts.clone()
+                } else {
+                    iso8601(first)
+                },
                 format!("{:.3}s", (last.saturating_sub(first)) as f64 / 1e9),
                 row.packets,
                 row.bytes,
@@ -307,6 +348,25 @@ pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_print_as_iso8601_utc() {
+        assert_eq!(
+            iso8601(1_300_475_168_652_003_000),
+            "2011-03-18T19:06:08.652003Z"
+        );
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            iso8601(1_500_000_000_123_000_000),
+            "2017-07-14T02:40:00.123Z"
+        );
+        assert_eq!(
+            iso8601(1_500_000_000_000_000_001),
+            "2017-07-14T02:40:00.000000001Z"
+        );
+        // Before the epoch: the fraction counts forward from the second.
+        assert_eq!(iso8601(-500_000_000), "1969-12-31T23:59:59.500Z");
+    }
 
     #[test]
     fn times_parse() {

@@ -348,3 +348,31 @@ fn metadata_matches_tshark_per_session() {
     assert!(cells > 300, "only {cells} cells compared");
     assert!(wrong.is_empty(), "{} cells differ from tshark", wrong.len());
 }
+
+#[test]
+fn sessions_count_and_times() {
+    let (dir, _store) = store_of(true);
+    let db = dir.path().join("s.db");
+    let db = db.to_str().expect("utf-8");
+    let run = |args: &[&str]| {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = pcapdig::run_args(
+            args.iter().map(|s| s.to_string()),
+            &Default::default(),
+            &mut out,
+            &mut err,
+        );
+        assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+        String::from_utf8(out).expect("utf-8")
+    };
+    assert_eq!(run(&["sessions", "--db", db, "--count"]), "2\n");
+    assert_eq!(
+        run(&["sessions", "--db", db, "--count", "http.host"]),
+        "1\n"
+    );
+    let table = run(&["sessions", "--db", db, "http.host"]);
+    assert!(table.contains("  2023-11-14T22:13:20Z  "), "{table}");
+    assert!(table.contains("http Example.COM/login?next=/"), "{table}");
+    let epoch = run(&["sessions", "--db", db, "--epoch", "http.host"]);
+    assert!(epoch.contains("  1700000000.000000000  "), "{epoch}");
+}
