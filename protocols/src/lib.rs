@@ -14,7 +14,9 @@
 //! | [`tcp`], [`udp`], [`sctp`], [`icmp`] | transport (TCP options, SCTP ports, ICMP/ICMPv6) |
 //! | [`gtp`] | GTP-U tunnels (UDP 2152) |
 //! | [`dns`], [`http`] | DNS messages (UDP, TCP), HTTP/1.x heads |
-//! | [`tls`] | TLS/SSL 2.0 handshakes, JA3/JA3S/JA4, tshark's per-segment `tls.*` columns (not yet in the dissector walk) |
+//! | [`tls`] | TLS/SSL 2.0 handshakes, JA3/JA3S/JA4, tshark's `tls.*` columns per TCP conversation; a registered layer on the TLS ports and by content |
+//! | [`wlan`] | radiotap, IEEE 802.11 and LLC/SNAP (link types 127 and 105), registered on their link types |
+//! | [`meta`] | per-session metadata (TLS names and fingerprints, DNS queries and answers, HTTP heads) for the index |
 //! | [`dissect`] | [`Dissector`], [`Config`], [`Dissection`] |
 //!
 //! The dissector walks a packet from its link type with one flag set per

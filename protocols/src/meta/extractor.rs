@@ -35,7 +35,7 @@ pub struct TcpSegment<'a> {
     pub dport: u16,
     /// Sequence number (raw).
     pub seq: u32,
-    /// The flags byte (SYN = 0x02, see [`tcp_flags`]).
+    /// The flags byte (SYN = 0x02, see [`TcpFlags::byte`](pcap_core::TcpFlags::byte)).
     pub flags: u8,
     /// The payload, as far as it was captured.
     pub payload: &'a [u8],
