@@ -114,6 +114,23 @@ pub fn app_meta(app: &Path, name: &str) -> Option<Table> {
     Table::read(app.join("expected").join(format!("{name}.meta.tsv"))).ok()
 }
 
+/// Every capture of both corpora (`app`'s first, then `dir`'s): its path,
+/// its name, and for `dir`'s captures tshark's frame number of each record
+/// by record offset (from `expected/NAME.offsets.tsv`; empty when absent).
+pub fn all_captures(dir: &Path, app: &Path) -> Vec<(PathBuf, String, BTreeMap<u64, u64>)> {
+    let mut out = Vec::new();
+    for name in captures(app) {
+        out.push((app.join("pcap").join(&name), name, BTreeMap::new()));
+    }
+    for name in captures(dir) {
+        let frames = Table::read(dir.join("expected").join(format!("{name}.offsets.tsv")))
+            .map(|t| tshark_frames(&t))
+            .unwrap_or_default();
+        out.push((dir.join("pcap").join(&name), name, frames));
+    }
+    out
+}
+
 /// A tab-separated file: a header line naming the columns, one row per
 /// line, and `#` summary lines (the last line of `offsets.tsv`).
 ///

@@ -9,13 +9,11 @@
 //! tshark decides it: the usual TLS ports, or from the first payload that
 //! passes its heuristic ([`tls::looks_like_tls`]; STARTTLS too).
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::Read as _;
+use std::collections::HashMap;
 use std::net::IpAddr;
-use std::path::Path;
 
 use pcap_core::capture::CaptureReader;
-use pcap_tests::corpus::{self, Table};
+use pcap_tests::corpus;
 use protocols::tls::{self, Handshake, Hello, Transport};
 use protocols::{Config, Dissection, Dissector};
 
@@ -34,36 +32,6 @@ fn known(name: &str, tcp: bool) -> bool {
     !tcp && KNOWN_NON_TCP.iter().any(|(c, _)| *c == name)
 }
 
-/// Opens a capture, inflating a `.gz` one in memory.
-fn open(path: &Path) -> Option<CaptureReader> {
-    let name = path.file_name()?.to_string_lossy().into_owned();
-    if name.ends_with(".gz") {
-        let mut bytes = Vec::new();
-        let file = std::fs::File::open(path).ok()?;
-        flate2::read::GzDecoder::new(file)
-            .read_to_end(&mut bytes)
-            .ok()?;
-        return CaptureReader::from_bytes(bytes, &name).ok();
-    }
-    CaptureReader::open(path).ok()
-}
-
-/// Every capture of both corpora: (file, tshark frame numbers by record
-/// offset where known).
-fn all_captures(dir: &Path, app: &Path) -> Vec<(std::path::PathBuf, String, BTreeMap<u64, u64>)> {
-    let mut out = Vec::new();
-    for name in corpus::captures(app) {
-        out.push((app.join("pcap").join(&name), name, BTreeMap::new()));
-    }
-    for name in corpus::captures(dir) {
-        let frames = Table::read(dir.join("expected").join(format!("{name}.offsets.tsv")))
-            .map(|t| corpus::tshark_frames(&t))
-            .unwrap_or_default();
-        out.push((dir.join("pcap").join(&name), name, frames));
-    }
-    out
-}
-
 #[test]
 fn tls_columns_match_tshark() {
     let Some(dir) = corpus::find() else { return };
@@ -77,8 +45,8 @@ fn tls_columns_match_tshark() {
     let mut mismatches: Vec<String> = Vec::new();
     let mut captures = 0;
     let mut read_gz = false;
-    for (path, name, frames) in all_captures(&dir, &app) {
-        let Some(mut reader) = open(&path) else {
+    for (path, name, frames) in corpus::all_captures(&dir, &app) {
+        let Some(mut reader) = CaptureReader::open(&path).ok() else {
             continue;
         };
         captures += 1;
@@ -191,7 +159,7 @@ fn ja4_matches_the_ja4_authors() {
         let Some(expected) = corpus::app_ja4(&app, &name) else {
             continue;
         };
-        let Some(mut reader) = open(&app.join("pcap").join(&name)) else {
+        let Some(mut reader) = CaptureReader::open(app.join("pcap").join(&name)).ok() else {
             panic!("cannot read {name}");
         };
         let mut streams: HashMap<String, Stream> = HashMap::new();

@@ -6,48 +6,14 @@
 //! a capture without that file has every cell empty). Non-802.11 captures
 //! must give empty cells too.
 
-use std::collections::BTreeMap;
-use std::io::Read as _;
-use std::path::{Path, PathBuf};
-
 use pcap_core::capture::CaptureReader;
-use pcap_tests::corpus::{self, Table};
+use pcap_tests::corpus;
 use protocols::wlan::columns;
 use protocols::{Config, Dissector};
 
 /// (capture, column, reason): cells knowingly printed differently from
 /// tshark. Empty: every cell of both corpora is identical.
 const KNOWN: &[(&str, &str, &str)] = &[];
-
-/// Opens a capture, inflating a `.gz` one in memory.
-fn open(path: &Path) -> Option<CaptureReader> {
-    let name = path.file_name()?.to_string_lossy().into_owned();
-    if name.ends_with(".gz") {
-        let mut bytes = Vec::new();
-        let file = std::fs::File::open(path).ok()?;
-        flate2::read::GzDecoder::new(file)
-            .read_to_end(&mut bytes)
-            .ok()?;
-        return CaptureReader::from_bytes(bytes, &name).ok();
-    }
-    CaptureReader::open(path).ok()
-}
-
-/// Every capture of both corpora: (file, name, tshark frame numbers by
-/// record offset where known).
-fn all_captures(dir: &Path, app: &Path) -> Vec<(PathBuf, String, BTreeMap<u64, u64>)> {
-    let mut out = Vec::new();
-    for name in corpus::captures(app) {
-        out.push((app.join("pcap").join(&name), name, BTreeMap::new()));
-    }
-    for name in corpus::captures(dir) {
-        let frames = Table::read(dir.join("expected").join(format!("{name}.offsets.tsv")))
-            .map(|t| corpus::tshark_frames(&t))
-            .unwrap_or_default();
-        out.push((dir.join("pcap").join(&name), name, frames));
-    }
-    out
-}
 
 #[test]
 fn wlan_columns_match_tshark() {
@@ -62,8 +28,8 @@ fn wlan_columns_match_tshark() {
     let mut mismatches: Vec<String> = Vec::new();
     let mut captures = 0;
     let mut wlan_captures = Vec::new();
-    for (path, name, frames) in all_captures(&dir, &app) {
-        let Some(mut reader) = open(&path) else {
+    for (path, name, frames) in corpus::all_captures(&dir, &app) {
+        let Some(mut reader) = CaptureReader::open(&path).ok() else {
             continue;
         };
         captures += 1;
