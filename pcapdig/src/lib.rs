@@ -8,6 +8,7 @@
 //! * `index`    — sessions (flows) and their packets' file offsets into SQLite
 //! * `sessions` — search indexed sessions with a tcpdump-style expression
 //! * `carve`    — write one session back out, reading only its records
+//! * `stats`    — top talkers, server names and query names of matching sessions
 //!
 //! Index, search and carve are also a library of their own: the session
 //! store ([`store::SessionStore`]), which those three subcommands call.
@@ -27,6 +28,7 @@ mod inputs;
 pub mod output;
 pub mod sessions;
 pub mod show;
+pub mod stats;
 pub mod store;
 
 /// The TCP payload follow (moved into the store).
@@ -144,6 +146,16 @@ pub enum Command {
     ///
     ///   pcapdig carve --db day1.db 42 -o - | tcpdump -r - -nn
     Carve(carve::Args),
+    /// Summarise matching sessions: top talkers, server names, query names, HTTP hosts.
+    ///
+    /// Takes the expression, --filter-file, --since and --until of
+    /// `sessions`. Talkers are addresses (either end of a session) ranked
+    /// by --by bytes|packets|sessions; --key KEY (repeatable) chooses the
+    /// metadata keys whose most frequent values are counted (default
+    /// tls.sni, dns.qry.name, http.host). --json prints one object.
+    ///
+    /// Example: pcapdig stats --db day1.db --since -1h --top 5 'not net 10.0.0.0/8'
+    Stats(stats::Args),
 }
 
 /// What every subcommand runs with: the layers it knows beyond the
@@ -198,6 +210,7 @@ pub fn run_to(command: Command, ctx: &Context, console: &mut Console<'_>) -> Cli
         Command::Index(args) => index::run_to(args, console),
         Command::Sessions(args) => sessions::run_to(args, console),
         Command::Carve(args) => carve::run_to(args, console),
+        Command::Stats(args) => stats::run_to(args, console),
     }
 }
 

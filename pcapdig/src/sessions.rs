@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use pcap_core::filter::{Expr, Filter};
 
 use crate::Console;
-use crate::store::{SearchOptions, SessionRow, SessionStore, schema as db};
+use crate::store::{SearchOptions, SessionRow, SessionStore, SortKey, schema as db};
 
 /// Arguments of `pcapdig sessions`.
 #[derive(clap::Args, Debug)]
@@ -25,28 +25,55 @@ pub struct Args {
     #[arg(long)]
     pub filter_file: Option<PathBuf>,
     /// One JSON object per line instead of a table.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
-    /// In the table, times as epoch seconds (`1300475168.652003000`)
-    /// instead of ISO 8601 UTC (`2011-03-18T19:06:08.652003Z`).
+    /// CSV with a header line instead of a table: the table's columns
+    /// (src and dst without their ports, `last` added) then one column
+    /// per metadata key (`tls.sni`, `dns.qry.name`, ...), a session's
+    /// values of a key joined with `,`.
+    #[arg(long)]
+    pub csv: bool,
+    /// In the table and CSV, times as epoch seconds
+    /// (`1300475168.652003000`) instead of ISO 8601 UTC
+    /// (`2011-03-18T19:06:08.652003Z`).
     #[arg(long)]
     pub epoch: bool,
     /// Print only how many sessions match.
-    #[arg(long, conflicts_with = "json")]
+    #[arg(long, conflicts_with_all = ["json", "csv"])]
     pub count: bool,
-    /// Only sessions whose last packet is at or after this time: epoch
-    /// seconds (`1700000000.5`) or ISO 8601 (`2023-11-14`,
-    /// `2023-11-14T22:13:20Z`, `2023-11-14T23:13:20+01:00`; UTC when no
-    /// offset is given). Impossible dates are refused.
+    /// Order sessions by FIELD: first (the default; also first_ts), last,
+    /// duration, id, packets, bytes, proto, src, dst, sport or dport;
+    /// ties in id order. Smallest first unless --desc.
+    #[arg(long, value_name = "FIELD", value_parser = parse_sort)]
+    pub sort: Option<SortKey>,
+    /// Largest (or latest) first: `--sort bytes --desc --limit 10` lists
+    /// the ten biggest sessions.
     #[arg(long)]
+    pub desc: bool,
+    /// Only sessions whose last packet is at or after this time: epoch
+    /// seconds (`1700000000.5`), ISO 8601 (`2023-11-14`,
+    /// `2023-11-14T22:13:20Z`, `2023-11-14T10:00:00+02:00`; UTC when no
+    /// offset is given) or a time relative to now (`-1h`, `-30m`, `-2d`,
+    /// `-1d12h`; units w, d, h, m, s). Impossible dates are refused.
+    #[arg(long, allow_hyphen_values = true)]
     pub since: Option<String>,
     /// Only sessions whose first packet is at or before this time (same
     /// forms as --since).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub until: Option<String>,
     /// At most this many sessions.
     #[arg(long)]
     pub limit: Option<u64>,
+}
+
+fn parse_sort(name: &str) -> Result<SortKey, String> {
+    SortKey::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = SortKey::NAMES.iter().map(|(n, _)| *n).collect();
+        format!(
+            "no field {name:?} to sort by (one of: {})",
+            names.join(", ")
+        )
+    })
 }
 
 /// One row of the sessions table, as listed (`--json` prints it).
@@ -140,14 +167,28 @@ pub fn iso8601(ns: i64) -> String {
 }
 
 /// Parses `--since`/`--until`: epoch seconds with an optional fraction,
-/// or an ISO 8601 date or date-time (`2023-11-14`, `2023-11-14T22:13:20Z`,
+/// an ISO 8601 date or date-time (`2023-11-14`, `2023-11-14T22:13:20Z`,
 /// `2023-11-14 22:13:20.25`, `2023-11-14T23:13:20+01:00`; UTC when no
-/// offset is given). Impossible dates (`2014-02-30`) are refused. Returns
-/// nanoseconds since the epoch.
+/// offset is given), or a time before now (`-1h`, `-30m`, `-2d`,
+/// `-1d12h`; see [`parse_time_at`]). Impossible dates (`2014-02-30`) are
+/// refused. Returns nanoseconds since the epoch.
 pub fn parse_time(text: &str) -> Result<i64, String> {
+    let now = i64::try_from(jiff::Timestamp::now().as_nanosecond()).unwrap_or(i64::MAX);
+    parse_time_at(text, now)
+}
+
+/// [`parse_time`] with "now" given (nanoseconds since the epoch): a
+/// relative time is `-` (or `+`) then one or more NUMBER UNIT pairs, the
+/// units `w` (7 days), `d` (24 hours: times are UTC), `h`, `m` and `s`.
+pub fn parse_time_at(text: &str, now_ns: i64) -> Result<i64, String> {
     let t = text.trim();
     if let Some(ns) = parse_epoch(t) {
         return Ok(ns);
+    }
+    if let Some(r) = parse_relative(t) {
+        return r
+            .and_then(|d| now_ns.checked_add(d))
+            .ok_or_else(|| format!("bad time {text:?}: too far from now"));
     }
     let to_ns = |ts: jiff::Timestamp| {
         i64::try_from(ts.as_nanosecond()).map_err(|_| {
@@ -164,11 +205,46 @@ pub fn parse_time(text: &str) -> Result<i64, String> {
     match civil.and_then(|dt| jiff::tz::TimeZone::UTC.to_timestamp(dt)) {
         Ok(ts) => to_ns(ts),
         Err(e) => Err(format!(
-            "bad time {text:?}: {e} (give epoch seconds such as 1700000000.5, or an ISO 8601 \
+            "bad time {text:?}: {e} (give epoch seconds such as 1700000000.5, an ISO 8601 \
              date or date-time such as 2023-11-14, 2023-11-14T22:13:20Z or \
-             2023-11-14T23:13:20+01:00; UTC when no offset is given)"
+             2023-11-14T23:13:20+01:00 (UTC when no offset is given), or a time relative \
+             to now such as -1h, -30m or -2d)"
         )),
     }
+}
+
+/// A relative time (`-1h30m`): `None` if `t` is not of that form,
+/// `Some(None)` if it is but overflows, else the signed nanoseconds.
+fn parse_relative(t: &str) -> Option<Option<i64>> {
+    let (sign, mut rest) = match t.as_bytes().first()? {
+        b'-' => (-1i64, &t[1..]),
+        b'+' => (1, &t[1..]),
+        _ => return None,
+    };
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total: Option<i64> = Some(0);
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        let unit_ns: i64 = match rest.as_bytes().get(digits)? {
+            b'w' => 7 * 86_400_000_000_000,
+            b'd' => 86_400_000_000_000,
+            b'h' => 3_600_000_000_000,
+            b'm' => 60_000_000_000,
+            b's' => 1_000_000_000,
+            _ => return None,
+        };
+        let n: Option<i64> = rest[..digits].parse().ok();
+        total = total
+            .zip(n)
+            .and_then(|(t, n)| n.checked_mul(unit_ns).and_then(|d| t.checked_add(d)));
+        rest = &rest[digits + 1..];
+    }
+    Some(total.map(|d| d * sign))
 }
 
 fn parse_epoch(t: &str) -> Option<i64> {
@@ -242,15 +318,18 @@ pub fn blob_to_ip(blob: &[u8], ip_version: i64) -> String {
     v6.to_string()
 }
 
-/// The expression of `args` (EXPR and `--filter-file`, combined with
+/// The expression of EXPR words and a `--filter-file` (combined with
 /// `and`); all sessions when neither is given.
-fn expression(args: &Args) -> Result<Expr, String> {
-    let text = args.expr.join(" ");
+pub(crate) fn expression(
+    words: &[String],
+    filter_file: Option<&std::path::Path>,
+) -> Result<Expr, String> {
+    let text = words.join(" ");
     let mut filter = None;
     if !text.trim().is_empty() {
         filter = Some(Filter::parse(&text).map_err(|e| format!("expression: {e}"))?);
     }
-    if let Some(path) = &args.filter_file {
+    if let Some(path) = filter_file {
         let list = Filter::from_file(path).map_err(|e| format!("--filter-file: {e}"))?;
         filter = Some(match filter {
             Some(f) => f.and(list),
@@ -261,31 +340,105 @@ fn expression(args: &Args) -> Result<Expr, String> {
     Ok(filter.map_or(Expr::And(Vec::new()), |f| f.expr().clone()))
 }
 
-/// Runs the subcommand, printing on `console`.
-pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
-    let store = SessionStore::open_read_only(&args.db)?;
+/// A note on `console` when an index run is writing the database (its
+/// sessions are not seen until it completes).
+pub(crate) fn note_writer(
+    store: &SessionStore,
+    db: &std::path::Path,
+    console: &mut Console<'_>,
+) -> std::io::Result<()> {
     if store.writer_active() {
         writeln!(
             console.err,
             "pcapdig: an index run is writing {} now; its sessions are listed once it completes",
-            args.db.display()
+            db.display()
         )?;
     }
-    let expr = expression(&args)?;
+    Ok(())
+}
+
+/// A duration in nanoseconds as seconds with 9 decimals.
+fn seconds(ns: i64) -> String {
+    let sign = if ns < 0 { "-" } else { "" };
+    let ns = ns.unsigned_abs();
+    format!("{sign}{}.{:09}", ns / 1_000_000_000, ns % 1_000_000_000)
+}
+
+/// The CSV header: the table's columns, then one per metadata key.
+fn csv_header() -> Vec<&'static str> {
+    let mut h = vec![
+        "id",
+        "proto",
+        "src",
+        "sport",
+        "dst",
+        "dport",
+        "first",
+        "last",
+        "duration",
+        "packets",
+        "bytes",
+        "community_id",
+        "info",
+    ];
+    h.extend(pcap_core::filter::meta::META_KEYS);
+    h
+}
+
+/// Runs the subcommand, printing on `console`.
+pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
+    let store = SessionStore::open_read_only(&args.db)?;
+    note_writer(&store, &args.db, console)?;
+    let expr = expression(&args.expr, args.filter_file.as_deref())?;
     let opts = SearchOptions {
         since_ns: args.since.as_deref().map(parse_time).transpose()?,
         until_ns: args.until.as_deref().map(parse_time).transpose()?,
         limit: args.limit,
+        sort: args.sort.unwrap_or_default(),
+        descending: args.desc,
     };
     let mut out = std::io::BufWriter::new(&mut *console.out);
     if args.count {
-        let mut n = 0u64;
-        store.search_each(&expr, &opts, &mut |_| {
-            n += 1;
-            Ok(())
-        })?;
+        let n = store.count(&expr, &opts)?;
         writeln!(out, "{n}")?;
         out.flush()?;
+        return Ok(());
+    }
+    let time = |ns: i64| {
+        if args.epoch {
+            db::ns_to_string(ns)
+        } else {
+            iso8601(ns)
+        }
+    };
+    if args.csv {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(csv_header())?;
+        store.search_each(&expr, &opts, &mut |s| {
+            let (first, last) = (s.first_ns, s.last_ns);
+            let row = Row::from(s);
+            let mut rec = vec![
+                row.id.to_string(),
+                row.proto_name.clone(),
+                row.src.clone(),
+                row.sport.to_string(),
+                row.dst.clone(),
+                row.dport.to_string(),
+                time(first),
+                time(last),
+                seconds(last.saturating_sub(first)),
+                row.packets.to_string(),
+                row.bytes.to_string(),
+                row.community_id.clone(),
+                row.info(),
+            ];
+            for key in pcap_core::filter::meta::META_KEYS {
+                rec.push(row.meta.get(key).map(|v| v.join(",")).unwrap_or_default());
+            }
+            w.write_record(&rec)?;
+            Ok(())
+        })?;
+        w.flush()?;
         return Ok(());
     }
     let time_width = if args.epoch { 20 } else { 27 };
@@ -326,11 +479,7 @@ pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
                 row.proto_name,
                 ep(&row.src, row.sport),
                 ep(&row.dst, row.dport),
-                if args.epoch {
-                    row.first_ts.clone()
-                } else {
-                    iso8601(first)
-                },
+                time(first),
                 format!("{:.3}s", (last.saturating_sub(first)) as f64 / 1e9),
                 row.packets,
                 row.bytes,
@@ -400,6 +549,32 @@ mod tests {
         ] {
             assert!(parse_time(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn relative_times_count_back_from_now() {
+        let now = 1_700_000_000_000_000_000;
+        let h = 3_600_000_000_000;
+        assert_eq!(parse_time_at("-1h", now), Ok(now - h));
+        assert_eq!(parse_time_at("-30m", now), Ok(now - h / 2));
+        assert_eq!(parse_time_at("-2d", now), Ok(now - 48 * h));
+        assert_eq!(parse_time_at("-1w", now), Ok(now - 168 * h));
+        assert_eq!(parse_time_at("-1d12h", now), Ok(now - 36 * h));
+        assert_eq!(parse_time_at("-90s", now), Ok(now - 90_000_000_000));
+        assert_eq!(parse_time_at("+1h", now), Ok(now + h));
+        // Offsets are kept (10:00 at +02:00 is 08:00 UTC).
+        assert_eq!(
+            parse_time_at("2023-11-14T10:00:00+02:00", now),
+            parse_time_at("2023-11-14T08:00:00Z", now)
+        );
+        // Negative epoch seconds stay epoch seconds.
+        assert_eq!(parse_time_at("-5", now), Ok(-5_000_000_000));
+        for bad in ["-", "-h", "-1x", "-1h-", "-1.5h", "--1h", "-99999999999w"] {
+            let e = parse_time_at(bad, now);
+            assert!(e.is_err(), "{bad}: {e:?}");
+        }
+        assert_eq!(seconds(1_500_000_000), "1.500000000");
+        assert_eq!(seconds(-1), "-0.000000001");
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub mod rows;
 pub mod schema;
 pub mod search;
 pub mod sql;
+pub mod stats;
 mod walk;
 
 pub use carve::CarveNotice;
@@ -46,7 +47,7 @@ pub use carve::{CarveOptions, CarveOutput, CarveReport, OutFormat};
 pub use index::{IndexEvents, IndexOptions, IndexReport};
 pub use notice::Notice;
 pub use rows::{FileFormat, FileRef, FileRow, SessionRow};
-pub use search::SearchOptions;
+pub use search::{SearchOptions, SortKey};
 
 /// The error type of the store (messages name the database or file).
 pub type StoreError = Box<dyn std::error::Error + Send + Sync>;

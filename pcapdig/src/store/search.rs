@@ -1,5 +1,6 @@
 //! Searching the store: a filter expression (translated by [`super::sql`])
-//! and time bounds to [`SessionRow`]s, in order of first packet.
+//! and time bounds to [`SessionRow`]s, in order of first packet or of a
+//! chosen [`SortKey`]; or only their number ([`SessionStore::count`]).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -21,6 +22,102 @@ pub struct SearchOptions {
     pub until_ns: Option<i64>,
     /// At most this many sessions.
     pub limit: Option<u64>,
+    /// The order sessions come in (ties in id order).
+    pub sort: SortKey,
+    /// Largest (latest) first instead of smallest first.
+    pub descending: bool,
+}
+
+/// What sessions are ordered by ([`SearchOptions::sort`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum SortKey {
+    /// Time of the first packet (the default).
+    #[default]
+    FirstTs,
+    /// Time of the last packet.
+    LastTs,
+    /// Last minus first packet time.
+    Duration,
+    /// Session id (index order).
+    Id,
+    /// Packets both ways.
+    Packets,
+    /// Bytes both ways.
+    Bytes,
+    /// IP protocol number.
+    Proto,
+    /// Initiator address (IPv4 before IPv6, then numerically).
+    Src,
+    /// Responder address.
+    Dst,
+    /// Initiator port.
+    Sport,
+    /// Responder port.
+    Dport,
+}
+
+impl SortKey {
+    /// Every key with its name (`sessions --sort NAME`).
+    pub const NAMES: [(&'static str, SortKey); 11] = [
+        ("first", SortKey::FirstTs),
+        ("last", SortKey::LastTs),
+        ("duration", SortKey::Duration),
+        ("id", SortKey::Id),
+        ("packets", SortKey::Packets),
+        ("bytes", SortKey::Bytes),
+        ("proto", SortKey::Proto),
+        ("src", SortKey::Src),
+        ("dst", SortKey::Dst),
+        ("sport", SortKey::Sport),
+        ("dport", SortKey::Dport),
+    ];
+
+    /// The key named `name` (one of [`NAMES`](Self::NAMES); `first_ts`
+    /// and `last_ts` are accepted too).
+    pub fn from_name(name: &str) -> Option<SortKey> {
+        let name = match name {
+            "first_ts" => "first",
+            "last_ts" => "last",
+            n => n,
+        };
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, k)| *k)
+    }
+
+    /// The SQL expression over `sessions s` ordered by.
+    fn sql(self) -> &'static str {
+        match self {
+            SortKey::FirstTs => "s.first_ts",
+            SortKey::LastTs => "s.last_ts",
+            SortKey::Duration => "s.last_ts - s.first_ts",
+            SortKey::Id => "s.id",
+            SortKey::Packets => "s.packets",
+            SortKey::Bytes => "s.bytes",
+            SortKey::Proto => "s.proto",
+            // The mapped IPv4 form sorts above every other IPv6 address:
+            // the version first keeps IPv4 together and first.
+            SortKey::Src => "s.ip_version, s.src_ip",
+            SortKey::Dst => "s.ip_version, s.dst_ip",
+            SortKey::Sport => "s.sport",
+            SortKey::Dport => "s.dport",
+        }
+    }
+
+    /// The `ORDER BY` terms for this key: its columns, then the id (ties
+    /// in a stable order), all in the one direction.
+    fn order_by(self, descending: bool) -> String {
+        let dir = if descending { " DESC" } else { "" };
+        let mut cols: Vec<&str> = self.sql().split(", ").collect();
+        if self != SortKey::Id {
+            cols.push("s.id");
+        }
+        cols.iter()
+            .map(|c| format!("{c}{dir}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// The columns every listed session is read with (see [`read_row`]).
@@ -113,9 +210,34 @@ fn read_row(
     })
 }
 
+/// `head` (a query over `sessions s` ending in a `WHERE` condition) and
+/// the conditions of `expr` and the time bounds of `opts`, with the
+/// values of its placeholders.
+pub(crate) fn where_clause(
+    head: &str,
+    expr: &Expr,
+    opts: &SearchOptions,
+) -> Result<(String, Vec<SqlValue>), StoreError> {
+    let (cond, mut values) = to_sql(expr).map_err(|e| format!("expression: {e}"))?;
+    let mut sql = String::from(head);
+    sql.push_str(" AND (");
+    sql.push_str(&cond);
+    sql.push(')');
+    if let Some(t) = opts.since_ns {
+        sql.push_str(" AND s.last_ts >= ?");
+        values.push(SqlValue::Int(t));
+    }
+    if let Some(t) = opts.until_ns {
+        sql.push_str(" AND s.first_ts <= ?");
+        values.push(SqlValue::Int(t));
+    }
+    Ok((sql, values))
+}
+
 impl SessionStore {
     /// The sessions matching `expr` (an empty `and`, `Expr::And(vec![])`,
-    /// matches all) and `opts`, in order of first packet (then id); an
+    /// matches all) and `opts`, in the order of `opts.sort` (first packet
+    /// by default; ties in id order); an
     /// expression about single packets (`tcp[13] & 2 != 0`) is an error
     /// naming it. Of an index run still in progress, nothing is seen.
     pub fn search(&self, expr: &Expr, opts: &SearchOptions) -> Result<Vec<SessionRow>, StoreError> {
@@ -136,20 +258,9 @@ impl SessionStore {
         opts: &SearchOptions,
         each: &mut dyn FnMut(SessionRow) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let (cond, mut values) = to_sql(expr).map_err(|e| format!("expression: {e}"))?;
-        let mut sql = String::from(SELECT);
-        sql.push_str(" AND (");
-        sql.push_str(&cond);
-        sql.push(')');
-        if let Some(t) = opts.since_ns {
-            sql.push_str(" AND s.last_ts >= ?");
-            values.push(SqlValue::Int(t));
-        }
-        if let Some(t) = opts.until_ns {
-            sql.push_str(" AND s.first_ts <= ?");
-            values.push(SqlValue::Int(t));
-        }
-        sql.push_str(" ORDER BY s.first_ts, s.id");
+        let (mut sql, mut values) = where_clause(SELECT, expr, opts)?;
+        sql.push_str(" ORDER BY ");
+        sql.push_str(&opts.sort.order_by(opts.descending));
         if let Some(n) = opts.limit {
             sql.push_str(" LIMIT ?");
             values.push(SqlValue::Int(i64::try_from(n).unwrap_or(i64::MAX)));
@@ -161,6 +272,18 @@ impl SessionStore {
             each(read_row(&self.conn, r, &mut look)?)?;
         }
         Ok(())
+    }
+
+    /// How many sessions match `expr` and `opts` (at most `opts.limit`),
+    /// counted in SQLite without reading them: a search answered by an
+    /// index costs what the index lookup costs.
+    pub fn count(&self, expr: &Expr, opts: &SearchOptions) -> Result<u64, StoreError> {
+        let (sql, values) = where_clause("SELECT count(*) FROM sessions s WHERE 1", expr, opts)?;
+        let n: i64 = self
+            .conn
+            .query_row(&sql, rusqlite::params_from_iter(values), |r| r.get(0))?;
+        let n = u64::try_from(n).unwrap_or(0);
+        Ok(opts.limit.map_or(n, |l| n.min(l)))
     }
 
     /// The session `id`, if the store has it.

@@ -289,6 +289,20 @@ impl Sql {
                 };
                 self.text.push_str(open);
                 self.value(key);
+                // A pattern anchored on literal text (`^www\.`) is first
+                // a range of the `(key, folded)` order: an index lookup,
+                // not a regex over every value of the key.
+                let prefix = anchored_prefix(re, meta::is_case_insensitive(test.key));
+                if let Some(last) = prefix.bytes().last() {
+                    let mut upper = prefix[..prefix.len() - 1].to_owned();
+                    // ASCII below DEL (see `anchored_prefix`): one more is
+                    // still one byte of ASCII.
+                    upper.push(char::from(last + 1));
+                    self.text.push_str(" AND folded >= ");
+                    self.value(SqlValue::Text(prefix));
+                    self.text.push_str(" AND folded < ");
+                    self.value(SqlValue::Text(upper));
+                }
                 self.text.push_str(" AND regexp(");
                 self.value(SqlValue::Text(pattern));
                 self.text.push_str(", value))");
@@ -612,6 +626,53 @@ impl Sql {
     }
 }
 
+/// The literal text that every value matching `re` starts with (as
+/// `folded` holds it), when `re` is anchored at the start (`^www\.` →
+/// `www.`); empty when it is not or nothing literal follows the `^`.
+///
+/// Conservative: it stops at the first character that is not plainly
+/// literal (a class, group, `.`, escape other than an escaped
+/// metacharacter) and drops a character a quantifier follows; a `|`
+/// anywhere (the anchor may belong to one alternative only) gives none.
+/// For a key compared without regard to case (`case_insensitive`, the
+/// pattern then runs with `(?i)` and `folded` is in ASCII lower case) the
+/// prefix is lowered, and it stops at `k` and `s`, which `(?i)` also
+/// matches as the non-ASCII `K` (Kelvin) and `ſ`, left as they are in
+/// `folded`.
+pub fn anchored_prefix(re: &str, case_insensitive: bool) -> String {
+    let mut out = String::new();
+    let Some(rest) = re.strip_prefix('^') else {
+        return out;
+    };
+    if rest.contains('|') {
+        return out;
+    }
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        let lit = match c {
+            '\\' => match chars.next() {
+                Some(e) if ".+*?()|[]{}^$\\/-#&~".contains(e) => e,
+                _ => break,
+            },
+            c if c.is_ascii_alphanumeric() || " _-/:@=,;%!\"'<>~`".contains(c) => c,
+            _ => break,
+        };
+        if matches!(chars.peek(), Some('?' | '*' | '+' | '{')) {
+            break;
+        }
+        let lit = if case_insensitive {
+            if matches!(lit.to_ascii_lowercase(), 'k' | 's') {
+                break;
+            }
+            lit.to_ascii_lowercase()
+        } else {
+            lit
+        };
+        out.push(lit);
+    }
+    out
+}
+
 /// `expr` as an SQL condition over the sessions table described in the
 /// [module docs](self), with `?` placeholders and their values in order;
 /// an error names a primitive the session index cannot answer
@@ -677,6 +738,43 @@ mod tests {
 
     fn sql(s: &str) -> (String, Vec<SqlValue>) {
         parse(s).to_sql().unwrap()
+    }
+
+    #[test]
+    fn anchored_literal_prefixes() {
+        for (re, ci, prefix) in [
+            (r"^www\.", false, "www."),
+            (r"^WWW\.Ex", true, "www.ex"),
+            (r"^www[0-9]+\.", false, "www"),
+            (r"^abc?d", false, "ab"),
+            (r"^ab*", false, "a"),
+            (r"^a{2}", false, ""),
+            (r"^a.b", false, "a"),
+            (r"^\d+", false, ""),
+            (r"^/api/v1\?x=", false, "/api/v1?x="),
+            (r"^www|mail", false, ""),
+            (r"www\.", false, ""),
+            (r"^(?i)www", false, ""),
+            (r"^mask", true, "ma"),
+            (r"^Kb", true, ""),
+            (r"^é", false, ""),
+            (r"^\<", false, ""),
+        ] {
+            assert_eq!(anchored_prefix(re, ci), prefix, "{re}");
+        }
+        let (text, values) = sql(r#"dns.qry.name matches "^WWW\\.host1""#);
+        assert!(
+            text.contains("folded >= ? AND folded < ? AND regexp(?, value)"),
+            "{text}"
+        );
+        // Up to the `s` that `(?i)` also matches as `ſ`.
+        assert_eq!(values[1], SqlValue::Text("www.ho".into()));
+        assert_eq!(values[2], SqlValue::Text("www.hp".into()));
+        let (_, values) = sql(r#"http.host matches "^www\\.host1""#);
+        assert_eq!(values[1], SqlValue::Text("www.host1".into()));
+        assert_eq!(values[2], SqlValue::Text("www.host2".into()));
+        let (text, _) = sql(r#"http.host matches "host""#);
+        assert!(!text.contains("folded >="), "{text}");
     }
 
     #[test]
