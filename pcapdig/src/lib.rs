@@ -111,13 +111,18 @@ pub enum Command {
     ///
     /// `--json` prints one object per line (id, community_id, proto, src,
     /// sport, dst, dport, vlans, first_ts, last_ts, packets, bytes,
-    /// per-direction counts, files).
+    /// per-direction counts, files, meta); `--csv` the table's columns and
+    /// one per metadata key; `--count` only the number. `--sort FIELD`
+    /// (`--desc` for largest first) orders them; `--since`/`--until` also
+    /// take offsets (`+02:00`) and times before now (`-1h`, `-2d`).
     ///
     /// Examples:
     ///
     ///   pcapdig sessions --db day1.db 'tcp and port 80 and net 10.0.0.0/8'
     ///
     ///   pcapdig sessions --db day1.db --filter-file iocs.txt --since 2023-11-14 --json
+    ///
+    ///   pcapdig sessions --db day1.db 'tls.sni matches "^login\\."' --since -1h --sort bytes --desc --csv
     Sessions(sessions::Args),
     /// Write sessions' packets back out, reading only their records.
     ///

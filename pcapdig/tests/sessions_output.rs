@@ -549,3 +549,67 @@ fn stats_of_many_sessions_and_of_few_agree_with_the_counts() {
         assert_eq!(s["talkers"][0]["sessions"], sessions);
     }
 }
+
+#[test]
+fn vlans_are_listed_alike_with_and_without_their_session_index() {
+    // Ethernet frames, session `i` tagged (i % 3) times: none, [10 + i]
+    // or [10 + i, 200] (a QinQ stack).
+    let mut file = PcapBuilder::new(Endian::Little, Precision::Micro);
+    file.linktype(LinkType::ETHERNET);
+    for i in 0..9u8 {
+        let mut f = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1];
+        let tags: Vec<u16> = match i % 3 {
+            0 => vec![],
+            1 => vec![10 + u16::from(i)],
+            _ => vec![10 + u16::from(i), 200],
+        };
+        for t in &tags {
+            f.extend_from_slice(&[0x81, 0x00]);
+            f.extend_from_slice(&t.to_be_bytes());
+        }
+        f.extend_from_slice(&[0x08, 0x00]);
+        f.extend_from_slice(&ipv4([10, 0, 0, i], 5000, [10, 0, 0, 53], 53, false, b"x"));
+        let len = u32::try_from(f.len()).expect("small");
+        file.record(Timestamp::new(T0 + i64::from(i), 0), len, &f);
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cap = dir.path().join("vlan.pcap");
+    std::fs::write(&cap, file.build()).expect("write");
+    let db = dir.path().join("s.db").to_str().expect("utf-8").to_owned();
+    ok(pcapdig(&[
+        "index",
+        "--db",
+        &db,
+        cap.to_str().expect("utf-8"),
+    ]));
+    let listed = |args: &[&str]| -> Vec<(String, serde_json::Value)> {
+        json_rows(&db, args)
+            .iter()
+            .map(|r| (r["src"].as_str().unwrap().to_owned(), r["vlans"].clone()))
+            .collect()
+    };
+    let with_index = listed(&[]);
+    let none = serde_json::Value::Null;
+    let want: Vec<(String, serde_json::Value)> = (0..9u8)
+        .map(|i| {
+            let vlans = match i % 3 {
+                0 => none.clone(),
+                1 => serde_json::json!([10 + u16::from(i)]),
+                _ => serde_json::json!([10 + u16::from(i), 200]),
+            };
+            (format!("10.0.0.{i}"), vlans)
+        })
+        .collect();
+    assert_eq!(with_index, want);
+    assert_eq!(listed(&["vlan 200"]).len(), 3);
+    // A database written before the index existed is listed the same.
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute_batch("DROP INDEX session_vlans_session")
+        .expect("drop");
+    drop(conn);
+    assert_eq!(listed(&[]), want);
+    assert_eq!(
+        listed(&["--sort", "id", "--desc", "--limit", "2"]),
+        [want[8].clone(), want[7].clone()]
+    );
+}

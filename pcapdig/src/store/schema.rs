@@ -44,7 +44,11 @@
 //!   sessions: 1.51 s with them inline, 1.33 s apart).
 //! * `session_vlans(session_id, vlan)`, `WITHOUT ROWID`, keyed `(vlan,
 //!   session_id)`: one row per distinct VLAN ID any packet of the session
-//!   carried, at any depth of its tag stack (`vlan N` searches it).
+//!   carried, at any depth of its tag stack (`vlan N` searches it). An
+//!   index on `session_id` (`session_vlans_session`) lets a listing read
+//!   only its sessions' tags; databases written before it was added lack
+//!   it (nothing else changed, so the version stayed 4), and are listed
+//!   by reading the whole table once instead.
 //! * `session_meta(key, folded, value, session_id)`, `WITHOUT ROWID`,
 //!   keyed in that order (so `key = ? AND folded = ?` is an index lookup),
 //!   with an index on `session_id`: one row per distinct value of each
@@ -165,6 +169,7 @@ CREATE TABLE session_meta (
     PRIMARY KEY (key, folded, value, session_id)
 ) WITHOUT ROWID;
 CREATE INDEX session_meta_session ON session_meta(session_id);
+CREATE INDEX session_vlans_session ON session_vlans(session_id);
 ";
 
 /// The secondary indexes on `sessions`, created with the schema. `pcapdig

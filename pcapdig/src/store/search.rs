@@ -126,11 +126,21 @@ const SELECT: &str = "SELECT s.id, s.community_id, s.proto, s.ip_version, s.src_
         s.packets_to_client, s.bytes_to_client, s.tcp_flags, s.end_reason, s.files
  FROM sessions s WHERE 1";
 
-/// What rows are completed with: file paths by id and every session's
-/// VLAN IDs, each read once.
+/// What rows are completed with: file paths by id, read once, and the
+/// sessions' VLAN IDs.
 struct Lookups {
     paths: HashMap<i64, PathBuf>,
-    vlans: HashMap<i64, Vec<u16>>,
+    vlans: Vlans,
+}
+
+/// Where a listed session's VLAN IDs come from.
+enum Vlans {
+    /// Looked up per session (the `session_vlans_session` index): a
+    /// search costs what its own sessions cost.
+    PerSession,
+    /// Without that index (databases written before it), a lookup per
+    /// session would scan the table: it is read whole, once.
+    All(HashMap<i64, Vec<u16>>),
 }
 
 impl Lookups {
@@ -147,8 +157,18 @@ impl Lookups {
             let (id, p) = row?;
             paths.insert(id, p);
         }
-        // The table is keyed by VLAN for searching, so one lookup per
-        // listed session would scan it: read whole, once.
+        let indexed: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master \
+             WHERE type = 'index' AND name = 'session_vlans_session')",
+            [],
+            |r| r.get(0),
+        )?;
+        if indexed {
+            return Ok(Lookups {
+                paths,
+                vlans: Vlans::PerSession,
+            });
+        }
         let mut vlans: HashMap<i64, Vec<u16>> = HashMap::new();
         let mut st = conn.prepare("SELECT session_id, vlan FROM session_vlans ORDER BY vlan")?;
         let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, u16>(1)?)))?;
@@ -156,7 +176,24 @@ impl Lookups {
             let (id, vlan) = row?;
             vlans.entry(id).or_default().push(vlan);
         }
-        Ok(Lookups { paths, vlans })
+        Ok(Lookups {
+            paths,
+            vlans: Vlans::All(vlans),
+        })
+    }
+
+    /// The VLAN IDs of session `id`, ascending.
+    fn vlans(&mut self, conn: &Connection, id: i64) -> rusqlite::Result<Vec<u16>> {
+        match &mut self.vlans {
+            Vlans::All(map) => Ok(map.remove(&id).unwrap_or_default()),
+            Vlans::PerSession => {
+                let mut st = conn.prepare_cached(
+                    "SELECT vlan FROM session_vlans WHERE session_id = ?1 ORDER BY vlan",
+                )?;
+                let rows = st.query_map([id], |r| r.get::<_, u16>(0))?;
+                rows.collect()
+            }
+        }
     }
 }
 
@@ -187,7 +224,7 @@ fn read_row(
         dst: addr(5)?,
         dport: r.get(7)?,
         vlan: r.get(8)?,
-        vlans: look.vlans.remove(&id).unwrap_or_default(),
+        vlans: look.vlans(conn, id)?,
         first_ns: r.get(9)?,
         last_ns: r.get(10)?,
         packets: count(11)?,
