@@ -613,3 +613,110 @@ fn vlans_are_listed_alike_with_and_without_their_session_index() {
         [want[8].clone(), want[7].clone()]
     );
 }
+
+#[test]
+fn reindexing_a_changed_file_drops_its_sessions_metadata() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cap = dir.path().join("q.pcap");
+    let db = dir.path().join("s.db").to_str().expect("utf-8").to_owned();
+    let write = |name: &str| {
+        let mut file = PcapBuilder::new(Endian::Little, Precision::Micro);
+        file.linktype(LinkType::RAW);
+        let p = ipv4(
+            [10, 0, 0, 1],
+            5000,
+            [10, 0, 0, 53],
+            53,
+            false,
+            &dns_query(name),
+        );
+        file.record(
+            Timestamp::new(T0, 0),
+            u32::try_from(p.len()).expect("small"),
+            &p,
+        );
+        std::fs::write(&cap, file.build()).expect("write");
+    };
+    let count = |expr: &str| -> u64 {
+        ok(pcapdig(&["sessions", "--db", &db, "--count", expr]))
+            .trim()
+            .parse()
+            .expect("a number")
+    };
+    write("first.test");
+    ok(pcapdig(&[
+        "index",
+        "--db",
+        &db,
+        cap.to_str().expect("utf-8"),
+    ]));
+    assert_eq!(count("dns.qry.name == \"first.test\""), 1);
+    write("other.test");
+    ok(pcapdig(&[
+        "index",
+        "--db",
+        &db,
+        "--reindex",
+        cap.to_str().expect("utf-8"),
+    ]));
+    // The new session may get the old one's id: it must not get its
+    // metadata too.
+    assert_eq!(count("dns.qry.name == \"first.test\""), 0);
+    assert_eq!(count("dns.qry.name == \"other.test\""), 1);
+    let rows = json_rows(&db, &[]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0]["meta"]["dns.qry.name"],
+        serde_json::json!(["other.test"])
+    );
+}
+
+#[test]
+fn small_limits_list_the_same_first_sessions_whichever_way_found() {
+    // 10,500 sessions: a limit of a few is answered from the first
+    // thousands in order when they hold enough matches (a common name),
+    // else by the whole search (a range of late sources): the same rows
+    // as the unlimited listing's first ones, either way.
+    let (_dir, db) = many_dns(10_500);
+    for expr in [
+        "dns.qry.name == \"n1.test\"",
+        "dns.qry.name in {\"N2.TEST\" \"n3.test\"}",
+        "dns.qry.name matches \"^n4\\\\.\"",
+        "src net 10.1.40.0/24",
+        "src host 10.1.0.7 or src net 10.1.41.0/24",
+        "not dns.qry.name == \"n5.test\"",
+        "dns.qry.name != \"n5.test\"",
+    ] {
+        for order in [&[][..], &["--sort", "id", "--desc"]] {
+            let mut args = vec![expr];
+            args.extend_from_slice(order);
+            let all = ids(&db, &args);
+            assert!(!all.is_empty(), "{expr}");
+            for limit in ["1", "3", "50"] {
+                let mut limited = args.clone();
+                limited.extend_from_slice(&["--limit", limit]);
+                let n: usize = limit.parse().unwrap();
+                assert_eq!(
+                    ids(&db, &limited),
+                    all[..n.min(all.len())],
+                    "{expr} {order:?} --limit {limit}"
+                );
+            }
+            let count: usize = ok(pcapdig(&["sessions", "--db", &db, "--count", expr]))
+                .trim()
+                .parse()
+                .unwrap();
+            assert_eq!(count, all.len(), "{expr}");
+        }
+    }
+    // With time bounds too.
+    let bounded = [
+        "--since",
+        "2023-11-14T22:30:00Z",
+        "dns.qry.name == \"n6.test\"",
+    ];
+    let all = ids(&db, &bounded);
+    let mut limited = bounded.to_vec();
+    limited.extend_from_slice(&["--limit", "2"]);
+    assert_eq!(ids(&db, &limited), all[..2]);
+}

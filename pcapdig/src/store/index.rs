@@ -471,10 +471,14 @@ fn remove_files(tx: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<PathBuf>> 
     {
         let mut del_loc = tx.prepare("DELETE FROM session_locations WHERE session_id = ?1")?;
         let mut del_vlan = tx.prepare("DELETE FROM session_vlans WHERE session_id = ?1")?;
+        // Left behind, a session's metadata would pass to the next
+        // session given its id.
+        let mut del_meta = tx.prepare("DELETE FROM session_meta WHERE session_id = ?1")?;
         let mut del = tx.prepare("DELETE FROM sessions WHERE id = ?1")?;
         for &sid in &doomed {
             del_loc.execute([sid])?;
             del_vlan.execute([sid])?;
+            del_meta.execute([sid])?;
             del.execute([sid])?;
         }
     }

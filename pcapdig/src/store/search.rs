@@ -5,11 +5,19 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use pcap_core::filter::Expr;
+use pcap_core::filter::meta::{self, FieldOp};
+use pcap_core::filter::{Expr, Primitive};
 use rusqlite::Connection;
 
 use super::rows::{FileRef, SessionRow, end_reason_from_text, ip_from_blob};
-use super::sql::{SqlValue, to_sql};
+use super::sql::{SqlValue, to_sql, to_sql_correlated};
+
+/// How many sessions, first in the search's order, a search with a small
+/// limit tries first (see `SessionStore::first_of_window`).
+const WINDOW: u64 = 5_000;
+
+/// The largest limit that tries them.
+const WINDOW_LIMIT: u64 = 1_000;
 use super::{SessionStore, StoreError, schema};
 
 /// What a search asks besides its expression.
@@ -255,7 +263,15 @@ pub(crate) fn where_clause(
     expr: &Expr,
     opts: &SearchOptions,
 ) -> Result<(String, Vec<SqlValue>), StoreError> {
-    let (cond, mut values) = to_sql(expr).map_err(|e| format!("expression: {e}"))?;
+    where_clause_of(head, to_sql(expr), opts)
+}
+
+fn where_clause_of(
+    head: &str,
+    translated: Result<(String, Vec<SqlValue>), super::sql::SqlError>,
+    opts: &SearchOptions,
+) -> Result<(String, Vec<SqlValue>), StoreError> {
+    let (cond, mut values) = translated.map_err(|e| format!("expression: {e}"))?;
     let mut sql = String::from(head);
     sql.push_str(" AND (");
     sql.push_str(&cond);
@@ -295,6 +311,13 @@ impl SessionStore {
         opts: &SearchOptions,
         each: &mut dyn FnMut(SessionRow) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
+        let mut look = Lookups::read(&self.conn)?;
+        if let Some(rows) = self.first_of_window(expr, opts, &mut look)? {
+            for row in rows {
+                each(row)?;
+            }
+            return Ok(());
+        }
         let (mut sql, mut values) = where_clause(SELECT, expr, opts)?;
         sql.push_str(" ORDER BY ");
         sql.push_str(&opts.sort.order_by(opts.descending));
@@ -302,7 +325,6 @@ impl SessionStore {
             sql.push_str(" LIMIT ?");
             values.push(SqlValue::Int(i64::try_from(n).unwrap_or(i64::MAX)));
         }
-        let mut look = Lookups::read(&self.conn)?;
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
         while let Some(r) = rows.next()? {
@@ -311,10 +333,91 @@ impl SessionStore {
         Ok(())
     }
 
+    /// A search with a small limit in an indexed order (first packet
+    /// time, id), answered from the first [`WINDOW`] sessions in that
+    /// order if they hold enough matches; `None` when they do not (or the
+    /// search is not of that kind).
+    ///
+    /// Why: a common value (`http.request.method == "GET"`, a browser's
+    /// JA3) is in a large share of sessions, and `s.id IN (...)` would
+    /// gather and sort all of them to list twenty; the first few thousand
+    /// sessions in order, each tested with a lookup of its own metadata,
+    /// hold those twenty. A rare value is not found there, and the search
+    /// runs as usual, from its index, after this cheap try.
+    fn first_of_window(
+        &self,
+        expr: &Expr,
+        opts: &SearchOptions,
+        look: &mut Lookups,
+    ) -> Result<Option<Vec<SessionRow>>, StoreError> {
+        let Some(limit) = opts.limit else {
+            return Ok(None);
+        };
+        if limit == 0
+            || limit > WINDOW_LIMIT
+            || !matches!(opts.sort, SortKey::FirstTs | SortKey::Id)
+        {
+            return Ok(None);
+        }
+        let order = opts.sort.order_by(opts.descending);
+        let head = SELECT.replace(
+            "FROM sessions s WHERE 1",
+            &format!("FROM (SELECT * FROM sessions s ORDER BY {order} LIMIT {WINDOW}) s WHERE 1"),
+        );
+        let (mut sql, mut values) = where_clause_of(&head, to_sql_correlated(expr), opts)?;
+        sql.push_str(" ORDER BY ");
+        sql.push_str(&order);
+        sql.push_str(" LIMIT ?");
+        values.push(SqlValue::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+        let mut ids = Vec::new();
+        while let Some(r) = rows.next()? {
+            ids.push(r.get::<_, i64>(0)?);
+        }
+        drop(rows);
+        // Fewer than asked: later sessions may match too (or none do);
+        // only the whole search can tell.
+        if (ids.len() as u64) < limit {
+            return Ok(None);
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        let mut one = self
+            .conn
+            .prepare_cached(&format!("{SELECT} AND s.id = ?1"))?;
+        for id in ids {
+            let mut rows = one.query([id])?;
+            if let Some(r) = rows.next()? {
+                out.push(read_row(&self.conn, r, look)?);
+            }
+        }
+        Ok(Some(out))
+    }
+
     /// How many sessions match `expr` and `opts` (at most `opts.limit`),
     /// counted in SQLite without reading them: a search answered by an
     /// index costs what the index lookup costs.
     pub fn count(&self, expr: &Expr, opts: &SearchOptions) -> Result<u64, StoreError> {
+        // `KEY == "v"` alone: its rows of `session_meta` are the answer,
+        // counted in the index without visiting the sessions (each row is
+        // a distinct session unless values that differ fold alike).
+        if let (Expr::Prim(Primitive::Field(test)), None, None) =
+            (expr, opts.since_ns, opts.until_ns)
+            && let FieldOp::Eq(v) = &test.op
+        {
+            let (what, v) = if meta::is_case_insensitive(test.key) {
+                ("DISTINCT session_id", v.to_ascii_lowercase())
+            } else {
+                ("*", v.clone())
+            };
+            let n: i64 = self.conn.query_row(
+                &format!("SELECT count({what}) FROM session_meta WHERE key = ?1 AND folded = ?2"),
+                rusqlite::params![test.key, v],
+                |r| r.get(0),
+            )?;
+            let n = u64::try_from(n).unwrap_or(0);
+            return Ok(opts.limit.map_or(n, |l| n.min(l)));
+        }
         let (sql, values) = where_clause("SELECT count(*) FROM sessions s WHERE 1", expr, opts)?;
         let n: i64 = self
             .conn

@@ -126,6 +126,9 @@ struct Sql {
     /// Write values as literals instead of `?` placeholders (when there
     /// would be more than SQLite's variable limit).
     inline: bool,
+    /// Metadata tests as correlated `EXISTS` lookups of the row's
+    /// session (see [`to_sql_correlated`]) instead of `s.id IN (...)`.
+    correlated: bool,
 }
 
 /// SQLite's default maximum number of bound variables (since 3.32).
@@ -245,7 +248,17 @@ impl Sql {
             }
         };
         let key = SqlValue::Text(test.key.to_owned());
-        let open = "s.id IN (SELECT session_id FROM session_meta WHERE key = ";
+        let (open, not_open) = if self.correlated {
+            (
+                "EXISTS (SELECT 1 FROM session_meta WHERE session_id = s.id AND key = ",
+                "NOT EXISTS (SELECT 1 FROM session_meta WHERE session_id = s.id AND key = ",
+            )
+        } else {
+            (
+                "s.id IN (SELECT session_id FROM session_meta WHERE key = ",
+                "s.id NOT IN (SELECT session_id FROM session_meta WHERE key = ",
+            )
+        };
         match &test.op {
             FieldOp::Exists => {
                 self.text.push_str(open);
@@ -264,9 +277,8 @@ impl Sql {
                 self.text.push('(');
                 self.text.push_str(open);
                 self.value(key.clone());
-                self.text.push_str(
-                    ") AND s.id NOT IN (SELECT session_id FROM session_meta WHERE key = ",
-                );
+                self.text.push_str(") AND ");
+                self.text.push_str(not_open);
                 self.value(key);
                 self.text.push_str(" AND folded = ");
                 self.value(SqlValue::Text(fold(v)));
@@ -689,10 +701,24 @@ pub fn anchored_prefix(re: &str, case_insensitive: bool) -> String {
 /// assert!(err.to_string().starts_with("`tcp[13] & 2 != 0` cannot be searched"));
 /// ```
 pub fn to_sql(expr: &Expr) -> Result<(String, Vec<SqlValue>), SqlError> {
+    translate(expr, false)
+}
+
+/// [`to_sql`] with each metadata test a correlated lookup of the row's
+/// own session (`EXISTS (SELECT 1 FROM session_meta WHERE session_id =
+/// s.id AND key = ? ...)`, the `session_id` index): the form for testing
+/// a few rows already chosen (the first sessions in an indexed order),
+/// where `s.id IN (...)` would first gather every session with the value.
+pub fn to_sql_correlated(expr: &Expr) -> Result<(String, Vec<SqlValue>), SqlError> {
+    translate(expr, true)
+}
+
+fn translate(expr: &Expr, correlated: bool) -> Result<(String, Vec<SqlValue>), SqlError> {
     let mut sql = Sql {
         text: String::new(),
         values: Vec::new(),
         inline: false,
+        correlated,
     };
     sql.expr(expr)?;
     if sql.values.len() > MAX_VARIABLES {
@@ -701,6 +727,7 @@ pub fn to_sql(expr: &Expr) -> Result<(String, Vec<SqlValue>), SqlError> {
             text: String::new(),
             values: Vec::new(),
             inline: true,
+            correlated,
         };
         sql.expr(expr)?;
     }
