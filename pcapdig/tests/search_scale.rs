@@ -34,8 +34,8 @@ CREATE TABLE session_vlans (
 ) WITHOUT ROWID;
 CREATE INDEX sessions_src_ip ON sessions(src_ip);
 CREATE INDEX sessions_dst_ip ON sessions(dst_ip);
-CREATE INDEX sessions_sport ON sessions(sport);
-CREATE INDEX sessions_dport ON sessions(dport);
+CREATE INDEX sessions_sport ON sessions(sport, proto);
+CREATE INDEX sessions_dport ON sessions(dport, proto);
 ";
 
 /// A small deterministic generator (xorshift64*).

@@ -57,10 +57,16 @@
 //!   compare: in lower case for DNS names (compared without regard to
 //!   case), the value itself otherwise. Added in version 4.
 //!
-//! Indexes: sessions on `src_ip`, `dst_ip`, `sport`, `dport`, `first_ts`,
-//! `community_id`; files on `(path)` and `(name)`. None on `proto`: with
-//! three common values it selects most of the table (a scan is faster),
-//! and building it took 0.03 s per 100k sessions.
+//! Indexes: sessions on `src_ip`, `dst_ip`, `(sport, proto)`, `(dport,
+//! proto)`, `first_ts`, `community_id`; files on `(path)` and `(name)`.
+//! None on `proto` alone: with three common values it selects most of the
+//! table (a scan is faster), and building it took 0.03 s per 100k
+//! sessions. The ports' indexes carry the protocol so that a port search
+//! (`dst port 443` is `proto IN (6, 17, 132) AND dport = 443`) is answered
+//! in the index alone: counting 333,333 of 1,000,000 sessions took 14 ms
+//! of CPU instead of 120 ms, for 0.11 s more CPU per index per 1,000,000
+//! sessions when they are built. Databases written before have `(sport)`
+//! and `(dport)` under the same names, which answer the same searches.
 //!
 //! # Writers and readers
 //!
@@ -179,8 +185,8 @@ CREATE INDEX session_vlans_session ON session_vlans(session_id);
 pub const SESSION_INDEXES: &str = "
 CREATE INDEX IF NOT EXISTS sessions_src_ip ON sessions(src_ip);
 CREATE INDEX IF NOT EXISTS sessions_dst_ip ON sessions(dst_ip);
-CREATE INDEX IF NOT EXISTS sessions_sport ON sessions(sport);
-CREATE INDEX IF NOT EXISTS sessions_dport ON sessions(dport);
+CREATE INDEX IF NOT EXISTS sessions_sport ON sessions(sport, proto);
+CREATE INDEX IF NOT EXISTS sessions_dport ON sessions(dport, proto);
 CREATE INDEX IF NOT EXISTS sessions_first_ts ON sessions(first_ts);
 CREATE INDEX IF NOT EXISTS sessions_community_id ON sessions(community_id);
 ";
