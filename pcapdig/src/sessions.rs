@@ -364,6 +364,15 @@ fn seconds(ns: i64) -> String {
     format!("{sign}{}.{:09}", ns / 1_000_000_000, ns % 1_000_000_000)
 }
 
+/// A CSV writer's error as the I/O error it is (so that a closed pipe is
+/// recognised as one: `csv::Error` names no source).
+fn csv_error(e: csv::Error) -> crate::store::StoreError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => Box::new(io),
+        other => format!("CSV output: {other:?}").into(),
+    }
+}
+
 /// The CSV header: the table's columns, then one per metadata key.
 fn csv_header() -> Vec<&'static str> {
     let mut h = vec![
@@ -413,7 +422,7 @@ pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
     };
     if args.csv {
         let mut w = csv::Writer::from_writer(out);
-        w.write_record(csv_header())?;
+        w.write_record(csv_header()).map_err(csv_error)?;
         store.search_each(&expr, &opts, &mut |s| {
             let (first, last) = (s.first_ns, s.last_ns);
             let row = Row::from(s);
@@ -435,7 +444,7 @@ pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
             for key in pcap_core::filter::meta::META_KEYS {
                 rec.push(row.meta.get(key).map(|v| v.join(",")).unwrap_or_default());
             }
-            w.write_record(&rec)?;
+            w.write_record(&rec).map_err(csv_error)?;
             Ok(())
         })?;
         w.flush()?;

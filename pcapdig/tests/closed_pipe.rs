@@ -54,6 +54,7 @@ fn every_command_ends_quietly_on_a_closed_pipe() {
         &["show", cap],
         &["sessions", "--db", db],
         &["sessions", "--db", db, "--json"],
+        &["sessions", "--db", db, "--csv"],
     ] {
         let (status, stderr) = head_1(args);
         assert!(status.success(), "pcapdig {args:?}: {status}, {stderr}");
