@@ -35,9 +35,9 @@ impl Rng {
         self.next() % n
     }
 
-    /// A skewed pick in `0..n`: the cube of a uniform fraction, so low
-    /// indexes are much more frequent (index 0 in about 1 of 50 picks
-    /// of 100,000).
+    /// A skewed pick in `0..n`: the fourth power of a uniform fraction,
+    /// so low indexes are much more frequent (of 100,000, index 0 is
+    /// picked with probability (1/100,000)^(1/4), about 1 in 18).
     fn skewed(&mut self, n: u64) -> u64 {
         let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
         ((u * u * u * u) * n as f64) as u64
