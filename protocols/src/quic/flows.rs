@@ -80,6 +80,11 @@ impl Flows {
 
     /// One UDP datagram from `src` to `dst`, as [`Flows::packet`].
     pub fn datagram(&mut self, src: Endpoint, dst: Endpoint, payload: &[u8], out: &mut Columns) {
+        // Only long headers carry Initial packets (and Retries): a short
+        // header is not even looked up.
+        if payload.first().is_none_or(|b| b & 0x80 == 0) {
+            return;
+        }
         let key = if src <= dst { (src, dst) } else { (dst, src) };
         let flow = match self.table.get_mut(&key) {
             Some(f) => f,

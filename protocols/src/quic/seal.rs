@@ -59,14 +59,23 @@ pub fn seal(keys: &Keys, p: &Packet<'_>) -> Vec<u8> {
         header.push(0); // no token
     }
     let mut payload = p.payload.to_vec();
+    // The length field takes 2 bytes below 16 KiB, 4 above.
+    let largest = p
+        .pad_to
+        .max(header.len() + 4 + PN_LEN + payload.len() + TAG_LEN);
+    let length_len = if largest < 0x4000 { 2 } else { 4 };
+    let fixed = header.len() + length_len + PN_LEN + TAG_LEN;
     // The sample needs 4 + 16 bytes after the packet number starts.
-    let fixed = header.len() + 2 + PN_LEN + TAG_LEN;
-    let min = p.pad_to.max(header.len() + 2 + 4 + SAMPLE_LEN);
+    let min = p.pad_to.max(header.len() + length_len + 4 + SAMPLE_LEN);
     if fixed + payload.len() < min {
         payload.resize(min - fixed, 0);
     }
-    let length = (PN_LEN + payload.len() + TAG_LEN) as u16;
-    header.extend_from_slice(&(0x4000 | length).to_be_bytes());
+    let length = (PN_LEN + payload.len() + TAG_LEN) as u64;
+    if length_len == 2 {
+        header.extend_from_slice(&(0x4000 | length as u16).to_be_bytes());
+    } else {
+        header.extend_from_slice(&(0x8000_0000 | length as u32).to_be_bytes());
+    }
     let pn_offset = header.len();
     header.extend_from_slice(&(p.packet_number as u16).to_be_bytes());
     let mut nonce = keys.iv;
