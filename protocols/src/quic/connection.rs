@@ -103,40 +103,41 @@ impl Connection {
         scratch: &mut Vec<u8>,
         out: &mut Columns,
     ) {
-        let client = *self.client_is_initiator.get_or_insert(from_initiator);
-        let endpoint = if client == from_initiator {
-            Endpoint::Client
-        } else {
-            Endpoint::Server
+        let endpoint = match self.client_is_initiator {
+            Some(client) if client != from_initiator => Endpoint::Server,
+            // The first Initial that opens comes from the client.
+            _ => Endpoint::Client,
         };
         let e = index(endpoint);
-        if endpoint == Endpoint::Client && (self.keys.is_none() || self.retried) {
-            self.keys = Some(Box::new(InitialKeys::new(header.dcid)));
-            self.retried = false;
-            self.largest = [None; 2];
+        // The connection's keys; not for the client's Initial after a
+        // Retry, which has new ones.
+        let mut opened = None;
+        if !(endpoint == Endpoint::Client && self.retried)
+            && let Some(keys) = self.keys.as_deref()
+        {
+            opened = open(packet, header, keys.of(endpoint), self.largest[e], scratch).ok();
         }
-        let Some(keys) = self.keys.as_deref() else {
-            // The server's Initial before the client's: no keys.
-            return;
-        };
-        let opened = match open(packet, header, keys.of(endpoint), self.largest[e], scratch) {
-            Ok(o) => o,
-            Err(_) if endpoint == Endpoint::Client && header.dcid != keys.dcid() => {
-                // Another connection on the same addresses and ports (or a
-                // Retry not captured): the keys of this packet's DCID.
-                let fresh = Box::new(InitialKeys::new(header.dcid));
-                let Ok(o) = open(packet, header, fresh.of(endpoint), None, scratch) else {
-                    return;
-                };
-                *self = Connection {
-                    keys: Some(fresh),
-                    client_is_initiator: self.client_is_initiator,
-                    ..Connection::default()
-                };
-                o
+        if opened.is_none() && endpoint == Endpoint::Client {
+            // Keys from this packet's own DCID: the client's first Initial
+            // (a server's Initial seen before it opens with none of these),
+            // its Initial after a Retry, or another connection on the same
+            // addresses and ports.
+            let fresh = Box::new(InitialKeys::new(header.dcid));
+            let Ok(o) = open(packet, header, &fresh.client, None, scratch) else {
+                return;
+            };
+            if !self.retried && self.keys.is_some() {
+                // A new connection: what the old one held goes (after a
+                // Retry the CRYPTO streams go on, as tshark reads them).
+                *self = Connection::default();
             }
-            Err(_) => return,
-        };
+            self.keys = Some(fresh);
+            self.retried = false;
+            self.client_is_initiator = Some(from_initiator);
+            self.largest = [None; 2];
+            opened = Some(o);
+        }
+        let Some(opened) = opened else { return };
         self.largest[e] =
             Some(self.largest[e].map_or(opened.packet_number, |l| l.max(opened.packet_number)));
         let plaintext = &scratch[opened.payload.0..opened.payload.1];

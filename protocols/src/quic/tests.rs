@@ -227,9 +227,22 @@ fn test_retry_and_a_new_connection_change_the_keys() {
     retry.extend_from_slice(&new_dcid);
     retry.extend_from_slice(&[0x77; 40]);
     let second = seal::client_initial(&new_dcid, &SCID, 1, &crypto_frame(0, &hello), 1200);
-    let (cols, _) = read(&[(first, true), (retry, false), (second.clone(), true)]);
+    let (cols, _) = read(&[
+        (first, true),
+        (retry.clone(), false),
+        (second.clone(), true),
+    ]);
     assert_eq!(cols[2].handshake_type, [1]);
-    // Without the Retry captured: the packet's own DCID is tried.
+    // A whole hello before the Retry: the one after it is a
+    // retransmission of the same CRYPTO bytes (tshark shows nothing).
+    let whole = seal::client_initial(&DCID, &SCID, 0, &crypto_frame(0, &hello), 1200);
+    let mut retry_again = retry.clone();
+    retry_again[0] = 0xf5;
+    let (cols, _) = read(&[(whole, true), (retry_again, false), (second.clone(), true)]);
+    assert_eq!(cols[0].handshake_type, [1]);
+    assert!(cols[2].is_empty());
+    // Without the Retry captured: the packet's own DCID is tried (and
+    // two connections one after the other on the same ports, too).
     let other = seal::client_initial(&DCID, &SCID, 0, &crypto_frame(0, &hello), 1200);
     let (cols, _) = read(&[(other, true), (second, true)]);
     assert_eq!(cols[0].handshake_type, [1]);
@@ -249,7 +262,22 @@ fn test_damaged_and_cut_datagrams_never_panic() {
         bad[i] ^= 0x5a;
         let _ = read(&[(bad, true)]);
     }
-    // A server Initial before any client's: no keys, nothing read.
+    // The first datagram seen from the non-initiator is read as the
+    // client's when the client keys open it.
     let (cols, _) = read(&[(d, false)]);
     assert_eq!(cols[0].handshake_type, [1]);
+}
+
+#[test]
+fn test_capture_starting_with_the_servers_initial() {
+    // The server's Initial (keys of a client DCID never seen) first: it
+    // cannot be read, and the client's Initial after it still is.
+    let sh = [2, 0, 0, 38, 3, 3];
+    let server = seal::server_initial(&[0x42; 8], &SCID, &[9; 8], 0, &crypto_frame(0, &sh));
+    let hello = client_hello("late.example", b"h3", 0);
+    let client = seal::client_initial(&DCID, &SCID, 0, &crypto_frame(0, &hello), 1200);
+    let (cols, conn) = read(&[(server, true), (client, false)]);
+    assert!(cols[0].is_empty());
+    assert_eq!(cols[1].server_name, [b"late.example".to_vec()]);
+    assert!(!conn.hellos_read());
 }
