@@ -212,11 +212,6 @@ const COLUMNS: [(&str, &str); 10] = [
 /// (capture, Community ID or `*`, why): cells allowed to differ.
 const KNOWN: &[(&str, &str, &str)] = &[
     (
-        "tls-sni.pcapng",
-        "*",
-        "QUIC Initial packets (UDP 443): TLS inside QUIC is not read yet",
-    ),
-    (
         "ipv6-gtp6.pcap",
         "1:mNf0yqDrqQxOfOhpjw7hkxjMLNA=",
         "a DNS query inside a GTP-U tunnel: the index's session is the outer GTP-U flow",

@@ -14,6 +14,7 @@
 //! | [`tcp`], [`udp`], [`sctp`], [`icmp`] | transport (TCP options, SCTP ports, ICMP/ICMPv6) |
 //! | [`gtp`] | GTP-U tunnels (UDP 2152) |
 //! | [`dns`], [`http`] | DNS messages (UDP, TCP), HTTP/1.x heads |
+//! | [`quic`] | QUIC v1 Initial packets decrypted: the TLS hellos inside, as `tls.*` columns and metadata; a registered layer on UDP 443 and by its long header |
 //! | [`tls`] | TLS/SSL 2.0 handshakes, JA3/JA3S/JA4, tshark's `tls.*` columns per TCP conversation; a registered layer on the TLS ports and by content |
 //! | [`wlan`] | radiotap, IEEE 802.11 and LLC/SNAP (link types 127 and 105), registered on their link types |
 //! | [`meta`] | per-session metadata (TLS names and fingerprints, DNS queries and answers, HTTP heads) for the index |
@@ -52,6 +53,7 @@ pub mod ipv4;
 pub mod ipv6;
 pub mod loopback;
 pub mod meta;
+pub mod quic;
 pub mod sctp;
 pub mod sll;
 pub mod stack;

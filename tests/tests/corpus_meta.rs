@@ -41,13 +41,6 @@ const COLUMNS: [(&str, Key); 10] = [
 /// find differently from tshark.
 const KNOWN: &[(&str, &str, &str, &str)] = &[
     (
-        "tls-sni.pcapng",
-        "*udp*",
-        "*",
-        "QUIC Initial packets (UDP 443, 20 sessions): tshark decrypts them and \
-         reads their ClientHello and ServerHello; TLS inside QUIC is not read yet",
-    ),
-    (
         "radiotap.pcap",
         "*",
         "*",

@@ -117,6 +117,7 @@ impl Registry {
         // The built-in layers that hook on a key like a user's would. The
         // next protocol is its module plus one line here.
         crate::tls::register(&mut registry);
+        crate::quic::register(&mut registry);
         crate::wlan::register(&mut registry);
         registry
     }

@@ -5,6 +5,7 @@ use pcap_core::{IpProto, TcpFlags};
 use super::dns::{self, TcpDns};
 use super::http::Http;
 use super::limits::Limits;
+use super::quic::Quic;
 use super::stream::{Chunk, Stream};
 use super::tls::Tls;
 use super::values::SessionMeta;
@@ -77,6 +78,8 @@ pub struct Extractor {
     /// Boxed, and made with the first TCP payload, so that a session
     /// without one costs only the values.
     tcp: Option<Box<TcpState>>,
+    /// Made with a UDP session's first QUIC v1 long header.
+    quic: Option<Box<Quic>>,
     /// Each side's SYN sequence number, seen before `tcp` was made.
     syn_seq: [Option<u32>; 2],
     /// Where values are formatted before they are compared with those
@@ -91,6 +94,7 @@ impl Extractor {
             limits: *limits,
             meta: SessionMeta::new(),
             tcp: None,
+            quic: None,
             syn_seq: [None; 2],
             scratch: String::new(),
         }
@@ -132,6 +136,9 @@ impl Extractor {
                     // Dissected without DNS (a transport-depth config).
                     dns::raw_message(msg, &mut self.meta, &self.limits, &mut self.scratch);
                 }
+                if !parsed && let Some(payload) = udp_payload(d) {
+                    self.udp_quic(s.sport, s.dport, payload, from_initiator);
+                }
             }
             _ => {}
         }
@@ -140,6 +147,23 @@ impl Extractor {
     /// One DNS message (a UDP datagram's payload) of the session.
     pub fn dns_message(&mut self, msg: &[u8]) {
         dns::raw_message(msg, &mut self.meta, &self.limits, &mut self.scratch);
+    }
+
+    /// One UDP datagram's payload of the session, read for QUIC v1
+    /// Initial packets (from the first datagram with a v1 long header on
+    /// a port other than DNS's); `from_initiator` as for
+    /// [`Extractor::packet`].
+    pub fn udp_quic(&mut self, sport: u16, dport: u16, payload: &[u8], from_initiator: bool) {
+        if self.quic.is_none() {
+            let dns_port = DNS_UDP_PORTS.contains(&sport) || DNS_UDP_PORTS.contains(&dport);
+            if dns_port || !crate::quic::looks_like_quic_v1(payload) {
+                return;
+            }
+            self.quic = Some(Box::default());
+        }
+        if let Some(q) = self.quic.as_mut() {
+            q.datagram(payload, from_initiator, &mut self.meta, &self.limits);
+        }
     }
 
     /// One TCP segment of the session; `from_initiator` as for
@@ -242,13 +266,15 @@ impl Extractor {
                 + st.tls.buffered()
                 + st.http.buffered()
                 + st.dns.iter().map(TcpDns::buffered).sum::<usize>()
-        })
+        }) + self.quic.as_ref().map_or(0, |q| q.buffered())
     }
 
     /// Whether the TLS handshake of this TCP session has been read through
-    /// in both directions (nothing more of TLS is needed).
+    /// in both directions, or both hellos of this QUIC session were read
+    /// (nothing more of TLS is needed).
     pub fn tls_done(&self) -> bool {
         self.tcp.as_ref().is_some_and(|st| st.tls.done())
+            || self.quic.as_ref().is_some_and(|q| q.done())
     }
 
     /// The session's values.

@@ -19,6 +19,7 @@
 //! | `tls` | ClientHello/ServerHello records joined across segments, read by [`tls::Session`](crate::tls::Session) |
 //! | `http` | HTTP/1.x heads found by content, joined across segments, bodies skipped |
 //! | `dns` | DNS messages over UDP, and length-prefixed over TCP |
+//! | `quic` | TLS hellos in QUIC v1 Initial packets (UDP), decrypted by [`quic`](crate::quic) |
 //! | [`extractor`] | [`Extractor`]: one session's state |
 //!
 //! What tshark does and this follows: TCP payloads are joined in sequence
@@ -35,7 +36,8 @@
 //! its Content-Length body are whole. IP fragments must be reassembled by
 //! the caller (the index does, before dissecting; [`Extractor::tcp_segment`]
 //! and [`Extractor::dns_message`] take a reassembled segment or datagram);
-//! TLS inside QUIC is not read.
+//! TLS inside QUIC v1 Initial packets is read as TLS over TCP (a UDP
+//! session is QUIC from its first datagram with a v1 long header).
 //!
 //! ```
 //! use protocols::meta::{Extractor, Key, Limits};
@@ -64,6 +66,7 @@ pub mod values;
 
 mod dns;
 mod http;
+mod quic;
 mod stream;
 mod tls;
 

@@ -177,8 +177,13 @@ impl Tls {
     }
 }
 
-/// Adds the values of one read to `meta`.
-fn record(cols: &Columns, meta: &mut SessionMeta, limits: &Limits, ja4_taken: &mut bool) {
+/// Adds the values of one read to `meta` (over TCP, or from QUIC).
+pub(super) fn record(
+    cols: &Columns,
+    meta: &mut SessionMeta,
+    limits: &Limits,
+    ja4_taken: &mut bool,
+) {
     for name in &cols.server_name {
         meta.add(Key::TlsSni, &ascii_text(name), limits);
     }

@@ -1,4 +1,5 @@
-//! TLS over TCP as tshark 4.0 follows it with reassembly off: which
+//! TLS over TCP as tshark 4.0 follows it with reassembly off (and TLS in
+//! QUIC Initial packets, handed to [`quic::Flows`](crate::quic::Flows)): which
 //! conversations are TLS, and each one's [`Session`] fed with its segments
 //! in capture order, so that every packet gets the `tls.*` columns tshark
 //! prints for it.
@@ -43,10 +44,13 @@ struct Conversation {
     next_seq: [Option<u32>; 2],
 }
 
-/// Every TCP conversation of a capture, for its `tls.*` columns.
+/// Every TCP conversation of a capture, for its `tls.*` columns, and
+/// every QUIC connection ([`quic::Flows`](crate::quic::Flows): the TLS
+/// hellos of its Initial packets).
 #[derive(Default)]
 pub struct Conversations {
     table: HashMap<(Endpoint, Endpoint), Conversation>,
+    quic: crate::quic::Flows,
 }
 
 impl std::fmt::Debug for Conversations {
@@ -88,6 +92,9 @@ impl Conversations {
     /// least), fed to its conversation's session; empty for a packet that
     /// carries no TLS (or that tshark would not hand to TLS).
     pub fn packet(&mut self, d: &Dissection<'_>) -> Columns {
+        if d.summary.protocol == IpProto::UDP.0 {
+            return self.quic.packet(d);
+        }
         let Some((src, dst, seq, payload)) = segment(d) else {
             return Columns::default();
         };
