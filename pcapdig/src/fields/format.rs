@@ -301,19 +301,27 @@ pub fn write_field(out: &mut Line, field: Field, frame: &Frame, p: Option<&Packe
         }),
         Field::TcpSrcPort => each(out, &d.tcp, |o, h| num(o, h.header.src_port.value())),
         Field::TcpDstPort => each(out, &d.tcp, |o, h| num(o, h.header.dst_port.value())),
-        Field::TcpSeqRaw => each(out, &d.tcp, |o, h| num(o, h.header.seq_num.value())),
-        Field::TcpAckRaw => each(out, &d.tcp, |o, h| num(o, h.header.ack_num.value())),
+        // Past the ports, tshark shows a TCP header cut by the snap length
+        // only once its first 16 bytes (up to the window) are captured: it
+        // reads them before adding any (a quote in an ICMP error is not
+        // cut: it shows what it holds).
+        Field::TcpSeqRaw => each(out, &d.tcp, |o, h| {
+            tcp_read(d, h) && num(o, h.header.seq_num.value())
+        }),
+        Field::TcpAckRaw => each(out, &d.tcp, |o, h| {
+            tcp_read(d, h) && num(o, h.header.ack_num.value())
+        }),
         Field::TcpFlags => each(out, &d.tcp, |o, h| match h.header.flags.value() {
-            Some(v) => {
+            Some(v) if tcp_read(d, h) => {
                 let _ = write!(o, "0x{v:04x}");
                 true
             }
-            None => false,
+            _ => false,
         }),
         Field::TcpHdrLen => each(out, &d.tcp, |o, h| {
-            num(o, h.header.data_offset.value().map(|v| u16::from(*v) * 4))
+            tcp_read(d, h) && num(o, h.header.data_offset.value().map(|v| u16::from(*v) * 4))
         }),
-        Field::TcpLen => each(out, &d.tcp, |o, h| num(o, h.payload_len)),
+        Field::TcpLen => each(out, &d.tcp, |o, h| tcp_read(d, h) && num(o, h.payload_len)),
         Field::UdpSrcPort => each(out, &d.udp, |o, h| num(o, h.header.src_port.value())),
         Field::UdpDstPort => each(out, &d.udp, |o, h| num(o, h.header.dst_port.value())),
         Field::UdpLength => each(out, &d.udp, |o, h| num(o, h.header.length.value())),
@@ -362,6 +370,12 @@ pub fn write_field(out: &mut Line, field: Field, frame: &Frame, p: Option<&Packe
         }
         Field::FrameProtocols => super::packet::write_protocols(out, p),
     }
+}
+
+/// Whether tshark shows more than the ports of this TCP header (see
+/// `Field::TcpSeqRaw`).
+fn tcp_read(d: &Dissection<'_>, h: &protocols::dissect::Hit<protocols::tcp::Tcp<'_>>) -> bool {
+    h.quoted || d.data.len().saturating_sub(h.offset) >= 16
 }
 
 /// Writes the values of the header `name` of the packet's HTTP head.

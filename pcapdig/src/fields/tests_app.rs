@@ -294,3 +294,31 @@ fn http_cut_by_the_snap_length() {
         ["/x\texampl\tcurl", "/bad.html\t\t"]
     );
 }
+
+#[test]
+fn tcp_cut_before_its_window_shows_only_the_ports() {
+    let seg = http(true, 40000, b"GET / HTTP/1.1\r\n\r\n");
+    // Ethernet 14 + IPv4 20, then 12..=16 bytes of the TCP header.
+    let frames: Vec<(Vec<u8>, usize)> = (12..=16).map(|n| (seg.clone(), 34 + n)).collect();
+    let out = fields_cut(
+        &frames,
+        &[
+            "tcp.srcport",
+            "tcp.seq_raw",
+            "tcp.ack_raw",
+            "tcp.hdr_len",
+            "tcp.flags",
+            "tcp.len",
+        ],
+    );
+    assert_eq!(
+        out,
+        [
+            "40000\t\t\t\t\t",
+            "40000\t\t\t\t\t",
+            "40000\t\t\t\t\t",
+            "40000\t\t\t\t\t",
+            "40000\t1000\t2000\t20\t0x0018\t18",
+        ]
+    );
+}
