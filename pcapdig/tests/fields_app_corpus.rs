@@ -16,11 +16,36 @@ use protocols::Registry;
 
 /// Columns asserted cell by cell: every cell identical, except for the
 /// (capture, column prefix) pairs of [`KNOWN`].
-const ASSERTED_PREFIXES: &[&str] = &["tls.", "icmp.", "icmpv6.", "wlan.", "llc.", "radiotap."];
+const ASSERTED_PREFIXES: &[&str] = &[
+    "tls.",
+    "http.",
+    "dns.",
+    "icmp.",
+    "icmpv6.",
+    "wlan.",
+    "llc.",
+    "radiotap.",
+];
 
 /// The cells of asserted columns allowed to differ, and why.
-/// (None today: the QUIC Initial packets of `tls-sni.pcapng` match too.)
-const KNOWN: &[(&str, &str, &str)] = &[];
+const KNOWN: &[(&str, &str, &str)] = &[
+    (
+        "http-post-upload.pcap",
+        "http.",
+        "tshark's TCP analysis does not hand retransmitted segments to HTTP (stateful)",
+    ),
+    (
+        "80211http.pcap",
+        "http.",
+        "frame 14 repeats frame 13's segment (same IP id and sequence): a \
+         retransmission tshark does not hand to HTTP (stateful)",
+    ),
+];
+
+/// Measured over both corpora with the QUIC Initial packets decrypted:
+/// 100,459 of 100,470 cells identical (every cell of every frame but
+/// `frame.number`; the other 11 are [`KNOWN`]).
+const THRESHOLD: f64 = 0.999;
 
 /// tshark's frame number of each record, by record order (pcapng Custom
 /// Blocks are frames to tshark, not to us).
@@ -53,6 +78,8 @@ fn application_columns_match_tshark() {
     let mut tally: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut unexpected = Vec::new();
     let mut compared = 0;
+    // Every cell of every frame compared: (cells, identical).
+    let mut all = (0u64, 0u64);
     for (path, corpus_dir, name) in &captures {
         let Some(expected) = corpus::app_noreasm(&app, name) else {
             continue;
@@ -83,6 +110,8 @@ fn application_columns_match_tshark() {
             for (i, col) in names.iter().enumerate() {
                 let want = exp.and_then(|r| r.get(col)).unwrap_or("");
                 let have = ours.get(i).copied().unwrap_or("");
+                all.0 += 1;
+                all.1 += u64::from(want == have);
                 if want.is_empty() && have.is_empty() {
                     continue;
                 }
@@ -111,6 +140,13 @@ fn application_columns_match_tshark() {
             100.0 * *same as f64 / (*cells).max(1) as f64
         );
     }
+    let rate = all.1 as f64 / all.0.max(1) as f64;
+    eprintln!(
+        "all cells: {}/{} identical ({:.3}%)",
+        all.1,
+        all.0,
+        100.0 * rate
+    );
     for (name, prefix, why) in KNOWN {
         eprintln!("known: {name} {prefix}*: {why}");
     }
@@ -119,4 +155,5 @@ fn application_columns_match_tshark() {
     }
     assert!(compared > 50, "only {compared} captures compared");
     assert!(unexpected.is_empty(), "{} cells differ", unexpected.len());
+    assert!(rate >= THRESHOLD, "{rate} of the cells identical");
 }

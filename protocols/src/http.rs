@@ -178,8 +178,9 @@ pub fn start_line(bytes: &[u8]) -> Result<(StartLine<'_>, usize), Error> {
         None if bytes.len() > MAX_LINE_LEN => {
             return Err(malformed("start_line", 0, "start line too long"));
         }
-        // A start line cut by the segment end: take what is there.
-        None => (bytes, bytes.len()),
+        // A start line cut by the segment end: take what is there (a CR
+        // at the cut ends the line, as tshark reads it).
+        None => (bytes.strip_suffix(b"\r").unwrap_or(bytes), bytes.len()),
     };
     let mut parts = text.splitn(3, |&b| b == b' ');
     let first = parts.next().unwrap_or(&[]);

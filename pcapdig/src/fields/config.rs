@@ -137,11 +137,21 @@ fn require(field: Field, c: &mut Config) -> bool {
         Field::DnsFlagsResponse => c.dns |= DnsHeader::UNPACK_RESPONSE,
         Field::DnsCountAnswers => c.dns |= DnsHeader::UNPACK_ANCOUNT,
         Field::DnsQryName | Field::DnsQryType => c.dns |= DnsHeader::UNPACK_QDCOUNT,
-        Field::DnsA => c.dns |= DnsHeader::DEFAULT | DnsHeader::UNPACK_QDCOUNT,
+        // The sections are read from the message bytes by `fields::dns`:
+        // any flag makes the dissector keep the message.
+        Field::DnsA
+        | Field::DnsFlagsRcode
+        | Field::DnsRespName
+        | Field::DnsRespTtl
+        | Field::DnsCname
+        | Field::DnsAaaa => c.dns |= DnsHeader::DEFAULT | DnsHeader::UNPACK_QDCOUNT,
         Field::HttpRequestMethod
         | Field::HttpRequestUri
         | Field::HttpHost
-        | Field::HttpResponseCode => c.http = true,
+        | Field::HttpResponseCode
+        | Field::HttpUserAgent
+        | Field::HttpServer
+        | Field::HttpContentType => c.http = true,
         // The summary is filled whatever the flags.
         Field::CommunityId => {}
         Field::FrameProtocols => {

@@ -10,7 +10,8 @@ use protocols::ipv4::{Ipv4, source_route_final_dst};
 use protocols::{Dissection, LayerKind, Stack};
 
 use super::packet::Packet;
-use super::text::{Line, Text};
+use super::text::{Line, Text, push_ascii_field};
+use super::{dns, http};
 
 macro_rules! fields {
     ($($var:ident = $name:literal;)*) => {
@@ -87,6 +88,14 @@ fields! {
     CommunityId = "communityid";
     Ieee8021adId = "ieee8021ad.id";
     FrameProtocols = "frame.protocols";
+    HttpUserAgent = "http.user_agent";
+    HttpServer = "http.server";
+    HttpContentType = "http.content_type";
+    DnsFlagsRcode = "dns.flags.rcode";
+    DnsRespName = "dns.resp.name";
+    DnsRespTtl = "dns.resp.ttl";
+    DnsCname = "dns.cname";
+    DnsAaaa = "dns.aaaa";
 }
 
 /// Record-level values (`frame.*`).
@@ -292,19 +301,27 @@ pub fn write_field(out: &mut Line, field: Field, frame: &Frame, p: Option<&Packe
         }),
         Field::TcpSrcPort => each(out, &d.tcp, |o, h| num(o, h.header.src_port.value())),
         Field::TcpDstPort => each(out, &d.tcp, |o, h| num(o, h.header.dst_port.value())),
-        Field::TcpSeqRaw => each(out, &d.tcp, |o, h| num(o, h.header.seq_num.value())),
-        Field::TcpAckRaw => each(out, &d.tcp, |o, h| num(o, h.header.ack_num.value())),
+        // Past the ports, tshark shows a TCP header cut by the snap length
+        // only once its first 16 bytes (up to the window) are captured: it
+        // reads them before adding any (a quote in an ICMP error is not
+        // cut: it shows what it holds).
+        Field::TcpSeqRaw => each(out, &d.tcp, |o, h| {
+            tcp_read(d, h) && num(o, h.header.seq_num.value())
+        }),
+        Field::TcpAckRaw => each(out, &d.tcp, |o, h| {
+            tcp_read(d, h) && num(o, h.header.ack_num.value())
+        }),
         Field::TcpFlags => each(out, &d.tcp, |o, h| match h.header.flags.value() {
-            Some(v) => {
+            Some(v) if tcp_read(d, h) => {
                 let _ = write!(o, "0x{v:04x}");
                 true
             }
-            None => false,
+            _ => false,
         }),
         Field::TcpHdrLen => each(out, &d.tcp, |o, h| {
-            num(o, h.header.data_offset.value().map(|v| u16::from(*v) * 4))
+            tcp_read(d, h) && num(o, h.header.data_offset.value().map(|v| u16::from(*v) * 4))
         }),
-        Field::TcpLen => each(out, &d.tcp, |o, h| num(o, h.payload_len)),
+        Field::TcpLen => each(out, &d.tcp, |o, h| tcp_read(d, h) && num(o, h.payload_len)),
         Field::UdpSrcPort => each(out, &d.udp, |o, h| num(o, h.header.src_port.value())),
         Field::UdpDstPort => each(out, &d.udp, |o, h| num(o, h.header.dst_port.value())),
         Field::UdpLength => each(out, &d.udp, |o, h| num(o, h.header.length.value())),
@@ -319,30 +336,32 @@ pub fn write_field(out: &mut Line, field: Field, frame: &Frame, p: Option<&Packe
             num(o, h.header.header.response.value().map(|v| u8::from(*v)))
         }),
         Field::DnsCountAnswers => each(out, &d.dns, |o, h| num(o, h.header.header.ancount.value())),
-        Field::DnsQryName => each(out, &d.dns, |o, h| dns_questions(o, h.header.msg, true)),
-        Field::DnsQryType => each(out, &d.dns, |o, h| dns_questions(o, h.header.msg, false)),
-        Field::DnsA => each(out, &d.dns, |o, h| dns_a(o, h.header.msg)),
+        Field::DnsQryName => each(out, &d.dns, |o, h| dns::questions(o, h.header.msg, true)),
+        Field::DnsQryType => each(out, &d.dns, |o, h| dns::questions(o, h.header.msg, false)),
+        Field::DnsA => each(out, &d.dns, |o, h| dns::a(o, h.header.msg)),
+        Field::DnsFlagsRcode => each(out, &d.dns, |o, h| dns::rcode(o, h.header.msg)),
+        Field::DnsRespName => each(out, &d.dns, |o, h| dns::resp_names(o, h.header.msg)),
+        Field::DnsRespTtl => each(out, &d.dns, |o, h| dns::resp_ttls(o, h.header.msg)),
+        Field::DnsCname => each(out, &d.dns, |o, h| dns::cnames(o, h.header.msg)),
+        Field::DnsAaaa => each(out, &d.dns, |o, h| dns::aaaa(o, h.header.msg)),
         Field::HttpRequestMethod => {
             if let Some(m) = d.http.as_ref().and_then(|h| h.header.method()) {
-                push_bytes(out, m);
+                push_ascii_field(out, m);
             }
         }
         Field::HttpRequestUri => {
             if let Some(uri) = d.http.as_ref().and_then(|h| h.header.uri()) {
-                push_bytes(out, uri);
+                push_ascii_field(out, uri);
             }
         }
         Field::HttpResponseCode => {
             num(out, d.http.as_ref().and_then(|h| h.header.status_code()));
         }
-        Field::HttpHost => {
-            if let Some(h) = &d.http
-                && h.header.method().is_some()
-                && let Some(host) = h.header.host()
-            {
-                push_bytes(out, host);
-            }
-        }
+        // The dissector leaves the segment, from the head on, as the payload.
+        Field::HttpHost => http_header(out, d, "host"),
+        Field::HttpUserAgent => http_header(out, d, "user-agent"),
+        Field::HttpServer => http_header(out, d, "server"),
+        Field::HttpContentType => http_header(out, d, "content-type"),
         Field::CommunityId => {
             // tshark's rule for IPv6 without a transport header included.
             if let Some(id) = d.community_id() {
@@ -353,135 +372,15 @@ pub fn write_field(out: &mut Line, field: Field, frame: &Frame, p: Option<&Packe
     }
 }
 
-fn push_bytes(out: &mut Line, b: &[u8]) {
-    for &c in b {
-        if (0x20..0x7f).contains(&c) {
-            out.push(char::from(c));
-        } else {
-            let _ = write!(out, "\\x{c:02x}");
-        }
-    }
+/// Whether tshark shows more than the ports of this TCP header (see
+/// `Field::TcpSeqRaw`).
+fn tcp_read(d: &Dissection<'_>, h: &protocols::dissect::Hit<protocols::tcp::Tcp<'_>>) -> bool {
+    h.quoted || d.data.len().saturating_sub(h.offset) >= 16
 }
 
-/// Reads a DNS name at `at` into `out` (when given); returns the offset
-/// after it in the message, or `None` if malformed.
-fn dns_name(msg: &[u8], mut at: usize, mut out: Option<&mut Line>) -> Option<usize> {
-    let mut end = None;
-    let mut jumps = 0;
-    let mut written = 0usize;
-    loop {
-        let len = *msg.get(at)?;
-        match len & 0xc0 {
-            0xc0 => {
-                let ptr = usize::from(be16(msg, at)? & 0x3fff);
-                end.get_or_insert(at + 2);
-                jumps += 1;
-                if jumps > 64 || ptr >= msg.len() {
-                    return None;
-                }
-                at = ptr;
-            }
-            0 => {
-                if len == 0 {
-                    if written == 0
-                        && let Some(o) = out.as_deref_mut()
-                    {
-                        o.push_str("<Root>");
-                    }
-                    return Some(end.unwrap_or(at + 1));
-                }
-                let label = msg.get(at + 1..at + 1 + usize::from(len))?;
-                written += label.len() + 1;
-                if written > 255 {
-                    return None;
-                }
-                if let Some(o) = out.as_deref_mut() {
-                    if written > label.len() + 1 {
-                        o.push('.');
-                    }
-                    push_bytes(o, label);
-                }
-                at += 1 + usize::from(len);
-            }
-            _ => return None,
-        }
+/// Writes the values of the header `name` of the packet's HTTP head.
+fn http_header(out: &mut Line, d: &Dissection<'_>, name: &str) {
+    if d.http.is_some() {
+        http::write_header(out, d.payload, name);
     }
-}
-
-/// Writes every question's name (`names`) or type; false if none.
-fn dns_questions(out: &mut Line, msg: &[u8], names: bool) -> bool {
-    let Some(qd) = be16(msg, 4) else { return false };
-    let mut at = 12;
-    let mut any = false;
-    for _ in 0..qd {
-        let mark = out.len();
-        if any {
-            out.push(',');
-        }
-        let after = if names {
-            dns_name(msg, at, Some(out))
-        } else {
-            dns_name(msg, at, None)
-        };
-        let Some(after) = after else {
-            out.truncate(mark);
-            return any;
-        };
-        let Some(ty) = be16(msg, after) else {
-            if !names {
-                out.truncate(mark);
-            }
-            return any || names;
-        };
-        if !names {
-            let _ = write!(out, "{ty}");
-        }
-        any = true;
-        at = after + 4;
-    }
-    any
-}
-
-/// Writes every A record's address (all sections); false if none.
-fn dns_a(out: &mut Line, msg: &[u8]) -> bool {
-    let (Some(qd), Some(an), Some(ns), Some(ar)) =
-        (be16(msg, 4), be16(msg, 6), be16(msg, 8), be16(msg, 10))
-    else {
-        return false;
-    };
-    let mut at = 12;
-    for _ in 0..qd {
-        match dns_name(msg, at, None) {
-            Some(a) => at = a + 4,
-            None => return false,
-        }
-    }
-    let mut any = false;
-    let total = u32::from(an) + u32::from(ns) + u32::from(ar);
-    for _ in 0..total {
-        let Some(a) = dns_name(msg, at, None) else {
-            break;
-        };
-        let (Some(ty), Some(rdlen)) = (be16(msg, a), be16(msg, a + 8)) else {
-            break;
-        };
-        let rdata = a + 10;
-        let rdlen = usize::from(rdlen);
-        if ty == 1 && rdlen == 4 {
-            let mark = out.len();
-            if any {
-                out.push(',');
-            }
-            if !v4(out, msg, rdata) {
-                out.truncate(mark);
-                break;
-            }
-            any = true;
-        }
-        if rdata + rdlen > msg.len() {
-            break;
-        }
-        at = rdata + rdlen;
-    }
-    any
 }

@@ -15,7 +15,9 @@
 
 pub mod column;
 pub mod config;
+pub mod dns;
 pub mod format;
+pub mod http;
 pub mod packet;
 pub mod text;
 pub mod wlan;
@@ -279,3 +281,5 @@ impl<W: Write> FieldWriter<'_, W> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_app;

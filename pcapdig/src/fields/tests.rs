@@ -6,7 +6,7 @@ use pcap_core::capture::{CaptureReader, Precision, Timestamp};
 
 use super::*;
 
-fn eth(ethertype: u16, payload: &[u8]) -> Vec<u8> {
+pub(super) fn eth(ethertype: u16, payload: &[u8]) -> Vec<u8> {
     let mut f = vec![
         0xfe, 0xff, 0x20, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
     ];
@@ -15,7 +15,7 @@ fn eth(ethertype: u16, payload: &[u8]) -> Vec<u8> {
     f
 }
 
-fn ipv4(proto: u8, src: [u8; 4], dst: [u8; 4], payload: &[u8]) -> Vec<u8> {
+pub(super) fn ipv4(proto: u8, src: [u8; 4], dst: [u8; 4], payload: &[u8]) -> Vec<u8> {
     let total = (20 + payload.len()) as u16;
     let mut h = vec![0x45, 0, 0, 0, 0x12, 0x34, 0x40, 0x00, 64, proto, 0, 0];
     h[2..4].copy_from_slice(&total.to_be_bytes());
@@ -25,7 +25,7 @@ fn ipv4(proto: u8, src: [u8; 4], dst: [u8; 4], payload: &[u8]) -> Vec<u8> {
     h
 }
 
-fn udp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
+pub(super) fn udp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
     let mut h = Vec::new();
     h.extend_from_slice(&sport.to_be_bytes());
     h.extend_from_slice(&dport.to_be_bytes());
@@ -35,7 +35,7 @@ fn udp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
     h
 }
 
-fn tcp(sport: u16, dport: u16, flags: u8, payload: &[u8]) -> Vec<u8> {
+pub(super) fn tcp(sport: u16, dport: u16, flags: u8, payload: &[u8]) -> Vec<u8> {
     let mut h = Vec::new();
     h.extend_from_slice(&sport.to_be_bytes());
     h.extend_from_slice(&dport.to_be_bytes());
@@ -314,7 +314,7 @@ fn every_spec_name_is_supported() {
         let f = Field::from_name(n).expect("known");
         assert_eq!(f.name(), *n);
     }
-    assert_eq!(FIELD_NAMES.len(), 41);
+    assert_eq!(FIELD_NAMES.len(), 49);
 }
 
 #[test]

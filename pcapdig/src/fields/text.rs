@@ -95,6 +95,57 @@ impl fmt::Write for Line {
     }
 }
 
+/// Appends `bytes` as tshark 4.0's `format_text` shows text read from a
+/// packet (DNS names): printable ASCII as is; `\a \b \f \n \r \t \v`
+/// as those escapes; other control bytes as three octal digits (`\001`);
+/// valid UTF-8 as is; each invalid UTF-8 sequence as U+FFFD.
+pub fn push_format_text(out: &mut Line, bytes: &[u8]) {
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                ' '..='~' => out.push(c),
+                '\x07' => out.push_str("\\a"),
+                '\x08' => out.push_str("\\b"),
+                '\x0c' => out.push_str("\\f"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\x0b' => out.push_str("\\v"),
+                '\0'..='\x7f' => {
+                    let b = c as u8;
+                    out.push('\\');
+                    for digit in [b >> 6, (b >> 3) & 7, b & 7] {
+                        out.push(char::from(b'0' + digit));
+                    }
+                }
+                _ => out.push(c),
+            }
+        }
+        if !chunk.invalid().is_empty() {
+            out.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+}
+
+/// Appends an ASCII string field (HTTP's start line and header values) as
+/// tshark 4.0's `-T fields` prints it: each byte above 0x7f is U+FFFD, a
+/// NUL ends the string, and `\b \t \n \f \r` are written as those
+/// escapes (the other control bytes as they are).
+pub fn push_ascii_field(out: &mut Line, bytes: &[u8]) {
+    for &b in bytes {
+        match b {
+            0 => return,
+            0x08 => out.push_str("\\b"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            0x0c => out.push_str("\\f"),
+            b'\r' => out.push_str("\\r"),
+            0x80.. => out.push(char::REPLACEMENT_CHARACTER),
+            _ => out.push(char::from(b)),
+        }
+    }
+}
+
 /// A value `fields` writes as tshark does.
 pub trait Text {
     /// Appends the value's text to `out`.
