@@ -630,7 +630,7 @@ async fn a_changed_capture_is_a_conflict_with_carves_message() {
     for uri in [
         format!("/api/sessions/{id}/pcap"),
         format!("/api/sessions/{id}"),
-        format!("/api/pcap?q=tcp"),
+        "/api/pcap?q=tcp".to_string(),
     ] {
         let r = get(&app, &uri).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{uri}: {}", r.text());
