@@ -69,7 +69,9 @@ pub(crate) struct Detail {
 }
 
 /// The session `id` and its capture, carved in memory; 404 if unknown,
-/// 413 above the byte cap.
+/// 413 above the byte caps. Classic pcap as `carve -o -` writes it, or
+/// pcapng for a session whose packets have several link types (which
+/// classic pcap cannot hold).
 fn carve_one(
     store: &SessionStore,
     id: i64,
@@ -80,9 +82,30 @@ fn carve_one(
         .map_err(ApiError::store)?
         .ok_or_else(|| ApiError::not_found(format!("no session {id}")))?;
     carving::check_caps(limits, 1, session.bytes)?;
+    if session.bytes > limits.max_detail_bytes {
+        return Err(ApiError::too_large(format!(
+            "session {id} holds {} bytes, above the {} the server shows in detail: download \
+             its pcap",
+            session.bytes, limits.max_detail_bytes
+        )));
+    }
     let estimate = carving::estimate(session.bytes, session.packets);
-    // Held in memory whatever its size: the cap bounds it.
-    let bytes = match carving::carve(store, &[id], None, estimate)? {
+    let carved = match carving::carve(store, &[id], None, estimate) {
+        Err(e)
+            if e.status == axum::http::StatusCode::CONFLICT
+                && e.message.contains("--format pcapng") =>
+        {
+            carving::carve(
+                store,
+                &[id],
+                Some(crate::store::OutFormat::Pcapng),
+                estimate,
+            )?
+        }
+        other => other?,
+    };
+    // Held in memory whatever its size: the caps bound it.
+    let bytes = match carved {
         Carved::Memory(b) => b,
         Carved::File(mut f, len) => {
             use std::io::Read;

@@ -64,6 +64,9 @@ pub struct Limits {
     /// Most bytes (the sessions' `bytes`) one carve may read
     /// (`--max-carve-bytes`).
     pub max_carve_bytes: u64,
+    /// Most bytes of one session shown in detail (`/api/sessions/ID`
+    /// and its payload): its capture is held in memory to be shown.
+    pub max_detail_bytes: u64,
     /// Most packets listed by `/api/sessions/ID` (the rest are counted).
     pub max_packets: usize,
     /// Largest `limit` of a search.
@@ -84,6 +87,7 @@ impl Default for Limits {
         Limits {
             max_carve_sessions: 10_000,
             max_carve_bytes: 1 << 30,
+            max_detail_bytes: 256 << 20,
             max_packets: 10_000,
             max_limit: 1_000,
             max_sorted_window: 10_000,

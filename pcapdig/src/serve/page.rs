@@ -106,11 +106,11 @@ const COLUMNS: &[(&str, Option<&str>)] = &[
     ("proto", Some("proto")),
     ("src", Some("src")),
     ("dst", Some("dst")),
+    ("info", None),
     ("packets \u{2192}/\u{2190}", Some("packets")),
     ("bytes \u{2192}/\u{2190}", Some("bytes")),
     ("end", Some("end")),
     ("Community ID", Some("community_id")),
-    ("info", None),
     ("", None),
 ];
 
@@ -148,11 +148,11 @@ fn row_html(out: &mut String, r: &Row, here: &str) {
          <td>{proto}</td>\
          <td class=\"mono\">{src}</td>\
          <td class=\"mono\">{dst}</td>\
+         <td class=\"info\" title=\"{meta}\">{info}</td>\
          <td class=\"num\">{p} <span class=\"muted\">({ps}/{pc})</span></td>\
          <td class=\"num\">{b} <span class=\"muted\">({bs}/{bc})</span></td>\
          <td>{end}</td>\
          <td class=\"mono\">{cid}</td>\
-         <td class=\"info\" title=\"{meta}\">{info}</td>\
          <td><a href=\"/api/sessions/{id}/pcap\">pcap</a></td></tr>",
         id = r.id,
         open = escape(&open),
@@ -192,7 +192,7 @@ pub(crate) async fn page(
         "<header><h1>pcapdig</h1><span class=\"db\">{}</span></header>\n\
          <form id=\"search\" method=\"get\" action=\"/\">\
          <input name=\"q\" value=\"{}\" placeholder=\"tcpdump-style expression: host 10.0.0.1 and port 80, tls.sni == &quot;x&quot;\" autofocus spellcheck=\"false\">\
-         <label>since <input name=\"since\" value=\"{}\" placeholder=\"2023-11-14T22:00:00Z\" size=\"22\"></label>\
+         <label>since <input name=\"since\" value=\"{}\" placeholder=\"epoch or ISO 8601\" size=\"22\"></label>\
          <label>until <input name=\"until\" value=\"{}\" placeholder=\"epoch or ISO 8601\" size=\"22\"></label>",
         escape(&db),
         escape(p.q.as_deref().unwrap_or("")),
@@ -258,7 +258,7 @@ pub(crate) async fn page(
                     escape(&q.join("&"))
                 );
             }
-            body.push_str("</p>\n<table id=\"sessions\"><thead><tr>");
+            body.push_str("</p>\n<div class=\"table-wrap\"><table id=\"sessions\"><thead><tr>");
             let current = search.sort;
             for (head, name) in COLUMNS {
                 match name {
@@ -293,7 +293,7 @@ pub(crate) async fn page(
             for r in &page.sessions {
                 row_html(&mut body, r, &here);
             }
-            body.push_str("</tbody></table>\n<nav class=\"pages\">");
+            body.push_str("</tbody></table></div>\n<nav class=\"pages\">");
             let sort = p.sort.as_deref();
             if search.offset > 0 {
                 let prev = search.offset.saturating_sub(search.limit);
