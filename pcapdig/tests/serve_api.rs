@@ -696,6 +696,11 @@ async fn the_page_renders_the_search_in_its_url() {
     );
     assert!(html.contains(&format!("{} session", want.len())));
     assert!(html.contains(&format!("href=\"/api/pcap?q={}\"", "tcp+and+port+22")));
+    let csp = r.header(header::CONTENT_SECURITY_POLICY);
+    assert!(
+        csp.starts_with("default-src 'none';") && csp.contains("connect-src 'self'"),
+        "{csp}"
+    );
     // Nothing external: no src= or href= leaves the server.
     for attr in [
         "src=\"http",
