@@ -118,25 +118,14 @@ fn carve_one(
     Ok((session, bytes))
 }
 
-/// Follows a TCP session through its carved capture.
-fn follow(session: &SessionRow, capture: &[u8]) -> Result<Option<Follow>, ApiError> {
-    if session.proto != 6 {
-        return Ok(None);
-    }
-    let mut follow = Follow::new(
-        crate::store::rows::ip_to_blob(session.src).to_vec(),
-        session.sport,
-    );
-    let dissector = crate::store::index::minimal_dissector();
-    let mut reader = reader(session.id, capture.to_vec())?;
-    while let Some(rec) = reader
-        .next_record()
-        .map_err(|e| ApiError::internal(e.to_string()))?
-    {
-        follow.packet(&dissector, rec.linktype, rec.data);
-    }
-    follow.pair.finish();
-    Ok(Some(follow))
+/// The reassembly of a TCP session (`None` for another protocol).
+fn follower(session: &SessionRow) -> Option<Follow> {
+    (session.proto == 6).then(|| {
+        Follow::new(
+            crate::store::rows::ip_to_blob(session.src).to_vec(),
+            session.sport,
+        )
+    })
 }
 
 fn reader(id: i64, capture: Vec<u8>) -> Result<CaptureReader, ApiError> {
@@ -164,17 +153,11 @@ pub(crate) fn detail(
         };
         paths.insert(f.id, path);
     }
-    let payload = follow(&session, &capture)?.map(|f| {
-        let side = |s: &pcap_core::flow::StreamReassembler| Side {
-            bytes: s.data().len() as u64,
-            gaps: s.gaps().iter().map(|g| [g.offset, g.len]).collect(),
-        };
-        Payload {
-            client: side(&f.pair.client),
-            server: side(&f.pair.server),
-        }
-    });
-
+    // One pass: each packet rendered as `show` prints it and fed to the
+    // reassembly as `carve --payload` feeds it (with its own minimal
+    // dissection, so the streams are the same).
+    let mut follow = follower(&session);
+    let minimal = crate::store::index::minimal_dissector();
     let dissector = Dissector::with_registry(Config::all(), ctx.registry.clone());
     let opts = crate::show::Options::default();
     let mut reader = reader(id, capture)?;
@@ -185,6 +168,9 @@ pub(crate) fn detail(
         .map_err(|e| ApiError::internal(e.to_string()))?
     {
         number += 1;
+        if let Some(f) = follow.as_mut() {
+            f.packet(&minimal, rec.linktype, rec.data);
+        }
         if packets.len() >= limits.max_packets {
             continue;
         }
@@ -214,6 +200,17 @@ pub(crate) fn detail(
             show,
         });
     }
+    let payload = follow.map(|mut f| {
+        f.pair.finish();
+        let side = |s: &pcap_core::flow::StreamReassembler| Side {
+            bytes: s.data().len() as u64,
+            gaps: s.gaps().iter().map(|g| [g.offset, g.len]).collect(),
+        };
+        Payload {
+            client: side(&f.pair.client),
+            server: side(&f.pair.server),
+        }
+    });
     Ok(Detail {
         session: Row::from(session),
         packets,
@@ -231,16 +228,26 @@ pub(crate) fn payload(
     limits: &super::Limits,
 ) -> Result<Vec<u8>, ApiError> {
     let (session, capture) = carve_one(store, id, limits)?;
-    match follow(&session, &capture)? {
-        Some(f) => Ok(if client {
-            f.pair.client.data().to_vec()
-        } else {
-            f.pair.server.data().to_vec()
-        }),
-        None => Err(ApiError::not_found(format!(
+    let Some(mut follow) = follower(&session) else {
+        return Err(ApiError::not_found(format!(
             "session {id} is not TCP; it has no payload to follow"
-        ))),
+        )));
+    };
+    let dissector = crate::store::index::minimal_dissector();
+    let mut reader = reader(id, capture)?;
+    while let Some(rec) = reader
+        .next_record()
+        .map_err(|e| ApiError::internal(e.to_string()))?
+    {
+        follow.packet(&dissector, rec.linktype, rec.data);
     }
+    follow.pair.finish();
+    let mut pair = follow.pair;
+    Ok(if client {
+        pair.client.take_data()
+    } else {
+        pair.server.take_data()
+    })
 }
 
 /// A packet in one line: `eth:ip:tcp 10.0.0.1:1234 > 10.0.0.2:80 [SYN] len=0`.
