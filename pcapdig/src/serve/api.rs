@@ -28,8 +28,9 @@ pub(crate) struct Page {
 pub(crate) async fn run_search(
     state: &Arc<AppState>,
     params: SearchParams,
+    default_limit: u64,
 ) -> Result<(query::Search, Page), ApiError> {
-    let search = params.check(&state.config.limits)?;
+    let search = params.check(&state.config.limits, default_limit)?;
     let st = Arc::clone(state);
     let s = search.clone();
     let (total, rows) = state
@@ -48,7 +49,7 @@ pub(crate) async fn sessions(
     params: Result<Query<SearchParams>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Page>, ApiError> {
     let Query(params) = params.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    let (_, page) = run_search(&state, params).await?;
+    let (_, page) = run_search(&state, params, state.config.limits.max_limit).await?;
     Ok(Json(page))
 }
 

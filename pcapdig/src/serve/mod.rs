@@ -69,7 +69,8 @@ pub struct Limits {
     pub max_detail_bytes: u64,
     /// Most packets listed by `/api/sessions/ID` (the rest are counted).
     pub max_packets: usize,
-    /// Largest `limit` of a search.
+    /// Largest `limit` of a search, and the API's default (the page
+    /// shows 100 rows unless told).
     pub max_limit: u64,
     /// Largest `offset + limit` of a search sorted by another field than
     /// the first packet's time (those rows are held while sorting).
@@ -89,8 +90,8 @@ impl Default for Limits {
             max_carve_bytes: 1 << 30,
             max_detail_bytes: 256 << 20,
             max_packets: 10_000,
-            max_limit: 1_000,
-            max_sorted_window: 10_000,
+            max_limit: 10_000,
+            max_sorted_window: 20_000,
             max_expr: 16 * 1024,
             searches: 8,
             carves: 4,

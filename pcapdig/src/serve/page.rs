@@ -15,6 +15,9 @@ use super::AppState;
 use super::query::{SearchParams, Sort};
 use crate::sessions::Row;
 
+/// Rows a page shows unless `limit` says.
+const PAGE_ROWS: u64 = 100;
+
 const TEMPLATE: &str = include_str!("page.html");
 const CSS: &str = include_str!("page.css");
 /// The page's script.
@@ -215,7 +218,7 @@ pub(crate) async fn page(
 
     let result = match query_error {
         Some(e) => Err(super::error::ApiError::bad_request(e)),
-        None => super::api::run_search(&state, p.clone()).await,
+        None => super::api::run_search(&state, p.clone(), PAGE_ROWS).await,
     };
     let status = match &result {
         Ok(_) => StatusCode::OK,

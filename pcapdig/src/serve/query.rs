@@ -27,7 +27,8 @@ pub(crate) struct SearchParams {
     pub(crate) since: Option<String>,
     /// As `sessions --until`.
     pub(crate) until: Option<String>,
-    /// At most this many sessions (default 100).
+    /// At most this many sessions (default: the server's cap for the
+    /// API, 100 for the page).
     pub(crate) limit: Option<u64>,
     /// Skip this many first.
     pub(crate) offset: Option<u64>,
@@ -283,15 +284,16 @@ pub(crate) fn time_bounds(
 }
 
 impl SearchParams {
-    /// Checks every parameter against `limits`.
-    pub(crate) fn check(&self, limits: &Limits) -> Result<Search, ApiError> {
+    /// Checks every parameter against `limits`; `default_limit` is the
+    /// page size when `limit` is not given.
+    pub(crate) fn check(&self, limits: &Limits, default_limit: u64) -> Result<Search, ApiError> {
         let expr = expression(self.q.as_deref(), limits)?;
         let opts = time_bounds(self.since.as_deref(), self.until.as_deref())?;
         let sort = match self.sort.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(s) => Sort::parse(s).map_err(ApiError::bad_request)?,
             None => Sort::default(),
         };
-        let limit = self.limit.unwrap_or(100);
+        let limit = self.limit.unwrap_or(default_limit.min(limits.max_limit));
         if limit > limits.max_limit {
             return Err(ApiError::bad_request(format!(
                 "limit {limit} is above {}: page through with offset",
@@ -391,19 +393,19 @@ mod tests {
             limit: Some(limits.max_limit + 1),
             ..SearchParams::default()
         };
-        assert_eq!(p.check(&limits).unwrap_err().status, 400);
+        assert_eq!(p.check(&limits, 100).unwrap_err().status, 400);
         let p = SearchParams {
             sort: Some("bytes".into()),
             offset: Some(limits.max_sorted_window),
             ..SearchParams::default()
         };
-        assert_eq!(p.check(&limits).unwrap_err().status, 400);
+        assert_eq!(p.check(&limits, 100).unwrap_err().status, 400);
         // The store's order streams: any offset.
         let p = SearchParams {
             offset: Some(u64::MAX),
             ..SearchParams::default()
         };
-        assert!(p.check(&limits).is_ok());
+        assert!(p.check(&limits, 100).is_ok());
         let long = "host 10.0.0.1 or ".repeat(limits.max_expr / 16);
         let e = expression(Some(&long), &limits).unwrap_err();
         assert_eq!(e.status, 400);
