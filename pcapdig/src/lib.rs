@@ -26,6 +26,7 @@ pub mod fields;
 pub mod index;
 mod inputs;
 pub mod output;
+pub mod serve;
 pub mod sessions;
 pub mod show;
 pub mod stats;
@@ -161,6 +162,17 @@ pub enum Command {
     ///
     /// Example: pcapdig stats --db day1.db --since -1h --top 5 'not net 10.0.0.0/8'
     Stats(stats::Args),
+    /// Serve the analysts' page and its JSON API over an index database.
+    ///
+    /// The page (`/`, `/?q=EXPR` for a search as a link) lists sessions as
+    /// `sessions` finds them, shows a session's packets and payload and
+    /// downloads pcaps; the API is under `/api/` (see the README). The
+    /// database is opened read-only; index runs that complete while it
+    /// serves appear. Listens on loopback unless --listen says otherwise;
+    /// prints its URL.
+    ///
+    /// Example: pcapdig serve --db day1.db --listen 127.0.0.1:8080
+    Serve(serve::Args),
 }
 
 /// What every subcommand runs with: the layers it knows beyond the
@@ -216,6 +228,7 @@ pub fn run_to(command: Command, ctx: &Context, console: &mut Console<'_>) -> Cli
         Command::Sessions(args) => sessions::run_to(args, console),
         Command::Carve(args) => carve::run_to(args, console),
         Command::Stats(args) => stats::run_to(args, console),
+        Command::Serve(args) => serve::run_to(args, ctx, console),
     }
 }
 
@@ -290,7 +303,7 @@ fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
 
 /// The error and each cause whose text it does not already include, so
 /// that nothing is said twice.
-fn error_text(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn error_text(e: &(dyn std::error::Error + 'static)) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
