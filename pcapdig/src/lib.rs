@@ -213,17 +213,18 @@ pub struct Console<'w> {
     /// Whether these are the process's standard output and error: only
     /// then is a terminal looked for (a progress bar; capture bytes are
     /// not written to a terminal) and `carve -o -` checked against the
-    /// file standard output is redirected into.
+    /// file standard output is redirected into; `fields` then writes
+    /// standard output directly, locked once.
     pub is_stdio: bool,
 }
 
-/// Runs one subcommand, printing on `console`. `index`, `sessions` and
-/// `carve` print there; `fields` and `show` still print on the process's
-/// standard output.
+/// Runs one subcommand, printing on `console` (every subcommand prints
+/// there; `fields` on the process's standard output writes through its
+/// own lock, for speed).
 pub fn run_to(command: Command, ctx: &Context, console: &mut Console<'_>) -> CliResult {
     match command {
-        Command::Fields(args) => fields::run(args, ctx),
-        Command::Show(args) => show::run(args, ctx),
+        Command::Fields(args) => fields::run(args, ctx, console),
+        Command::Show(args) => show::run(args, ctx, console),
         Command::Index(args) => index::run_to(args, console),
         Command::Sessions(args) => sessions::run_to(args, console),
         Command::Carve(args) => carve::run_to(args, console),

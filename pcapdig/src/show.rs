@@ -42,15 +42,14 @@ pub struct Args {
 }
 
 /// Runs the subcommand.
-pub fn run(args: Args, ctx: &crate::Context) -> crate::CliResult {
+pub fn run(args: Args, ctx: &crate::Context, console: &mut crate::Console<'_>) -> crate::CliResult {
     let filter = args
         .filter
         .as_deref()
         .map(Filter::parse_for_packets)
         .transpose()?;
     let mut reader = crate::fields::open_capture(&args.file)?;
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::new(&mut *console.out);
     let opts = Options {
         count: args.count,
         layers: args.layers,
@@ -83,7 +82,8 @@ pub fn run(args: Args, ctx: &crate::Context) -> crate::CliResult {
             Err(e) => {
                 let done = reader.is_done();
                 if !done {
-                    eprintln!("pcapdig: {e}");
+                    // A message that cannot be written is not worth failing for.
+                    let _ = writeln!(console.err, "pcapdig: {e}");
                 }
                 first_error.get_or_insert(e);
                 if done {

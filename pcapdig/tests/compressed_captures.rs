@@ -5,24 +5,37 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use pcap_core::Endian;
 use pcap_core::capture::synth::{self, PcapngBuilder, TrafficSpec};
 use pcap_core::capture::{LinkType, PcapEncoding};
 
+/// What a command line printed, and its exit status.
+struct Output {
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    code: i32,
+}
+
+/// Runs `pcapdig args` in-process, with the binary's built-in layers.
 fn pcapdig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pcapdig"))
-        .args(args)
-        .output()
-        .expect("run pcapdig")
+    let ctx = pcapdig::Context {
+        registry: pcapdig::Registry::new(),
+    };
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let code = pcapdig::run_args(args, &ctx, &mut stdout, &mut stderr);
+    Output {
+        stdout,
+        stderr,
+        code,
+    }
 }
 
 /// Runs `pcapdig args`, which must succeed; its stdout, and its stderr.
 fn ok(args: &[&str]) -> (Vec<u8>, String) {
     let out = pcapdig(args);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(out.status.success(), "pcapdig {args:?} failed: {stderr}");
+    assert_eq!(out.code, 0, "pcapdig {args:?} failed: {stderr}");
     (out.stdout, stderr)
 }
 
@@ -214,7 +227,7 @@ fn a_damaged_compressed_capture_is_reported_by_name() {
     std::fs::write(&cut, &packed[..packed.len() / 2]).unwrap();
     let out = pcapdig(&["fields", s(&cut), "-e", "frame.number"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    assert_eq!(out.code, 1, "{stderr}");
     assert!(
         stderr.contains("cut.pcap.gz")
             && stderr.contains("gzip data cut short at uncompressed byte"),

@@ -4,12 +4,18 @@
 //! The corpus is found by `pcap_tests::corpus::find` (`$PCAP_CORPUS` or
 //! `../shared/corpus` next to the workspace); without it the tests print a
 //! message and pass.
+//!
+//! The command line runs in-process (`pcapdig::run_args`, the binary's
+//! own code path and built-in layers), not as one process per capture;
+//! standard input and the unknown-field message go through the binary.
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::path::Path;
 use std::process::Command;
 
 use pcap_tests::corpus::{self, Table};
+use pcapdig::{Context, Registry};
 
 /// Fields we claim to match; `frame.protocols` is best effort (tshark names
 /// every application protocol it knows) and is reported, not asserted.
@@ -86,17 +92,23 @@ const NOT_COMPARED: &[(&str, &str)] = &[(
     "tshark re-reads the corrupt file in another pcap variant (corpus README)",
 )];
 
+/// `pcapdig fields FILE -e F...` in-process with the binary's layers:
+/// (standard output, standard error, success).
 fn run(file: &Path, fields: &[&str]) -> (String, String, bool) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pcapdig"));
-    cmd.arg("fields").arg(file);
+    let mut args: Vec<OsString> = vec!["fields".into(), file.into()];
     for f in fields {
-        cmd.arg("-e").arg(f);
+        args.push("-e".into());
+        args.push((*f).into());
     }
-    let out = cmd.output().expect("run pcapdig");
+    let ctx = Context {
+        registry: Registry::new(),
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let status = pcapdig::run_args(args, &ctx, &mut out, &mut err);
     (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.success(),
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+        status == 0,
     )
 }
 

@@ -220,3 +220,60 @@ fn link_types_and_named_layers_are_registered_like_the_rest() {
         .expect("unsupported");
     assert!(matches!(e.layer, protocols::LayerKind::Link(LinkType(147))));
 }
+
+/// An Ethernet/IPv4/TCP frame from port 40000 to `dport` carrying `payload`.
+fn tcp_frame(dport: u16, payload: &[u8]) -> Vec<u8> {
+    let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00];
+    let total = (20 + 20 + payload.len()) as u16;
+    f.extend_from_slice(&[0x45, 0]);
+    f.extend_from_slice(&total.to_be_bytes());
+    f.extend_from_slice(&[0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+    f.extend_from_slice(&40000u16.to_be_bytes());
+    f.extend_from_slice(&dport.to_be_bytes());
+    f.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0]);
+    f.extend_from_slice(payload);
+    f
+}
+
+/// The walk's own layers are reached through the registry's table: HTTP
+/// is found on tshark's ports only, and on one more once hooked there.
+#[test]
+fn a_builtin_layer_hooked_on_another_port() {
+    use protocols::dissect::{Builtin, builtin_keys};
+    use protocols::{Dispatch, LayerKind, Registry};
+    let get = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+    let plain = protocols::Dissector::new(protocols::Config::all());
+    let on_80 = tcp_frame(80, get);
+    let on_8000 = tcp_frame(8000, get);
+    assert!(
+        plain
+            .dissect(LinkType::ETHERNET, &on_80)
+            .has(LayerKind::Http)
+    );
+    assert!(
+        !plain
+            .dissect(LinkType::ETHERNET, &on_8000)
+            .has(LayerKind::Http)
+    );
+    let mut registry = Registry::new();
+    registry.hook(Dispatch::TcpPort(8000), Builtin::Http);
+    let hooked = protocols::Dissector::with_registry(protocols::Config::all(), registry.clone());
+    let d = hooked.dissect(LinkType::ETHERNET, &on_8000);
+    assert!(d.has(LayerKind::Http), "{d}");
+    assert_eq!(d.http.as_ref().map(|h| h.offset), Some(54));
+    // The registry lists the built-in facts and the hook.
+    let keys: Vec<_> = registry.builtin_entries().collect();
+    assert!(keys.contains(&(Dispatch::TcpPort(8000), Builtin::Http)));
+    for key in builtin_keys() {
+        assert!(keys.contains(&key), "{key:?}");
+    }
+    // Without the IPv4 EtherType's entry, the frame stops at Ethernet.
+    let mut no_ip = Registry::empty();
+    no_ip.hook(
+        Dispatch::EtherType(protocols::EtherType::IPV4),
+        Builtin::Ipv6,
+    );
+    let d = protocols::Dissector::with_registry(protocols::Config::all(), no_ip)
+        .dissect(LinkType::ETHERNET, &on_80);
+    assert!(!d.has(LayerKind::Ipv4) && d.has(LayerKind::Ipv6));
+}

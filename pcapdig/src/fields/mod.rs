@@ -61,16 +61,37 @@ pub fn open_capture(path: &Path) -> Result<CaptureReader, pcap_core::Error> {
 }
 
 /// Runs the subcommand.
-pub fn run(args: Args, ctx: &crate::Context) -> crate::CliResult {
+pub fn run(args: Args, ctx: &crate::Context, console: &mut crate::Console<'_>) -> crate::CliResult {
     let fields = parse_columns(&args.fields, &ctx.registry)?;
     let filter = match &args.filter {
         Some(expr) => Some(Filter::parse_for_packets(expr)?),
         None => None,
     };
     let reader = open_capture(&args.file)?;
-    let stdout = std::io::stdout();
-    let out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    write_fields(reader, &fields, filter.as_ref(), &ctx.registry, out)
+    let filter = filter.as_ref();
+    if console.is_stdio {
+        // The process's own stdout, locked once for the whole run.
+        let stdout = std::io::stdout();
+        let out = BufWriter::with_capacity(1 << 16, stdout.lock());
+        write_fields_to(
+            reader,
+            &fields,
+            filter,
+            &ctx.registry,
+            out,
+            &mut *console.err,
+        )
+    } else {
+        let out = &mut *console.out;
+        write_fields_to(
+            reader,
+            &fields,
+            filter,
+            &ctx.registry,
+            out,
+            &mut *console.err,
+        )
+    }
 }
 
 /// Parses field names with the built-in layers only (see
@@ -86,13 +107,26 @@ const OUTPUT_CHUNK: usize = 1 << 16;
 ///
 /// Records before a damaged part of the file are all written; the first
 /// framing error is returned after them (record errors are reported on
-/// stderr, and the walk goes on).
+/// stderr, and the walk goes on; [`write_fields_to`] says where).
 pub fn write_fields<W: Write>(
+    reader: CaptureReader,
+    fields: &[Column],
+    filter: Option<&Filter>,
+    registry: &Registry,
+    out: W,
+) -> crate::CliResult {
+    write_fields_to(reader, fields, filter, registry, out, std::io::stderr())
+}
+
+/// [`write_fields`], with the messages (record errors, an unsupported
+/// link type) written to `err` rather than standard error.
+pub fn write_fields_to<W: Write, E: Write>(
     mut reader: CaptureReader,
     fields: &[Column],
     filter: Option<&Filter>,
     registry: &Registry,
     out: W,
+    err: E,
 ) -> crate::CliResult {
     let tls = fields
         .iter()
@@ -105,6 +139,7 @@ pub fn write_fields<W: Write>(
         fields,
         filter,
         out,
+        err,
         line: Line::with_capacity(OUTPUT_CHUNK + 4096),
         number: 0,
         errors: 0,
@@ -153,13 +188,15 @@ pub fn write_fields<W: Write>(
 }
 
 /// The state of one `write_fields` run, shared by its two record loops.
-struct FieldWriter<'f, W> {
+struct FieldWriter<'f, W, E> {
     /// The TCP conversations, when a `tls.*` column is asked.
     tls: Option<protocols::tls::Conversations>,
     dissector: Option<Dissector>,
     fields: &'f [Column],
     filter: Option<&'f Filter>,
     out: W,
+    /// Where messages go.
+    err: E,
     /// Output lines not yet handed to `out` (written once
     /// [`OUTPUT_CHUNK`] bytes are there: one copy per byte, not two).
     line: Line,
@@ -172,7 +209,7 @@ struct FieldWriter<'f, W> {
     name: String,
 }
 
-impl<W: Write> FieldWriter<'_, W> {
+impl<W: Write, E: Write> FieldWriter<'_, W, E> {
     /// Writes the header line: the field names.
     fn header(&mut self) -> std::io::Result<()> {
         for (i, f) in self.fields.iter().enumerate() {
@@ -186,11 +223,12 @@ impl<W: Write> FieldWriter<'_, W> {
     }
 
     /// Counts a read error; returns whether the walk must stop (`done`:
-    /// the framing is lost). Record errors are reported on stderr.
+    /// the framing is lost). Record errors are reported on `err`.
     fn error(&mut self, e: pcap_core::Error, done: bool) -> bool {
         self.errors += 1;
         if !done {
-            eprintln!("pcapdig: {e}");
+            // A message that cannot be written is not worth failing for.
+            let _ = writeln!(self.err, "pcapdig: {e}");
         }
         self.first_error.get_or_insert(e);
         done
@@ -213,7 +251,8 @@ impl<W: Write> FieldWriter<'_, W> {
             && !self.warned_linktype
         {
             self.warned_linktype = true;
-            eprintln!(
+            let _ = writeln!(
+                self.err,
                 "pcapdig: {}: link type {} is not supported: only frame.* fields are printed for its records",
                 lt.0, self.name
             );

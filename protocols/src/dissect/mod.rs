@@ -8,7 +8,10 @@
 //!   on (its length and next-protocol field, through the layer's lazy view).
 //! * [`Config::stop_after`] ends the walk once the asked-for depth is reached.
 //! * Dispatch by EtherType, IP protocol and UDP/TCP port can be extended with
-//!   user layers ([`Dissector::register_udp_port`] and friends).
+//!   user layers ([`Dissector::register_udp_port`] and friends). The keys
+//!   of the walk's own layers are stated once, in [`builtin_keys`], and
+//!   held by the [`Registry`] with the registered layers' (a built-in
+//!   layer can be hooked on one more key with [`Registry::hook`]).
 //! * Nothing is allocated per packet: repeated layers go to fixed-capacity
 //!   [`Stack`](crate::Stack)s.
 //! * A truncated or malformed layer stops the walk there: the error, its
@@ -18,6 +21,7 @@
 //! Panic contract: no input bytes can make [`Dissector::dissect`] panic (a
 //! fuzz target checks it); every offset into the packet is checked.
 
+mod builtin;
 mod config;
 mod describe;
 mod registry;
@@ -27,6 +31,7 @@ mod walk;
 
 use std::fmt;
 
+pub use builtin::{Builtin, DNS_UDP_PORTS, builtin_keys};
 pub use config::{Config, Depth};
 pub use describe::{SCHEMA_LAYERS, Visit};
 pub use registry::{Dispatch, Registry};

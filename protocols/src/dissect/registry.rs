@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use pcap_core::{EtherType, IpProto, LinkType};
 
+use super::builtin::{Builtin, BuiltinTable};
 use super::user::UserLayer;
 
 /// Where a registered layer is hooked into the walk.
@@ -98,6 +99,9 @@ pub struct Registry {
     /// the walk asks at every EtherType and IP protocol, and most kinds
     /// have none, so most asks end at one test.
     kinds: u16,
+    /// The layers the walk decodes itself, by key (the facts of
+    /// [`builtin_keys`](super::builtin_keys), and any [`Registry::hook`]).
+    builtins: BuiltinTable,
 }
 
 impl fmt::Debug for Registry {
@@ -123,7 +127,8 @@ impl Registry {
     }
 
     /// No registered layer at all, not even the built-in ones (the
-    /// hand-written walk only: Ethernet to TCP/UDP, DNS, HTTP, GTP-U).
+    /// walk's own layers only: Ethernet to TCP/UDP, DNS, HTTP, GTP-U, on
+    /// the keys of [`builtin_keys`](super::builtin_keys)).
     pub fn empty() -> Self {
         Registry::default()
     }
@@ -135,6 +140,28 @@ impl Registry {
         self.entries.insert(self.user, (on, Arc::new(layer)));
         self.user += 1;
         self
+    }
+
+    /// Hooks the walk's own `layer` on `on` as well (DNS on another UDP
+    /// port, HTTP on TCP 8000), in place of the built-in layer the key had;
+    /// a registered layer on the same key is still tried first. Keys of
+    /// link types, heuristics and names are ignored (the walk has no
+    /// built-in layer there).
+    pub fn hook(&mut self, on: Dispatch, layer: Builtin) -> &mut Self {
+        self.builtins.insert(on, layer);
+        self
+    }
+
+    /// The keys of the walk's own layers ([`builtin_keys`](super::builtin_keys)
+    /// and [`Registry::hook`]s).
+    pub fn builtin_entries(&self) -> impl Iterator<Item = (Dispatch, Builtin)> + '_ {
+        self.builtins.entries()
+    }
+
+    /// The walk's own layers by key.
+    #[inline(always)]
+    pub(super) fn builtins(&self) -> &BuiltinTable {
+        &self.builtins
     }
 
     /// Hooks a built-in layer (the `protocols` crate's own) on `on`.

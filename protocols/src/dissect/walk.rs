@@ -9,8 +9,8 @@ use pcap_core::{Error, EtherType, Header, HeaderView, IpProto, TcpFlags};
 
 use super::registry::Dispatch as Key;
 use super::{
-    Depth, DissectError, Dissection, Dissector, Hit, Ipv6Layer, LayerKind, LayerRecord, LinkType,
-    Next, UserHit, UserLayer, Vlan,
+    Builtin, Depth, DissectError, Dissection, Dissector, Hit, Ipv6Layer, LayerKind, LayerRecord,
+    LinkType, Next, UserHit, UserLayer, Vlan,
 };
 use crate::dns::{DnsHeader, DnsMessage};
 use crate::eth::Ethernet;
@@ -48,9 +48,6 @@ struct Walk<'a> {
 /// The most layers one packet may have before the walk gives up (a guard
 /// against user layers that do not advance, and against endless tunnels).
 const MAX_STEPS: usize = 64;
-
-/// UDP ports DNS is looked for on: DNS, mDNS (RFC 6762), LLMNR (RFC 4795).
-const DNS_UDP_PORTS: [u16; 3] = [53, 5353, 5355];
 
 impl Dissector {
     /// Runs the walk over `d.data` into `d`.
@@ -169,10 +166,10 @@ impl Dissector {
                     if let Some(layer) = self.lookup(Key::EtherType(EtherType(t)), w.bytes) {
                         self.user_layer(d, w, layer.as_ref())?
                     } else {
-                        match EtherType(t) {
-                            vlan if vlan.is_vlan() => self.vlan(d, w, t)?,
-                            EtherType::IPV4 => Next::Ipv4,
-                            EtherType::IPV6 => Next::Ipv6,
+                        match self.registry.builtins().ethertype(EtherType(t)) {
+                            Some(Builtin::Vlan) => self.vlan(d, w, t)?,
+                            Some(Builtin::Ipv4) => Next::Ipv4,
+                            Some(Builtin::Ipv6) => Next::Ipv6,
                             _ => Next::Done,
                         }
                     }
@@ -198,18 +195,16 @@ impl Dissector {
                     if let Some(layer) = self.lookup(Key::IpProto(IpProto(p)), w.bytes) {
                         self.user_layer(d, w, layer.as_ref())?
                     } else {
-                        match IpProto(p) {
-                            IpProto::TCP => self.tcp(d, w)?,
-                            IpProto::UDP => self.udp(d, w)?,
-                            IpProto::ICMP => self.icmp(d, w, false)?,
-                            IpProto::ICMPV6 => self.icmp(d, w, true)?,
-                            IpProto::SCTP => self.sctp(d, w)?,
-                            IpProto::IPV4 if !w.quoted && cfg.stop_after >= Depth::Application => {
-                                Next::Ipv4
-                            }
-                            IpProto::IPV6 if !w.quoted && cfg.stop_after >= Depth::Application => {
-                                Next::Ipv6
-                            }
+                        // A tunnel (IP in IP) only at the application depth.
+                        let tunnel = !w.quoted && cfg.stop_after >= Depth::Application;
+                        match self.registry.builtins().ip_proto(IpProto(p)) {
+                            Some(Builtin::Tcp) => self.tcp(d, w)?,
+                            Some(Builtin::Udp) => self.udp(d, w)?,
+                            Some(Builtin::Icmp) => self.icmp(d, w, false)?,
+                            Some(Builtin::Icmpv6) => self.icmp(d, w, true)?,
+                            Some(Builtin::Sctp) => self.sctp(d, w)?,
+                            Some(Builtin::Ipv4) if tunnel => Next::Ipv4,
+                            Some(Builtin::Ipv6) if tunnel => Next::Ipv6,
                             _ => Next::Done,
                         }
                     }
@@ -446,7 +441,8 @@ impl Dissector {
                 return self.user_layer(d, w, layer.as_ref());
             }
         }
-        if (sport == 53 || dport == 53) && self.config.dns != DnsHeader::NONE {
+        let ports = &self.registry.builtins().tcp;
+        if self.config.dns != DnsHeader::NONE && ports.has(sport, dport, Builtin::Dns) {
             // DNS over TCP: a 2-byte length prefix (RFC 1035 §4.2.2).
             let body = w.bytes.get(2..).unwrap_or(&[]);
             let len = w
@@ -460,7 +456,7 @@ impl Dissector {
             return Ok(Next::Done);
         }
         if self.config.http
-            && (http::is_tshark_tcp_port(sport) || http::is_tshark_tcp_port(dport))
+            && ports.has(sport, dport, Builtin::Http)
             && http::looks_like_http(w.bytes)
         {
             let msg = HttpMessage::parse(w.bytes).map_err(|e| err(LayerKind::Http, w.offset, e))?;
@@ -533,12 +529,11 @@ impl Dissector {
                 return self.user_layer(d, w, layer.as_ref());
             }
         }
-        if (dport == gtp::PORT || sport == gtp::PORT) && !w.quoted {
+        let ports = &self.registry.builtins().udp;
+        if !w.quoted && ports.has(sport, dport, Builtin::Gtp) {
             return self.gtp(d, w);
         }
-        if (DNS_UDP_PORTS.contains(&sport) || DNS_UDP_PORTS.contains(&dport))
-            && self.config.dns != DnsHeader::NONE
-        {
+        if self.config.dns != DnsHeader::NONE && ports.has(sport, dport, Builtin::Dns) {
             self.dns(d, w.bytes, w.offset, w.quoted)?;
             return Ok(Next::Done);
         }
