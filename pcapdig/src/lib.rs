@@ -21,6 +21,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod carve;
+pub mod export;
 pub mod fields;
 pub mod index;
 mod inputs;
@@ -144,6 +145,19 @@ pub enum Command {
     ///
     ///   pcapdig carve --db day1.db 42 -o - | tcpdump -r - -nn
     Carve(carve::Args),
+    /// Write indexed sessions, their packet locations and the files table
+    /// as zstd Parquet, partitioned by day, for DuckDB, Spark, ClickHouse.
+    ///
+    /// DIR/sessions/day=YYYY-MM-DD/*.parquet has the `sessions --json`
+    /// columns (metadata keys with `_` for `.`: tls_sni), times as
+    /// TIMESTAMP(MICROS) UTC plus *_ns nanoseconds; DIR/locations/ each
+    /// session's packets; DIR/files/ the capture files. Written to a
+    /// temporary directory and renamed into place when complete; a
+    /// non-empty DIR is refused unless --overwrite. `carve --parquet DIR`
+    /// carves from it.
+    ///
+    /// Example: pcapdig export --parquet /exports/day1 --db day1.db 'tcp'
+    Export(export::Args),
 }
 
 /// What every subcommand runs with: the layers it knows beyond the
@@ -198,6 +212,7 @@ pub fn run_to(command: Command, ctx: &Context, console: &mut Console<'_>) -> Cli
         Command::Index(args) => index::run_to(args, console),
         Command::Sessions(args) => sessions::run_to(args, console),
         Command::Carve(args) => carve::run_to(args, console),
+        Command::Export(args) => export::run_to(args, console),
     }
 }
 
