@@ -8,6 +8,7 @@
 //! * `index`    — sessions (flows) and their packets' file offsets into SQLite
 //! * `sessions` — search indexed sessions with a tcpdump-style expression
 //! * `carve`    — write one session back out, reading only its records
+//! * `export`   — the index as Parquet for DuckDB, Spark, ClickHouse
 //!
 //! Index, search and carve are also a library of their own: the session
 //! store ([`store::SessionStore`]), which those three subcommands call.

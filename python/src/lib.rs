@@ -28,7 +28,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
 create_exception!(
-    _native,
+    pcapdig,
     PcapdigError,
     PyException,
     "An error of pcapdig: the message names the file, byte offset and layer."
@@ -36,6 +36,34 @@ create_exception!(
 
 fn err(e: impl std::fmt::Display) -> PyErr {
     PcapdigError::new_err(e.to_string())
+}
+
+/// A [`PcapdigError`] about the capture `file`, with attributes `file`
+/// and `offset` (the file's byte offset the message names, else `None`).
+fn err_at(py: Python<'_>, file: &str, e: impl std::fmt::Display) -> PyErr {
+    let text = e.to_string();
+    // The file's byte offset: `byte N` in capture errors, else the
+    // first `offset N`.
+    let number_after = |pat: &str| {
+        text.match_indices(pat).find_map(|(i, m)| {
+            let digits: String = text[i + m.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse::<u64>().ok()
+        })
+    };
+    let offset = number_after("byte ").or_else(|| number_after("offset "));
+    let text = if text.contains(file) {
+        text
+    } else {
+        format!("{file}: {text}")
+    };
+    let e = PcapdigError::new_err(text);
+    let value = e.value(py);
+    let _ = value.setattr("file", file);
+    let _ = value.setattr("offset", offset);
+    e
 }
 
 /// A path from a `str` or `os.PathLike`, or `None` for anything else.
@@ -130,7 +158,7 @@ impl Reader {
                 Ok(Some((secs, PyBytes::new(py, rec.data).unbind())))
             }
             Ok(None) => Ok(None),
-            Err(e) => Err(err(e)),
+            Err(e) => Err(err_at(py, &self.reader.name().display().to_string(), e)),
         }
     }
 }
@@ -443,7 +471,7 @@ impl PacketIter {
             let rec = match self.reader.next_record() {
                 Ok(Some(rec)) => rec,
                 Ok(None) => return Ok(None),
-                Err(e) => return Err(err(e)),
+                Err(e) => return Err(err_at(py, &self.file, e)),
             };
             self.number += 1;
             let mut d = Dissection::new(rec.linktype, rec.data);
@@ -465,8 +493,7 @@ impl PacketIter {
                         let mut failed = None;
                         if let Some(bytes) = d.data.get(r.offset..) {
                             dis.visit_layer(r.kind, bytes, &mut |spec, value| {
-                                if failed.is_none()
-                                    && w.fields.iter().any(|f| f.name == spec.name)
+                                if failed.is_none() && w.fields.iter().any(|f| f.name == spec.name)
                                 {
                                     // By its Rust name and its display name
                                     // (`src_addr`, `src`).
@@ -541,8 +568,8 @@ fn open(
     if let Some(u) = unpack {
         add_flags(u, "UNPACK", &mut config, &mut wanted)?;
     }
-    let dissector =
-        (filter.is_some() || !wanted.is_empty()).then(|| Dissector::with_registry(config, Registry::new()));
+    let dissector = (filter.is_some() || !wanted.is_empty())
+        .then(|| Dissector::with_registry(config, Registry::new()));
     let reader = open_capture(path)?;
     Ok(PacketIter {
         file: reader.name().display().to_string(),
@@ -572,7 +599,8 @@ fn fields<'py>(
         .map_err(|e| PyValueError::new_err(format!("filter: {e}")))?;
     let reader = open_capture(path)?;
     let mut out = Vec::new();
-    pcapdig::fields::write_fields(reader, &cols, filter.as_ref(), &registry, &mut out).map_err(err)?;
+    pcapdig::fields::write_fields(reader, &cols, filter.as_ref(), &registry, &mut out)
+        .map_err(err)?;
     let text = String::from_utf8_lossy(&out);
     let mut columns: Vec<Vec<&str>> = vec![Vec::new(); names.len()];
     for line in text.lines().skip(1) {

@@ -63,6 +63,8 @@ def test_errors_name_the_file_and_offset(tmp_path):
     with pytest.raises(pcapdig.PcapdigError) as e:
         list(pcapdig.pcap.Reader(str(p)))
     assert "bad.pcap" in str(e.value) and "offset" in str(e.value)
+    assert e.value.file.endswith("bad.pcap")
+    assert isinstance(e.value.offset, int) and e.value.offset >= 24, e.value
     with pytest.raises(pcapdig.PcapdigError):
         pcapdig.pcap.Reader(str(tmp_path / "missing.pcap"))
 
