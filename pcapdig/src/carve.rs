@@ -36,6 +36,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::Console;
+use crate::export::read::SessionKey;
 use crate::store::{CarveOptions, CarveOutput, SessionStore};
 
 pub use crate::store::OutFormat;
@@ -46,9 +47,14 @@ pub struct Args {
     /// The index database (opened read-only).
     #[arg(long, default_value_os_t = crate::default_db())]
     pub db: PathBuf,
-    /// Session ids (from `pcapdig sessions`).
-    #[arg(required = true)]
-    pub ids: Vec<i64>,
+    /// Session ids (from `pcapdig sessions`), or Community IDs (`1:...=`:
+    /// every session of that flow).
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Carve from this Parquet export (`pcapdig export --parquet DIR`)
+    /// instead of the database, with the same checks.
+    #[arg(long, value_name = "DIR", conflicts_with = "db")]
+    pub parquet: Option<PathBuf>,
     /// Output capture file; `-` writes to standard output. Written to a
     /// temporary file beside it and renamed into place only when complete;
     /// refused if it is one of the captures read or the database.
@@ -75,7 +81,7 @@ pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
     if args.output.is_none() && args.payload.is_none() {
         return Err("give -o OUT.pcap (or -o - for standard output) and/or --payload DIR".into());
     }
-    let store = SessionStore::open_read_only(&args.db)?;
+    let keys: Vec<SessionKey> = args.ids.iter().map(|t| SessionKey::parse(t)).collect();
     let output = match &args.output {
         None => None,
         // The process's standard output is checked (not a terminal, not
@@ -91,11 +97,39 @@ pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
     };
     let err = &mut *console.err;
     let mut failed_write = None;
-    let result = store.carve_with(&args.ids, output, &opts, &mut |n| {
+    let mut notice = |n: &crate::store::CarveNotice| {
         if let Err(e) = writeln!(err, "pcapdig: {n}") {
             failed_write.get_or_insert(e);
         }
-    });
+    };
+    let result = match &args.parquet {
+        Some(dir) => crate::export::read::carve(dir, &keys, output, &opts, &mut notice),
+        None => {
+            let store = SessionStore::open_read_only(&args.db)?;
+            let mut ids = Vec::new();
+            for key in &keys {
+                match key {
+                    SessionKey::Id(id) => ids.push(*id),
+                    SessionKey::Community(c) => {
+                        let of = store.ids_of_community(c)?;
+                        if of.is_empty() {
+                            return Err(format!(
+                                "no session with Community ID {c} in {}",
+                                args.db.display()
+                            )
+                            .into());
+                        }
+                        ids.extend(
+                            of.into_iter()
+                                .filter(|i| !ids.contains(i))
+                                .collect::<Vec<_>>(),
+                        );
+                    }
+                }
+            }
+            store.carve_with(&ids, output, &opts, &mut notice)
+        }
+    };
     let report = result?;
     if let Some(e) = failed_write {
         return Err(e.into());

@@ -9,6 +9,7 @@
 //! * `sessions` — search indexed sessions with a tcpdump-style expression
 //! * `carve`    — write one session back out, reading only its records
 //! * `stats`    — top talkers, server names and query names of matching sessions
+//! * `export`   — the index as Parquet for DuckDB, Spark, ClickHouse
 //!
 //! Index, search and carve are also a library of their own: the session
 //! store ([`store::SessionStore`]), which those three subcommands call.
@@ -22,6 +23,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod carve;
+pub mod export;
 pub mod fields;
 pub mod index;
 mod inputs;
@@ -173,6 +175,19 @@ pub enum Command {
     ///
     /// Example: pcapdig serve --db day1.db --listen 127.0.0.1:8080
     Serve(serve::Args),
+    /// Write indexed sessions, their packet locations and the files table
+    /// as zstd Parquet, partitioned by day, for DuckDB, Spark, ClickHouse.
+    ///
+    /// DIR/sessions/day=YYYY-MM-DD/*.parquet has the `sessions --json`
+    /// columns (metadata keys with `_` for `.`: tls_sni), times as
+    /// TIMESTAMP(MICROS) UTC plus *_ns nanoseconds; DIR/locations/ each
+    /// session's packets; DIR/files/ the capture files. Written to a
+    /// temporary directory and renamed into place when complete; a
+    /// non-empty DIR is refused unless --overwrite. `carve --parquet DIR`
+    /// carves from it.
+    ///
+    /// Example: pcapdig export --parquet /exports/day1 --db day1.db 'tcp'
+    Export(export::Args),
 }
 
 /// What every subcommand runs with: the layers it knows beyond the
@@ -230,6 +245,7 @@ pub fn run_to(command: Command, ctx: &Context, console: &mut Console<'_>) -> Cli
         Command::Carve(args) => carve::run_to(args, console),
         Command::Stats(args) => stats::run_to(args, console),
         Command::Serve(args) => serve::run_to(args, ctx, console),
+        Command::Export(args) => export::run_to(args, console),
     }
 }
 

@@ -152,18 +152,31 @@ impl OutFormat {
 
 type Error = StoreError;
 
-struct SessionInfo {
-    id: i64,
-    proto: u8,
-    first_ts: i64,
-    last_ts: i64,
-    src_ip: Vec<u8>,
-    sport: u16,
-    locations: Locations,
+/// One session as carve needs it, read from the index or from a Parquet
+/// export ([`carve_sessions`]).
+#[derive(Debug, Clone)]
+pub struct CarveSession {
+    /// Session id.
+    pub id: i64,
+    /// IP protocol number (6: its TCP streams can be followed).
+    pub proto: u8,
+    /// First packet time, nanoseconds since the epoch.
+    pub first_ts: i64,
+    /// Last packet time, nanoseconds since the epoch.
+    pub last_ts: i64,
+    /// Initiator address in the index's 16-byte form
+    /// ([`ip_to_blob`](super::rows::ip_to_blob)).
+    pub src_ip: Vec<u8>,
+    /// Initiator port.
+    pub sport: u16,
+    /// Where its packets are: `file_index` is the file's id in the store.
+    pub locations: Locations,
     /// Its records' whole digests folded in location order
     /// (`sessions.digest`).
-    digest: u64,
+    pub digest: u64,
 }
+
+type SessionInfo = CarveSession;
 
 /// What is wanted of one record: the sessions it belongs to and the
 /// digest the index recorded for it.
@@ -206,89 +219,114 @@ impl SessionStore {
                 "give -o OUT.pcap (or -o - for standard output) and/or --payload DIR".into(),
             );
         }
-        let mut say = Notices {
-            notice,
-            all: Vec::new(),
-        };
         let sessions = load_sessions(&self.conn, ids, &self.path)?;
-        let wanted = wanted_records(&sessions);
-
-        // Every file is found and checked before anything is written, and
-        // becomes an input no output may land on.
         let mut inputs = Inputs::new();
         inputs.add_database(&self.path);
-        let mut files = HashMap::new();
-        for &fid in wanted.keys() {
-            let info = load_file(&self.conn, fid)?;
-            let path = locate(&info, &opts.search_path)?;
-            inputs.add(&path);
-            files.insert(fid, (info, path));
-        }
-
-        let first = wanted.keys().next().and_then(|f| files.get(f));
-        let mut out = match output {
-            Some(output) => Some(open_output(output, opts.format, &inputs, first)?),
-            None => None,
-        };
-        if let Some(dir) = &opts.payload {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        }
-        let mut streams: Vec<Option<Follow>> = sessions
-            .iter()
-            .map(|s| {
-                (opts.payload.is_some() && s.proto == 6)
-                    .then(|| Follow::new(s.src_ip.clone(), s.sport))
-            })
-            .collect();
-
-        let mut written = 0u64;
-        // Every record's whole digest, for checking each session's fold.
-        let mut hashes: HashMap<(u32, u64), u64> = HashMap::new();
-        let dissector = super::index::minimal_dissector();
-        for (fid, offsets) in &wanted {
-            let (info, path) = &files[fid];
-            let mut each = |offset: u64, pkt: Packet| -> Result<(), Error> {
-                let want = &offsets[&offset];
-                let hash = db::record_hash(&pkt.raw);
-                check_record(info, path, offset, &pkt, hash, want, &sessions)?;
-                hashes.insert((*fid, offset), hash);
-                for &i in &want.owners {
-                    if let Some(follow) = streams[i].as_mut() {
-                        follow.packet(&dissector, pkt.linktype, &pkt.data);
-                    }
-                }
-                if let Some(out) = out.as_mut() {
-                    out.write(&pkt, info.precision).map_err(|e| match e {
-                        OutError::LinkType { packet, output } => format!(
-                            "{}: the record at offset {offset} has link type {packet}, the pcap output \
-                             has {output}; give --format pcapng (or -o NAME.pcapng) to carve both",
-                            path.display()
-                        )
-                        .into(),
-                        OutError::Other(e) => e,
-                    })?;
-                }
-                written += 1;
-                Ok(())
-            };
-            if info.format == FileFormat::Pcapng && info.context.is_none() {
-                say.say(CarveNotice::Walking(path.clone()));
-            }
-            read_records(info, path, offsets, &mut each)?;
-        }
-        check_sessions(&sessions, &hashes, &files)?;
-        if let Some(out) = out {
-            out.finish()?;
-        }
-        if let Some(dir) = &opts.payload {
-            write_payloads(&sessions, &mut streams, dir, &inputs, &mut say)?;
-        }
-        Ok(CarveReport {
-            sessions: sessions.len(),
-            packets: written,
-            notices: say.all,
-        })
+        carve_sessions(
+            sessions,
+            &mut |fid| load_file(&self.conn, fid),
+            inputs,
+            output,
+            opts,
+            notice,
+        )
     }
+}
+
+/// The work of [`SessionStore::carve_with`] on sessions already read
+/// (from the index, or from a Parquet export): `file` gives the indexed
+/// row of a file id, `inputs` the files that are read besides the
+/// captures (the database, the export's files), which no output may land
+/// on. The same checks and outputs as a carve from the database.
+pub fn carve_sessions(
+    sessions: Vec<CarveSession>,
+    file: &mut dyn FnMut(u32) -> Result<FileRow, StoreError>,
+    mut inputs: Inputs,
+    output: Option<CarveOutput<'_>>,
+    opts: &CarveOptions,
+    notice: &mut dyn FnMut(&CarveNotice),
+) -> Result<CarveReport, StoreError> {
+    if output.is_none() && opts.payload.is_none() {
+        return Err("give -o OUT.pcap (or -o - for standard output) and/or --payload DIR".into());
+    }
+    let mut say = Notices {
+        notice,
+        all: Vec::new(),
+    };
+    let wanted = wanted_records(&sessions);
+
+    // Every file is found and checked before anything is written, and
+    // becomes an input no output may land on.
+    let mut files = HashMap::new();
+    for &fid in wanted.keys() {
+        let info = file(fid)?;
+        let path = locate(&info, &opts.search_path)?;
+        inputs.add(&path);
+        files.insert(fid, (info, path));
+    }
+
+    let first = wanted.keys().next().and_then(|f| files.get(f));
+    let mut out = match output {
+        Some(output) => Some(open_output(output, opts.format, &inputs, first)?),
+        None => None,
+    };
+    if let Some(dir) = &opts.payload {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let mut streams: Vec<Option<Follow>> = sessions
+        .iter()
+        .map(|s| {
+            (opts.payload.is_some() && s.proto == 6).then(|| Follow::new(s.src_ip.clone(), s.sport))
+        })
+        .collect();
+
+    let mut written = 0u64;
+    // Every record's whole digest, for checking each session's fold.
+    let mut hashes: HashMap<(u32, u64), u64> = HashMap::new();
+    let dissector = super::index::minimal_dissector();
+    for (fid, offsets) in &wanted {
+        let (info, path) = &files[fid];
+        let mut each = |offset: u64, pkt: Packet| -> Result<(), Error> {
+            let want = &offsets[&offset];
+            let hash = db::record_hash(&pkt.raw);
+            check_record(info, path, offset, &pkt, hash, want, &sessions)?;
+            hashes.insert((*fid, offset), hash);
+            for &i in &want.owners {
+                if let Some(follow) = streams[i].as_mut() {
+                    follow.packet(&dissector, pkt.linktype, &pkt.data);
+                }
+            }
+            if let Some(out) = out.as_mut() {
+                out.write(&pkt, info.precision).map_err(|e| match e {
+                    OutError::LinkType { packet, output } => format!(
+                        "{}: the record at offset {offset} has link type {packet}, the pcap output \
+                         has {output}; give --format pcapng (or -o NAME.pcapng) to carve both",
+                        path.display()
+                    )
+                    .into(),
+                    OutError::Other(e) => e,
+                })?;
+            }
+            written += 1;
+            Ok(())
+        };
+        if info.format == FileFormat::Pcapng && info.context.is_none() {
+            say.say(CarveNotice::Walking(path.clone()));
+        }
+        read_records(info, path, offsets, &mut each)?;
+    }
+    check_sessions(&sessions, &hashes, &files)?;
+    if let Some(out) = out {
+        out.finish()?;
+    }
+    if let Some(dir) = &opts.payload {
+        write_payloads(&sessions, &mut streams, dir, &inputs, &mut say)?;
+    }
+    Ok(CarveReport {
+        sessions: sessions.len(),
+        packets: written,
+        notices: say.all,
+    })
 }
 
 /// Hands notices to the caller as they come, and keeps them for the

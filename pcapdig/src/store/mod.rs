@@ -30,6 +30,7 @@ mod capture_out;
 pub mod carve;
 mod carve_read;
 mod content_hash;
+pub mod export_rows;
 pub mod follow;
 mod hash_ahead;
 pub mod index;
@@ -44,7 +45,8 @@ pub mod stats;
 mod walk;
 
 pub use carve::CarveNotice;
-pub use carve::{CarveOptions, CarveOutput, CarveReport, OutFormat};
+pub use carve::{CarveOptions, CarveOutput, CarveReport, CarveSession, OutFormat, carve_sessions};
+pub use export_rows::{FileExport, SessionPackets};
 pub use index::{IndexEvents, IndexOptions, IndexReport};
 pub use notice::Notice;
 pub use rows::{FileFormat, FileRef, FileRow, SessionRow};
