@@ -294,9 +294,8 @@ impl FileWalk<'_> {
         if self.totals.meta.is_some() && super::meta::carries_metadata(summary) {
             // The packet's session, in order: what is pending goes first.
             self.flush_pending()?;
-            if let Some(id) = self.table.push(summary, ts, loc)
-                && let Some(meta) = self.totals.meta.as_mut()
-            {
+            let id = self.table.push(summary, ts, loc);
+            if let Some(meta) = self.totals.meta.as_mut() {
                 meta.packet(id, d);
             }
             return self.write_finished();

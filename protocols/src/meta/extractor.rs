@@ -142,6 +142,16 @@ impl Extractor {
         dns::raw_message(msg, &mut self.meta, &self.limits, &mut self.scratch);
     }
 
+    /// One UDP datagram of the session, from port `sport` to `dport`,
+    /// held by the caller rather than dissected (e.g. one put together
+    /// from IP fragments): its DNS message, on the DNS ports, as
+    /// [`Extractor::packet`] reads it.
+    pub fn udp_datagram(&mut self, sport: u16, dport: u16, payload: &[u8]) {
+        if DNS_UDP_PORTS.contains(&sport) || DNS_UDP_PORTS.contains(&dport) {
+            self.dns_message(payload);
+        }
+    }
+
     /// One TCP segment of the session; `from_initiator` as for
     /// [`Extractor::packet`].
     pub fn tcp_segment(&mut self, seg: &TcpSegment<'_>, from_initiator: bool) {
@@ -249,6 +259,28 @@ impl Extractor {
     /// in both directions (nothing more of TLS is needed).
     pub fn tls_done(&self) -> bool {
         self.tcp.as_ref().is_some_and(|st| st.tls.done())
+    }
+
+    /// The bytes this session holds beyond its own fixed size (some 120
+    /// bytes): the values kept, the TCP reading state once made and what
+    /// it buffers to join segments (what a caller adds up to keep many
+    /// sessions within a total budget).
+    pub fn memory(&self) -> usize {
+        self.scratch.capacity()
+            + self.meta.bytes()
+            + self
+                .tcp
+                .as_ref()
+                .map_or(0, |_| std::mem::size_of::<TcpState>() + self.buffered())
+    }
+
+    /// Drops what joins TCP segments (buffers, hello and head readers),
+    /// keeping the values found: for a caller that reads no more of the
+    /// session, or is over its memory budget. A later segment would start
+    /// the session's TCP reading afresh.
+    pub fn release_buffers(&mut self) {
+        self.tcp = None;
+        self.scratch = String::new();
     }
 
     /// The session's values.
