@@ -3,8 +3,10 @@
 //! values written to `session_meta` when the session is written; and read
 //! back for `sessions --json`.
 //!
-//! Only packets with a TCP or UDP payload are handed to an extractor (a
-//! session that never carries data costs nothing); IP fragments of TCP
+//! Only packets with a TCP or UDP payload are looked at, and a session
+//! gets an extractor only with its first packet worth reading
+//! ([`Extractor::worth_starting`]: a TLS record, an HTTP head, DNS): bulk
+//! data costs one lookup in a small table per packet. IP fragments of TCP
 //! and UDP datagrams are put back together first (an HTTP request or a DNS
 //! answer too big for one packet), and the whole datagram is read. Memory
 //! is bounded: each extractor by [`Limits::DEFAULT`], all of them together
@@ -16,6 +18,7 @@
 //! bytes here, as it has one in the flow table.)
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
 
 use pcap_core::IpProto;
@@ -27,7 +30,15 @@ use rusqlite::{Connection, params};
 /// The extractors of the live sessions, by flow-table session id.
 pub(crate) struct LiveMeta {
     limits: Limits,
-    live: HashMap<u64, Live>,
+    /// Only the sessions that showed something worth reading
+    /// ([`Extractor::worth_starting`]): few, so the lookup every data
+    /// packet makes is cheap.
+    live: HashMap<u64, Live, BuildHasherDefault<IdHasher>>,
+    /// The [`tuple_key`]s of the sessions in `live` still read, counted
+    /// (a key may be shared: port reuse, or a hash collision): a packet
+    /// whose key is not here and that is not worth starting an extractor
+    /// needs no session id, so the caller may batch it.
+    reading: HashMap<u64, u32, BuildHasherDefault<IdHasher>>,
     /// What the live extractors hold, as [`Extractor::memory`] counts it.
     total: usize,
     /// The budget for `total` (see [`TOTAL_BUDGET`]).
@@ -46,6 +57,8 @@ struct Live {
     packets: u32,
     /// What this extractor was last counted for in [`LiveMeta::total`].
     charged: usize,
+    /// Its [`tuple_key`] while it is counted in [`LiveMeta::reading`].
+    key: Option<u64>,
     /// Nothing more is expected: later packets are not read.
     done: bool,
 }
@@ -79,11 +92,28 @@ impl LiveMeta {
     pub(crate) fn with_budget(budget: usize) -> Self {
         LiveMeta {
             limits: Limits::DEFAULT,
-            live: HashMap::new(),
+            live: HashMap::default(),
+            reading: HashMap::default(),
             total: 0,
             budget,
             defrag: Defragmenter::with_max_datagrams(MAX_DATAGRAMS),
         }
+    }
+
+    /// Whether packet `d` may matter here: then the caller hands it to
+    /// [`LiveMeta::packet`] with its session id; otherwise it need not (a
+    /// packet of bulk data in a session without an extractor, or whose
+    /// extractor is done). Cheap: no session lookup.
+    #[inline]
+    pub(crate) fn wants(&self, d: &Dissection<'_>) -> bool {
+        let s = &d.summary;
+        if !carries_metadata(s) {
+            return false;
+        }
+        if s.is_fragment || Extractor::worth_starting(d) {
+            return true;
+        }
+        !self.reading.is_empty() && tuple_key(s).is_some_and(|k| self.reading.contains_key(&k))
     }
 
     /// One packet that [`carries_metadata`], of session `id` (what the
@@ -98,7 +128,12 @@ impl LiveMeta {
         let (Some(id), Some(ip)) = (id, s.ip) else {
             return;
         };
-        self.feed(id, (ip.src, s.sport), |ex, from_initiator| {
+        if !self.live.contains_key(&id) && !Extractor::worth_starting(d) {
+            // Nothing to read yet (bulk data): no extractor is made.
+            return;
+        }
+        let key = tuple_key(s);
+        self.feed(id, (ip.src, s.sport), key, |ex, from_initiator| {
             ex.packet(d, from_initiator);
         });
     }
@@ -133,7 +168,8 @@ impl LiveMeta {
                 let Some(seg) = tcp_segment_of(&whole) else {
                     return;
                 };
-                self.feed(id, (ip.src, seg.sport), |ex, from_initiator| {
+                let key = key_of(ip.src, seg.sport, ip.dst, seg.dport, s.protocol);
+                self.feed(id, (ip.src, seg.sport), Some(key), |ex, from_initiator| {
                     ex.tcp_segment(&seg, from_initiator);
                 });
             }
@@ -141,7 +177,8 @@ impl LiveMeta {
                 let Some((sport, dport, payload)) = udp_datagram_of(&whole) else {
                     return;
                 };
-                self.feed(id, (ip.src, sport), |ex, _| {
+                let key = key_of(ip.src, sport, ip.dst, dport, s.protocol);
+                self.feed(id, (ip.src, sport), Some(key), |ex, _| {
                     ex.udp_datagram(sport, dport, payload);
                 });
             }
@@ -150,17 +187,31 @@ impl LiveMeta {
     }
 
     /// Hands one packet of session `id`, sent by `src`, to its extractor
-    /// (made with the session's first data) with `read`, unless the
-    /// session is done; then decides whether it is done, and keeps the
-    /// memory count.
-    fn feed(&mut self, id: u64, src: (IpAddr, u16), read: impl FnOnce(&mut Extractor, bool)) {
+    /// (made with the session's first data worth reading; `key` its
+    /// [`tuple_key`], if known, is then counted in `reading`) with `read`,
+    /// unless the session is done; then decides whether it is done, and
+    /// keeps the memory count.
+    fn feed(
+        &mut self,
+        id: u64,
+        src: (IpAddr, u16),
+        key: Option<u64>,
+        read: impl FnOnce(&mut Extractor, bool),
+    ) {
         let limits = &self.limits;
-        let live = self.live.entry(id).or_insert_with(|| Live {
-            initiator: src,
-            extractor: Extractor::new(limits),
-            packets: 0,
-            charged: 0,
-            done: false,
+        let reading = &mut self.reading;
+        let live = self.live.entry(id).or_insert_with(|| {
+            if let Some(k) = key {
+                *reading.entry(k).or_default() += 1;
+            }
+            Live {
+                initiator: src,
+                extractor: Extractor::new(limits),
+                packets: 0,
+                charged: 0,
+                key,
+                done: false,
+            }
         });
         if live.done {
             return;
@@ -169,6 +220,7 @@ impl LiveMeta {
         if self.total > self.budget {
             // Past the budget: nothing more is read until sessions end.
             live.done = true;
+            unread(reading, live.key.take());
             ex.release_buffers();
             let now = ex.memory();
             self.total = self.total - live.charged + now;
@@ -185,6 +237,7 @@ impl LiveMeta {
         live.done = tls_read || silent;
         if live.done {
             // Nothing more is read: what joins segments can go.
+            unread(reading, live.key.take());
             ex.release_buffers();
         }
         let now = ex.memory();
@@ -196,6 +249,7 @@ impl LiveMeta {
     pub(crate) fn finish(&mut self, id: u64) -> Option<SessionMeta> {
         let live = self.live.remove(&id)?;
         self.total -= live.charged;
+        unread(&mut self.reading, live.key);
         let meta = live.extractor.finish();
         (!meta.is_empty()).then_some(meta)
     }
@@ -205,6 +259,66 @@ impl LiveMeta {
     #[cfg(test)]
     pub(crate) fn memory(&self) -> usize {
         self.total
+    }
+}
+
+/// Takes one count of `key` off `reading`.
+fn unread(reading: &mut HashMap<u64, u32, BuildHasherDefault<IdHasher>>, key: Option<u64>) {
+    let Some(k) = key else { return };
+    if let Some(n) = reading.get_mut(&k) {
+        *n -= 1;
+        if *n == 0 {
+            reading.remove(&k);
+        }
+    }
+}
+
+/// A hash of a packet's protocol, addresses and ports, the same in both
+/// directions (`None` for a non-IP packet).
+#[inline]
+fn tuple_key(s: &PacketSummary) -> Option<u64> {
+    let ip = s.ip?;
+    Some(key_of(ip.src, s.sport, ip.dst, s.dport, s.protocol))
+}
+
+/// [`tuple_key`] of its parts.
+#[inline]
+fn key_of(src: IpAddr, sport: u16, dst: IpAddr, dport: u16, protocol: u8) -> u64 {
+    let end = |addr: IpAddr, port: u16| -> u64 {
+        let a = match addr {
+            IpAddr::V4(v4) => u128::from(v4.to_bits()),
+            IpAddr::V6(v6) => v6.to_bits(),
+        };
+        let folded = (a as u64) ^ ((a >> 64) as u64).rotate_left(17) ^ (u64::from(port) << 48);
+        folded.wrapping_mul(MIX)
+    };
+    let (a, b) = (end(src, sport), end(dst, dport));
+    // Symmetric: the same whichever side sent the packet.
+    (a.wrapping_add(b) ^ u64::from(protocol)).wrapping_mul(MIX)
+}
+
+/// Hashes session ids with one multiplication: SipHash, the default,
+/// costs more than the rest of a lookup, and the ids (numbered in order
+/// by the flow table) are not chosen by whoever made the capture.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+/// An odd constant with well-spread bits (2^64 / the golden ratio).
+const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(MIX);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(MIX);
     }
 }
 
@@ -350,5 +464,6 @@ mod tests {
         }
         assert_eq!(live.memory(), 0);
         assert!(live.live.is_empty());
+        assert!(live.reading.is_empty(), "every count taken back");
     }
 }

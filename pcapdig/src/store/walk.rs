@@ -291,7 +291,7 @@ impl FileWalk<'_> {
         }
         let ts = rec.ts;
         let loc = Location::with_digest(self.file_id, rec.offset, hash);
-        if self.totals.meta.is_some() && super::meta::carries_metadata(summary) {
+        if self.totals.meta.as_ref().is_some_and(|m| m.wants(d)) {
             // The packet's session, in order: what is pending goes first.
             self.flush_pending()?;
             let id = self.table.push(summary, ts, loc);
