@@ -3,8 +3,9 @@
 //! transport, port and a sequence jump, a length byte, the payload), each
 //! wrapped in IPv4 and TCP or UDP, dissected at application depth and fed
 //! to one [`Extractor`] with small limits, so that joining across
-//! segments, gaps, cut segments and the caps are all exercised. Nothing
-//! may panic, and the limits hold.
+//! segments, gaps, cut segments and the caps are all exercised (with
+//! `worth_starting`, `udp_datagram` and `release_buffers` on the way).
+//! Nothing may panic, and the limits hold.
 
 #![no_main]
 
@@ -71,14 +72,22 @@ fuzz_target!(|data: &[u8]| {
         pkt.extend_from_slice(&[10, 0, 0, a, 10, 0, 0, b]);
         pkt.extend_from_slice(&l4);
         let d = dissector.dissect(LinkType::RAW, &pkt);
+        // Judging whether to start is total, whatever the packet.
+        let _ = Extractor::worth_starting(&d);
         ex.packet(&d, from_client);
+        if ctl & 0x80 != 0 {
+            // Bit 7: drop the joining state (a caller over its budget).
+            ex.release_buffers();
+        }
         if !udp {
             seq[side] = s.wrapping_add((payload.len() + wire_extra) as u32);
         } else {
             ex.dns_message(payload);
+            ex.udp_datagram(sport, dport, payload);
         }
         assert!(ex.meta().bytes() <= limits.per_session_bytes);
         assert!(ex.buffered() <= 8 * limits.per_direction_buffer + 2 * 65540);
+        assert!(ex.memory() <= ex.meta().bytes() + ex.buffered() + 64 * 1024);
     }
     let meta = ex.finish();
     for (_, values) in meta.iter() {

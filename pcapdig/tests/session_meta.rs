@@ -82,6 +82,12 @@ fn store_of(meta: bool) -> (tempfile::TempDir, SessionStore) {
             &dns_query("WWW.Evil.example"),
         ),
     ];
+    index_packets(&packets, meta)
+}
+
+/// `packets` (raw IPv4, one a second) indexed (`meta` as given) into a
+/// new store.
+fn index_packets(packets: &[Vec<u8>], meta: bool) -> (tempfile::TempDir, SessionStore) {
     let mut file = PcapBuilder::new(Endian::Little, Precision::Micro);
     file.linktype(LinkType::RAW);
     for (i, p) in packets.iter().enumerate() {
@@ -98,6 +104,95 @@ fn store_of(meta: bool) -> (tempfile::TempDir, SessionStore) {
     };
     store.index(&[vec![cap]], &opts).expect("index");
     (dir, store)
+}
+
+/// `datagram` (an IPv4 packet as [`ipv4`] builds it) cut into IPv4
+/// fragments of identification `id`, each carrying at most `max` bytes
+/// of its payload (`max` a multiple of 8).
+fn fragments(datagram: &[u8], id: u16, max: usize) -> Vec<Vec<u8>> {
+    let (header, payload) = datagram.split_at(20);
+    let mut out = Vec::new();
+    for (i, share) in payload.chunks(max).enumerate() {
+        let offset = i * max;
+        let more = offset + share.len() < payload.len();
+        let mut p = header.to_vec();
+        let total = u16::try_from(20 + share.len()).expect("small");
+        p[2..4].copy_from_slice(&total.to_be_bytes());
+        p[4..6].copy_from_slice(&id.to_be_bytes());
+        let field = u16::try_from(offset / 8).expect("small") | if more { 0x2000 } else { 0 };
+        p[6..8].copy_from_slice(&field.to_be_bytes());
+        p.extend_from_slice(share);
+        out.push(p);
+    }
+    out
+}
+
+#[test]
+fn metadata_is_read_from_ip_fragments_and_after_socks5() {
+    const C: [u8; 4] = [10, 0, 0, 1];
+    const PROXY: [u8; 4] = [10, 0, 0, 9];
+    let (c, s) = (40001, 1080);
+    let request = format!(
+        "GET /index.html HTTP/1.1\r\nHost: www.example.org\r\nUser-Agent: {}\r\n\r\n",
+        "x".repeat(300)
+    );
+    let connect = b"\x05\x01\x00\x03\x0fwww.example.org\x00\x50";
+    let mut packets = vec![
+        ipv4(C, c, PROXY, s, Some((100, 0x02)), b""),
+        ipv4(PROXY, s, C, c, Some((900, 0x12)), b""),
+        ipv4(C, c, PROXY, s, Some((101, 0x18)), b"\x05\x01\x00"),
+        ipv4(PROXY, s, C, c, Some((901, 0x18)), b"\x05\x00"),
+        ipv4(C, c, PROXY, s, Some((104, 0x18)), connect),
+        ipv4(
+            PROXY,
+            s,
+            C,
+            c,
+            Some((903, 0x18)),
+            b"\x05\x00\x00\x01\x0a\x00\x00\x09\x00\x50",
+        ),
+    ];
+    // The request in three fragments, the first (with the TCP header)
+    // last: the flow table holds the others until it comes.
+    let seq = 104 + u32::try_from(connect.len()).expect("small");
+    let whole = ipv4(C, c, PROXY, s, Some((seq, 0x18)), request.as_bytes());
+    let mut frags = fragments(&whole, 77, 152);
+    assert_eq!(frags.len(), 3);
+    frags.rotate_left(1);
+    packets.extend(frags);
+    let response = b"HTTP/1.1 302 Found\r\nLocation: /\r\nContent-Length: 0\r\n\r\n";
+    packets.push(ipv4(PROXY, s, C, c, Some((913, 0x18)), response));
+    // A DNS query over UDP in two fragments, in order.
+    let query = ipv4(
+        C,
+        5300,
+        [10, 0, 0, 53],
+        53,
+        None,
+        &dns_query(&format!("{}.example", "a".repeat(60))),
+    );
+    packets.extend(fragments(&query, 78, 48));
+
+    let (_dir, store) = index_packets(&packets, true);
+    let all = store
+        .search(&Expr::And(vec![]), &SearchOptions::default())
+        .expect("all");
+    let values = |k: &str| -> Vec<String> {
+        all.iter()
+            .flat_map(|r| r.meta.get(k).cloned().unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(values("http.host"), ["www.example.org"], "{all:?}");
+    assert_eq!(values("http.request.uri"), ["/index.html"]);
+    assert_eq!(values("http.user_agent"), ["x".repeat(300)]);
+    assert_eq!(values("http.response.code"), ["302"]);
+    assert_eq!(
+        values("dns.qry.name"),
+        [format!("{}.example", "a".repeat(60))]
+    );
+    let http = search(&store, r#"http.host == "www.example.org""#);
+    assert_eq!(http.len(), 1);
+    assert_eq!(http[0].dport, s, "the SOCKS session itself");
 }
 
 fn search(store: &SessionStore, expr: &str) -> Vec<SessionRow> {
@@ -220,16 +315,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "icmp-destunreach-udp.pcap",
         "1:GGvyj18dEx42K7edkkcDklsnKqs=",
         "tshark gives the UDP header quoted in an ICMP error a stream of its own",
-    ),
-    (
-        "ipv6-fragmented-dns.pcap",
-        "*",
-        "a DNS answer in IPv6 fragments: the index does not reassemble IP fragments for metadata yet",
-    ),
-    (
-        "socks5-http-302-frag.pcap",
-        "*",
-        "the HTTP request is in IPv4 fragments: the index does not reassemble IP fragments for metadata yet",
     ),
 ];
 

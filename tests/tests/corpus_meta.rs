@@ -41,25 +41,6 @@ const COLUMNS: [(&str, Key); 10] = [
 /// find differently from tshark.
 const KNOWN: &[(&str, &str, &str, &str)] = &[
     (
-        "radiotap.pcap",
-        "*",
-        "*",
-        "802.11 (link type 127): the dissector does not read 802.11 frames yet \
-         (issue 11 item 2), so no session is seen",
-    ),
-    (
-        "wlanmon.pcap",
-        "*",
-        "*",
-        "802.11 (link type 127): the dissector does not read 802.11 frames yet",
-    ),
-    (
-        "80211http.pcap",
-        "*",
-        "*",
-        "802.11 (link type 105): the dissector does not read 802.11 frames yet",
-    ),
-    (
         "ipv6-gtp6.pcap",
         "1:mNf0yqDrqQxOfOhpjw7hkxjMLNA=",
         "dns.qry.name",

@@ -174,11 +174,11 @@ CREATE TABLE session_meta (
     session_id INTEGER NOT NULL,
     PRIMARY KEY (key, folded, value, session_id)
 ) WITHOUT ROWID;
-CREATE INDEX session_meta_session ON session_meta(session_id);
 CREATE INDEX session_vlans_session ON session_vlans(session_id);
 ";
 
-/// The secondary indexes on `sessions`, created with the schema. `pcapdig
+/// The secondary indexes on `sessions` (and `session_meta`'s on
+/// `session_id`), created with the schema. `pcapdig
 /// index` drops them while it fills an empty table and creates them again
 /// (sorted, which is much faster than random-order b-tree inserts) at the
 /// end of the run, in the same transaction; see [`drop_session_indexes`].
@@ -189,6 +189,7 @@ CREATE INDEX IF NOT EXISTS sessions_sport ON sessions(sport, proto);
 CREATE INDEX IF NOT EXISTS sessions_dport ON sessions(dport, proto);
 CREATE INDEX IF NOT EXISTS sessions_first_ts ON sessions(first_ts);
 CREATE INDEX IF NOT EXISTS sessions_community_id ON sessions(community_id);
+CREATE INDEX IF NOT EXISTS session_meta_session ON session_meta(session_id);
 ";
 
 /// What a database file turned out to be.
@@ -549,7 +550,8 @@ pub fn drop_session_indexes(conn: &Connection) -> rusqlite::Result<()> {
          DROP INDEX IF EXISTS sessions_sport;
          DROP INDEX IF EXISTS sessions_dport;
          DROP INDEX IF EXISTS sessions_first_ts;
-         DROP INDEX IF EXISTS sessions_community_id;",
+         DROP INDEX IF EXISTS sessions_community_id;
+         DROP INDEX IF EXISTS session_meta_session;",
     )
 }
 

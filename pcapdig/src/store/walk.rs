@@ -291,12 +291,11 @@ impl FileWalk<'_> {
         }
         let ts = rec.ts;
         let loc = Location::with_digest(self.file_id, rec.offset, hash);
-        if self.totals.meta.is_some() && super::meta::carries_metadata(summary) {
+        if self.totals.meta.as_ref().is_some_and(|m| m.wants(d)) {
             // The packet's session, in order: what is pending goes first.
             self.flush_pending()?;
-            if let Some(id) = self.table.push(summary, ts, loc)
-                && let Some(meta) = self.totals.meta.as_mut()
-            {
+            let id = self.table.push(summary, ts, loc);
+            if let Some(meta) = self.totals.meta.as_mut() {
                 meta.packet(id, d);
             }
             return self.write_finished();

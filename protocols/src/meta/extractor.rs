@@ -10,7 +10,7 @@ use super::stream::{Chunk, Stream};
 use super::tls::Tls;
 use super::values::SessionMeta;
 use crate::Dissection;
-use crate::http::is_tshark_tcp_port;
+use crate::http::{is_tshark_tcp_port, looks_like_http};
 use crate::tls::{TLS_TCP_PORTS, looks_like_tls};
 
 /// The DNS port: a TCP connection to or from it carries length-prefixed
@@ -144,6 +144,47 @@ impl Extractor {
         }
     }
 
+    /// Whether `d`, a packet of a session that has no extractor yet, is
+    /// worth making one for: whether an extractor would do anything with
+    /// it. Until such a packet comes, a caller may leave a session without
+    /// an extractor (most sessions of bulk traffic never need one) and
+    /// start it with that packet: the values found are the same as if it
+    /// had been fed every packet (what it skips would have been dropped:
+    /// a segment that starts neither a TLS record nor an HTTP head, on a
+    /// port that is neither TLS's nor DNS's; a UDP datagram with neither
+    /// DNS nor a QUIC v1 long header).
+    /// IP fragments are not judged here (their datagram is, once whole).
+    pub fn worth_starting(d: &Dissection<'_>) -> bool {
+        let s = &d.summary;
+        if !s.has_l4 || s.is_fragment || s.ip.is_none() {
+            return false;
+        }
+        let ports = [s.sport, s.dport];
+        match IpProto(s.protocol) {
+            IpProto::UDP => {
+                d.dns.iter().any(|h| !h.quoted)
+                    || ports.iter().any(|p| DNS_UDP_PORTS.contains(p))
+                    || udp_payload(d).is_some_and(crate::quic::looks_like_quic_v1)
+            }
+            IpProto::TCP => {
+                if ports.contains(&DNS_PORT) || ports.iter().any(|p| TLS_TCP_PORTS.contains(p)) {
+                    return true;
+                }
+                let Some(seg) = tcp_segment(d) else {
+                    return false;
+                };
+                segment_worth_starting(&seg)
+            }
+            _ => false,
+        }
+    }
+
+    /// [`Extractor::worth_starting`] for a TCP segment held by the caller
+    /// (one put together from IP fragments).
+    pub fn segment_worth_starting(seg: &TcpSegment<'_>) -> bool {
+        segment_worth_starting(seg)
+    }
+
     /// One DNS message (a UDP datagram's payload) of the session.
     pub fn dns_message(&mut self, msg: &[u8]) {
         dns::raw_message(msg, &mut self.meta, &self.limits, &mut self.scratch);
@@ -163,6 +204,16 @@ impl Extractor {
         }
         if let Some(q) = self.quic.as_mut() {
             q.datagram(payload, from_initiator, &mut self.meta, &self.limits);
+        }
+    }
+
+    /// One UDP datagram of the session, from port `sport` to `dport`,
+    /// held by the caller rather than dissected (e.g. one put together
+    /// from IP fragments): its DNS message, on the DNS ports, as
+    /// [`Extractor::packet`] reads it.
+    pub fn udp_datagram(&mut self, sport: u16, dport: u16, payload: &[u8]) {
+        if DNS_UDP_PORTS.contains(&sport) || DNS_UDP_PORTS.contains(&dport) {
+            self.dns_message(payload);
         }
     }
 
@@ -277,10 +328,55 @@ impl Extractor {
             || self.quic.as_ref().is_some_and(|q| q.done())
     }
 
+    /// The bytes this session holds beyond its own fixed size (some 120
+    /// bytes): the values kept, the TCP reading state once made and what
+    /// it buffers to join segments (what a caller adds up to keep many
+    /// sessions within a total budget).
+    pub fn memory(&self) -> usize {
+        self.scratch.capacity()
+            + self.meta.bytes()
+            + self
+                .tcp
+                .as_ref()
+                .map_or(0, |_| std::mem::size_of::<TcpState>() + self.buffered())
+    }
+
+    /// Drops what joins TCP segments (buffers, hello and head readers),
+    /// keeping the values found: for a caller that reads no more of the
+    /// session, or is over its memory budget. A later segment would start
+    /// the session's TCP reading afresh.
+    pub fn release_buffers(&mut self) {
+        self.tcp = None;
+        self.scratch = String::new();
+    }
+
     /// The session's values.
     pub fn finish(self) -> SessionMeta {
         self.meta
     }
+}
+
+/// Whether a TCP segment of a session with no state yet starts
+/// something read here: on the DNS or a TLS port anything; elsewhere a TLS
+/// record (not on HTTP's ports) or an HTTP head (not on SSH's), as
+/// [`Extractor::tcp_segment`] finds them at a segment start.
+fn segment_worth_starting(seg: &TcpSegment<'_>) -> bool {
+    let ports = [seg.sport, seg.dport];
+    if ports.contains(&DNS_PORT) || ports.iter().any(|p| TLS_TCP_PORTS.contains(p)) {
+        return true;
+    }
+    let bytes = seg.payload;
+    let Some(&first) = bytes.first() else {
+        return false;
+    };
+    // A cheap first look: TLS records start with 0x14..=0x17 (or an
+    // SSL 2.0 hello's length byte, high bit set), HTTP with a capital.
+    let tls = (matches!(first, 0x14..=0x17) || first & 0x80 != 0)
+        && !ports.iter().any(|&p| is_tshark_tcp_port(p))
+        && looks_like_tls(bytes);
+    tls || (first.is_ascii_uppercase()
+        && !ports.iter().any(|p| NOT_HTTP_PORTS.contains(p))
+        && looks_like_http(bytes))
 }
 
 /// The payload of a dissected UDP datagram, as far as its length says

@@ -297,6 +297,26 @@ fn test_http_head_split_over_segments() {
 }
 
 #[test]
+fn test_http_found_after_socks4_and_socks5_handshakes() {
+    // SOCKS4: CONNECT 93.184.216.34:80, user "u"; granted.
+    let mut c = Conn::new(40000, 1080);
+    c.send(true, b"\x04\x01\x00\x50\x5d\xb8\xd8\x22u\x00");
+    c.send(false, b"\x00\x5a\x00\x00\x00\x00\x00\x00");
+    c.send(true, GET);
+    c.send(false, b"HTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n");
+    assert_eq!(c.get(Key::HttpHost), ["www.example.com"]);
+    assert_eq!(c.get(Key::HttpResponseCode), ["302"]);
+    // SOCKS5: no authentication, CONNECT by name.
+    let mut c = Conn::new(40001, 1080);
+    c.send(true, b"\x05\x01\x00");
+    c.send(false, b"\x05\x00");
+    c.send(true, b"\x05\x01\x00\x03\x0fwww.example.com\x00\x50");
+    c.send(false, b"\x05\x00\x00\x01\x0a\x00\x00\x02\x04\x38");
+    c.send(true, GET);
+    assert_eq!(c.get(Key::HttpUri), ["/index.html"]);
+}
+
+#[test]
 fn test_http_bodies_skipped_and_pipelined_heads_found() {
     let mut c = Conn::new(40000, 80);
     let mut two = b"POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 6\r\n\r\nGET /xGET /b HTTP/1.1\r\nHost: h\r\n\r\n".to_vec();
