@@ -35,6 +35,7 @@ mod hash_ahead;
 pub mod index;
 mod meta;
 pub mod notice;
+mod pipeline;
 pub mod rows;
 pub mod schema;
 pub mod search;
