@@ -154,21 +154,21 @@ struct GroupWalk<'s, 'f> {
 
 /// The packets of a pending batch that carry metadata: the extractor needs
 /// their session's id, known once the batch is in the flow table, and
-/// their dissection, made again then (cheaper than keeping it, and than
-/// giving up the batch). Only for a file in memory, whose records outlive
-/// the loop that reads them.
+/// their dissection, kept until then (a box swapped with the walk's, not
+/// copied: a `Dissection` is several KiB). Only for a file in memory, whose
+/// records outlive the loop that reads them.
 struct MetaBatch<'a> {
-    /// `(position in the batch, record)`, in order.
-    packets: Vec<(usize, Record<'a>)>,
-    /// Refilled for each of them.
-    scratch: Dissection<'a>,
+    /// `(position in the batch, its dissection)`, in order.
+    packets: Vec<(usize, Box<Dissection<'a>>)>,
+    /// Dissections to swap in, reused.
+    spare: Vec<Box<Dissection<'a>>>,
 }
 
 impl MetaBatch<'_> {
     fn new() -> Self {
         MetaBatch {
             packets: Vec::with_capacity(BATCH),
-            scratch: Dissection::new(LinkType::NULL, &[]),
+            spare: Vec::with_capacity(BATCH),
         }
     }
 }
@@ -244,7 +244,7 @@ impl GroupWalk<'_, '_> {
                 match reader.next_record() {
                     Ok(Some(rec)) => {
                         let hash = db::record_hash(rec.raw);
-                        let mut d = Dissection::new(rec.linktype, rec.data);
+                        let mut d = Box::new(Dissection::new(rec.linktype, rec.data));
                         self.record(&mut st, None, &rec, &mut d, hash)?;
                     }
                     Ok(None) => break,
@@ -285,7 +285,7 @@ impl GroupWalk<'_, '_> {
                 |hashes| -> Result<(), StoreError> {
                     // A file in memory: its records outlive the loop, so one
                     // `Dissection` is built once and refilled per packet.
-                    let mut d = Dissection::new(LinkType::NULL, &[]);
+                    let mut d = Box::new(Dissection::new(LinkType::NULL, &[]));
                     let mut batch = MetaBatch::new();
                     loop {
                         match records.next_record() {
@@ -354,7 +354,7 @@ impl GroupWalk<'_, '_> {
         st: &mut FileState,
         batch: Option<&mut MetaBatch<'a>>,
         rec: &Record<'a>,
-        d: &mut Dissection<'a>,
+        d: &mut Box<Dissection<'a>>,
         hash: u64,
     ) -> Result<(), StoreError> {
         st.packets += 1;
@@ -385,12 +385,19 @@ impl GroupWalk<'_, '_> {
             if let Some(batch) = batch
                 && (!self.pending.is_empty() || self.table.prefers_batches())
             {
-                batch.packets.push((self.pending.len(), *rec));
                 self.pending.push(Pending {
                     summary: *summary,
                     ts: rec.ts,
                     loc,
                 });
+                // `d` is kept for the extractor; the walk goes on with a
+                // spare one (reset before its next use).
+                let mut kept = batch
+                    .spare
+                    .pop()
+                    .unwrap_or_else(|| Box::new(Dissection::new(LinkType::NULL, &[])));
+                std::mem::swap(d, &mut kept);
+                batch.packets.push((self.pending.len() - 1, kept));
                 if self.pending.len() >= BATCH {
                     self.flush_pending(Some(batch))?;
                 }
@@ -457,22 +464,18 @@ impl GroupWalk<'_, '_> {
     fn flush_pending(&mut self, batch: Option<&mut MetaBatch<'_>>) -> Result<(), StoreError> {
         match batch {
             Some(batch) if !batch.packets.is_empty() => {
-                let (dissector, meta) = (&self.dissector, &mut self.meta);
-                let MetaBatch { packets, scratch } = batch;
-                let mut next = packets.iter().peekable();
+                let meta = &mut self.meta;
+                let MetaBatch { packets, spare } = batch;
+                let mut next = packets.drain(..).peekable();
                 self.table.push_batch_with(&self.pending, |i, id| {
-                    let Some(&(_, rec)) = next.next_if(|(at, _)| *at == i) else {
+                    let Some((_, d)) = next.next_if(|(at, _)| *at == i) else {
                         return;
                     };
                     if let (Some(id), Some(meta)) = (id, meta.as_mut()) {
-                        // The same dissection as when it was read.
-                        scratch.reset(rec.linktype, rec.data);
-                        scratch.summary.wire_len = rec.origlen;
-                        dissector.dissect_into(scratch);
-                        meta.packet(id, scratch);
+                        meta.packet(id, &d);
                     }
+                    spare.push(d);
                 });
-                packets.clear();
             }
             _ if !self.pending.is_empty() => self.table.push_batch(&self.pending),
             _ => {}
