@@ -145,6 +145,7 @@ pub fn run_to(args: Args, console: &mut Console<'_>) -> crate::CliResult {
         reindex: args.reindex,
         wait,
         meta: !args.no_meta,
+        pipeline: true,
     };
     let bar = progress_bar(console);
     let mut printer = Printer {

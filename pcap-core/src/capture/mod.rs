@@ -893,6 +893,19 @@ impl<'a> Records<'a> {
         self.input.position()
     }
 
+    /// Drops the pages of a memory-mapped file more than 16 MiB behind
+    /// this walk from the process as it goes (`MADV_DONTNEED`; Unix), so
+    /// that walking a large file keeps a few MiB of it resident instead of
+    /// all of it. The records already returned stay valid: their pages are
+    /// mapped back from the page cache if they are read again (at the cost
+    /// of a page fault). For a walk that goes through a file once, and that
+    /// is the last to read its pages (another walk ahead of it keeps its
+    /// own pages).
+    pub fn release_behind(mut self) -> Self {
+        self.map_ahead.release_behind();
+        self
+    }
+
     /// See [`CaptureReader::pcapng_context`].
     pub fn pcapng_context(&self) -> Option<&[u64]> {
         pcapng_context(&self.state)

@@ -79,10 +79,20 @@ const MAP_AHEAD_WINDOW: usize = 16 << 20;
 /// whole file at open,
 /// so a reader that only looks at a few records (carving by offset) or a
 /// file larger than memory does not pay for the rest.
+///
+/// With [`release_behind`](MapAhead::release_behind), it also drops the
+/// pages more than a window behind the reader from the process
+/// (`MADV_DONTNEED`): the file stays in the page cache, but the process's
+/// resident memory stays a few windows instead of growing to the whole
+/// file (`pcapdig index` of a 1 GiB capture: 1.1 GB resident before).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct MapAhead {
     /// Bytes `..mapped` were asked for.
     mapped: usize,
+    /// Whether pages behind the reader are dropped.
+    release: bool,
+    /// Bytes `..released` were dropped.
+    released: usize,
 }
 
 impl MapAhead {
@@ -93,6 +103,11 @@ impl MapAhead {
         if pos.saturating_add(MAP_AHEAD_WINDOW / 2) >= self.mapped {
             self.map_next(bytes, pos);
         }
+    }
+
+    /// From now on, drop the pages more than a window behind the reader.
+    pub(crate) fn release_behind(&mut self) {
+        self.release = true;
     }
 
     #[cold]
@@ -108,7 +123,31 @@ impl MapAhead {
                 let _ = map.advise_range(memmap2::Advice::PopulateRead, start, len);
             }
         }
-        #[cfg(not(target_os = "linux"))]
+        #[cfg(unix)]
+        if self.release
+            && let Bytes::Mapped(map) = bytes
+        {
+            // Whole 64 KiB blocks (a multiple of any page size), a window
+            // behind: a record read a little earlier may still be looked at.
+            let end = pos.saturating_sub(MAP_AHEAD_WINDOW) & !0xffff;
+            if end > self.released {
+                // SAFETY: the map is a read-only private mapping of a file
+                // that is never written through it, so no page of it holds
+                // anything but the file's bytes: MADV_DONTNEED only unmaps
+                // them from this process, and a later access (a record
+                // still borrowed) maps the same bytes back from the page
+                // cache. The range is within the map (`end <= pos <= len`).
+                let _ = unsafe {
+                    map.unchecked_advise_range(
+                        memmap2::UncheckedAdvice::DontNeed,
+                        self.released,
+                        end - self.released,
+                    )
+                };
+                self.released = end;
+            }
+        }
+        #[cfg(not(unix))]
         let _ = bytes;
     }
 }

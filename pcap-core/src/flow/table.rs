@@ -490,12 +490,42 @@ impl FlowTable {
     /// assert!(table.drain_finished().all(|s| s.packets() == 20));
     /// ```
     pub fn push_batch(&mut self, packets: &[Pending]) {
+        self.push_batch_with(packets, |_, _| {});
+    }
+
+    /// [`push_batch`](Self::push_batch), calling `pushed(i, id)` right
+    /// after the `i`th packet is added, with what [`push`](Self::push)
+    /// would have returned for it (its session's id): for work on each
+    /// packet's session (such as metadata extraction) without giving up
+    /// the batch.
+    ///
+    /// ```
+    /// use pcap_core::flow::{FlowTable, Location, PacketSummary, Pending, Timestamp};
+    ///
+    /// let (a, b) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+    /// let packets: Vec<Pending> = (0..4u16)
+    ///     .map(|i| Pending {
+    ///         summary: PacketSummary::udp(a, 5000 + i % 2, b, 53),
+    ///         ts: Timestamp::new(1, u32::from(i)),
+    ///         loc: Location::new(0, 24 + 100 * u64::from(i)),
+    ///     })
+    ///     .collect();
+    /// let mut ids = Vec::new();
+    /// FlowTable::new().push_batch_with(&packets, |i, id| ids.push((i, id)));
+    /// assert_eq!(ids, [(0, Some(0)), (1, Some(1)), (2, Some(0)), (3, Some(1))]);
+    /// ```
+    #[inline]
+    pub fn push_batch_with(
+        &mut self,
+        packets: &[Pending],
+        mut pushed: impl FnMut(usize, Option<u64>),
+    ) {
         /// Packets hashed (and their index entries requested) at a time.
         const CHUNK: usize = 64;
         /// How many packets ahead a session's slot is requested.
         const LEAD: usize = 8;
         let mut keyed = [None; CHUNK];
-        for chunk in packets.chunks(CHUNK) {
+        for (c, chunk) in packets.chunks(CHUNK).enumerate() {
             for (k, p) in keyed.iter_mut().zip(chunk) {
                 *k = self.key_of(&p.summary);
                 if let Some((_, _, h)) = k {
@@ -509,7 +539,8 @@ impl FlowTable {
                 if let Some(&ahead) = keyed.get(j + LEAD).filter(|_| j + LEAD < chunk.len()) {
                     self.prefetch_slot(ahead);
                 }
-                self.push_keyed(&p.summary, p.ts, p.loc, keyed[j]);
+                let id = self.push_keyed(&p.summary, p.ts, p.loc, keyed[j]);
+                pushed(c * CHUNK + j, id);
             }
         }
     }

@@ -66,15 +66,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use pcap_core::capture::{CaptureReader, LinkType};
+use pcap_core::capture::LinkType;
 use pcap_core::filter::Filter;
-use pcap_core::flow::{FlowTable, Session};
 use rusqlite::{Connection, params};
 
 use super::content_hash::file_content_hash;
 use super::notice::Notice;
+use super::pipeline::{self, Writer};
 use super::schema as db;
-use super::walk::{FileTodo, index_file, write_sessions};
+use super::walk::{Counts, Planned, walk_group};
 use super::{SessionStore, StoreError};
 
 pub use super::walk::minimal_dissector;
@@ -95,6 +95,10 @@ pub struct IndexOptions {
     /// fingerprints, DNS queries, HTTP heads: `protocols::meta`) into
     /// `session_meta`.
     pub meta: bool,
+    /// Read and dissect on one thread while the database is written on
+    /// another (when more than one CPU is available): the database is the
+    /// same either way, byte for byte in its rows (`super::pipeline`).
+    pub pipeline: bool,
 }
 
 impl Default for IndexOptions {
@@ -104,6 +108,7 @@ impl Default for IndexOptions {
             reindex: false,
             wait: None,
             meta: true,
+            pipeline: true,
         }
     }
 }
@@ -272,23 +277,50 @@ impl SessionStore {
             tx.last_insert_rowid()
         };
 
-        let mut totals = Totals {
-            meta: opts.meta.then(super::meta::LiveMeta::new),
-            ..Totals::default()
-        };
-        let ctx = RunCtx {
+        // Each file's id and position are fixed here, before any walk:
+        // they do not depend on the order threads get to them.
+        let first_id: i64 = tx
+            .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM files", [], |r| {
+                r.get(0)
+            })
+            .map_err(at)?;
+        let mut planned: Vec<Vec<Planned<'_>>> = Vec::with_capacity(groups.len());
+        let (mut seq, mut base) = (0usize, 0u64);
+        for group in &groups {
+            let mut files = Vec::with_capacity(group.len());
+            for todo in group {
+                let id = u32::try_from(first_id + seq as i64)
+                    .map_err(|_| "too many files in the index")?;
+                files.push(Planned {
+                    todo,
+                    id,
+                    seq,
+                    base,
+                });
+                seq += 1;
+                base += todo.fp.size;
+            }
+            planned.push(files);
+        }
+        let mut writer = Writer {
             tx: &tx,
             run_id,
-            filter,
             filter_desc: filter_desc.as_deref(),
             db_path,
+            report,
+            sessions: 0,
         };
-        let mut at_file = Progress::default();
-        for group in &groups {
-            index_group(&ctx, group, &mut at_file, &mut totals, report)?;
+        let threaded = pipeline::use_threads(opts.pipeline);
+        let mut counts = Counts::default();
+        for files in &planned {
+            let walked = pipeline::run(&mut writer, threaded, |sink| {
+                walk_group(files, filter, opts.meta, sink)
+            })?;
+            counts.add(walked);
         }
-        out.files_indexed = at_file.seq;
-        out.files_unreadable = at_file.unreadable;
+        let sessions = writer.sessions;
+        out.files_indexed = counts.files;
+        out.files_unreadable = counts.unreadable;
         db::create_session_indexes(&tx).map_err(at)?;
         tx.execute(
             "UPDATE runs SET finished_ns = ?2 WHERE id = ?1",
@@ -298,17 +330,17 @@ impl SessionStore {
         tx.commit().map_err(at)?;
         db::checkpoint(&self.conn);
 
-        out.packets = totals.packets;
-        out.indexed = totals.indexed;
-        out.filtered = totals.filtered;
-        out.non_ip = totals.non_ip;
-        out.unsupported = totals
+        out.packets = counts.packets;
+        out.indexed = counts.indexed;
+        out.filtered = counts.filtered;
+        out.non_ip = counts.non_ip;
+        out.unsupported = counts
             .unsupported
             .iter()
             .map(|(&lt, &n)| (LinkType(lt), n))
             .collect();
-        out.damaged = totals.damaged;
-        out.sessions = totals.sessions;
+        out.damaged = counts.damaged;
+        out.sessions = sessions;
         Ok(out)
     }
 }
@@ -492,100 +524,4 @@ fn remove_files(tx: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<PathBuf>> 
         names.push(db::blob_to_path(&p));
     }
     Ok(names)
-}
-
-/// What every file of a run shares.
-pub(super) struct RunCtx<'a> {
-    pub(super) tx: &'a Connection,
-    pub(super) run_id: i64,
-    pub(super) filter: Option<&'a Filter>,
-    pub(super) filter_desc: Option<&'a str>,
-    /// The database (for error messages).
-    pub(super) db_path: &'a Path,
-}
-
-/// Counts of a run (see [`IndexReport`]).
-#[derive(Default)]
-pub(super) struct Totals {
-    /// Records read.
-    pub(super) packets: u64,
-    /// IP packets that went into sessions.
-    pub(super) indexed: u64,
-    /// Dropped by the filter.
-    pub(super) filtered: u64,
-    /// Neither IPv4 nor IPv6.
-    pub(super) non_ip: u64,
-    /// Records of link types the dissector does not decode, by link type.
-    pub(super) unsupported: BTreeMap<u16, u64>,
-    pub(super) damaged: u64,
-    pub(super) sessions: u64,
-    /// The metadata extractors of live sessions (`None`: not extracted).
-    pub(super) meta: Option<super::meta::LiveMeta>,
-}
-
-/// Where a run is: files indexed and unreadable so far, and the bytes of
-/// the files done (for progress).
-#[derive(Default)]
-struct Progress {
-    /// Files indexed (the next one's position within the run).
-    seq: usize,
-    unreadable: usize,
-    done_bytes: u64,
-}
-
-/// Indexes one group of files, one consecutive capture in order, through
-/// one flow table.
-fn index_group(
-    ctx: &RunCtx<'_>,
-    group: &[Todo],
-    at_file: &mut Progress,
-    totals: &mut Totals,
-    report: &mut Reporter<'_>,
-) -> Result<(), StoreError> {
-    let mut table = FlowTable::new();
-    // The previous part's name and last record time.
-    let mut previous: Option<(&Path, i64)> = None;
-    for todo in group {
-        let reader = match CaptureReader::open(&todo.path) {
-            Ok(r) => r,
-            Err(e) => {
-                report.notice(Notice::Unreadable(e.to_string()));
-                at_file.unreadable += 1;
-                at_file.done_bytes += todo.fp.size;
-                continue;
-            }
-        };
-        let file = FileTodo {
-            seq: at_file.seq,
-            todo,
-            reader,
-            base: at_file.done_bytes,
-        };
-        let times = index_file(ctx, file, &mut table, totals, report)?;
-        at_file.seq += 1;
-        if let (Some((prev, prev_last)), Some((first, _))) = (previous, times)
-            && first < prev_last
-        {
-            report.notice(Notice::OutOfOrder {
-                path: todo.path.clone(),
-                first_ns: first,
-                previous: prev.to_path_buf(),
-                previous_last_ns: prev_last,
-            });
-        }
-        if let Some((_, last)) = times {
-            previous = Some((&todo.path, last));
-        }
-        at_file.done_bytes += todo.fp.size;
-        report.events.progress(at_file.done_bytes);
-    }
-    // Sessions still live at the end of the group's last file.
-    table.finish_all();
-    let rest: Vec<Session> = table.drain_finished().collect();
-    write_sessions(ctx.tx, ctx.run_id, &rest, totals)
-        .map_err(|e| -> StoreError { format!("{}: {e}", ctx.db_path.display()).into() })?;
-    let stats = table.stats();
-    totals.non_ip += stats.non_ip_packets;
-    totals.indexed += stats.packets - stats.non_ip_packets;
-    Ok(())
 }

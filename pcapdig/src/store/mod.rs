@@ -37,6 +37,7 @@ pub mod index;
 mod meta;
 pub mod notice;
 mod packets;
+mod pipeline;
 pub mod rows;
 pub mod schema;
 pub mod search;
