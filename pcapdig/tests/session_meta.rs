@@ -456,3 +456,43 @@ fn sessions_count_and_times() {
     let epoch = run(&["sessions", "--db", db, "--epoch", "http.host"]);
     assert!(epoch.contains("  1700000000.000000000  "), "{epoch}");
 }
+
+/// With thousands of live sessions the walk hands packets to the flow
+/// table in batches; an HTTP head split over two segments (the second
+/// starting mid-value, so nothing in it starts a head) must still be read
+/// whole.
+#[test]
+fn metadata_of_a_split_head_is_read_when_packets_are_batched() {
+    let mut packets = Vec::new();
+    for i in 0..3000u32 {
+        let [_, _, hi, lo] = i.to_be_bytes();
+        packets.push(ipv4(
+            [10, 1, hi, lo],
+            50000,
+            [10, 0, 0, 22],
+            22,
+            Some((1, 0x02)),
+            b"",
+        ));
+    }
+    const C: [u8; 4] = [10, 2, 0, 1];
+    const S: [u8; 4] = [10, 2, 0, 2];
+    let first = b"GET /split HTTP/1.1\r\nHost: batch";
+    packets.push(ipv4(C, 41000, S, 80, Some((100, 0x02)), b""));
+    packets.push(ipv4(S, 80, C, 41000, Some((500, 0x12)), b""));
+    packets.push(ipv4(C, 41000, S, 80, Some((101, 0x18)), first));
+    let seq = 101 + u32::try_from(first.len()).expect("small");
+    packets.push(ipv4(
+        C,
+        41000,
+        S,
+        80,
+        Some((seq, 0x18)),
+        b"ed.example\r\nUser-Agent: split/1\r\n\r\n",
+    ));
+    let (_dir, store) = index_packets(&packets, true);
+    let http = search(&store, r#"http.host == "batched.example""#);
+    assert_eq!(http.len(), 1, "the split head's host is found");
+    assert_eq!(http[0].meta["http.user_agent"], ["split/1"]);
+    assert_eq!(http[0].meta["http.request.uri"], ["/split"]);
+}

@@ -17,7 +17,7 @@
 //! (Beyond these, each session with data has a fixed record of some 170
 //! bytes here, as it has one in the flow table.)
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
 
@@ -39,6 +39,11 @@ pub(crate) struct LiveMeta {
     /// whose key is not here and that is not worth starting an extractor
     /// needs no session id, so the caller may batch it.
     reading: HashMap<u64, u32, BuildHasherDefault<IdHasher>>,
+    /// The [`tuple_key`]s of packets [`LiveMeta::wants`] said yes to whose
+    /// extractor has not seen them yet (the caller holds them in a batch):
+    /// the packets after them in the same session are wanted too, as if
+    /// each had been read at once. Cleared by [`LiveMeta::batch_read`].
+    held: HashSet<u64, BuildHasherDefault<IdHasher>>,
     /// What the live extractors hold, as [`Extractor::memory`] counts it.
     total: usize,
     /// The budget for `total` (see [`TOTAL_BUDGET`]).
@@ -94,6 +99,7 @@ impl LiveMeta {
             limits: Limits::DEFAULT,
             live: HashMap::default(),
             reading: HashMap::default(),
+            held: HashSet::default(),
             total: 0,
             budget,
             defrag: Defragmenter::with_max_datagrams(MAX_DATAGRAMS),
@@ -104,16 +110,30 @@ impl LiveMeta {
     /// [`LiveMeta::packet`] with its session id; otherwise it need not (a
     /// packet of bulk data in a session without an extractor, or whose
     /// extractor is done). Cheap: no session lookup.
+    /// `held` says whether the caller will hold the packet back (batched)
+    /// before [`LiveMeta::packet`]: the packets after it in its session
+    /// are then wanted too, until [`LiveMeta::batch_read`].
     #[inline]
-    pub(crate) fn wants(&self, d: &Dissection<'_>) -> bool {
+    pub(crate) fn wants(&mut self, d: &Dissection<'_>, held: bool) -> bool {
         let s = &d.summary;
         if !carries_metadata(s) {
             return false;
         }
+        let key = || tuple_key(s);
         if s.is_fragment || Extractor::worth_starting(d) {
+            if held && let Some(k) = key() {
+                self.held.insert(k);
+            }
             return true;
         }
-        !self.reading.is_empty() && tuple_key(s).is_some_and(|k| self.reading.contains_key(&k))
+        (!self.reading.is_empty() || !self.held.is_empty())
+            && key().is_some_and(|k| self.reading.contains_key(&k) || self.held.contains(&k))
+    }
+
+    /// The packets held back since the last call have all been read
+    /// ([`LiveMeta::wants`] with `held`).
+    pub(crate) fn batch_read(&mut self) {
+        self.held.clear();
     }
 
     /// One packet that [`carries_metadata`], of session `id` (what the

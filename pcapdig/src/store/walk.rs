@@ -381,9 +381,10 @@ impl GroupWalk<'_, '_> {
         }
         let ts = rec.ts;
         let loc = Location::with_digest(st.file_id, rec.offset, hash);
-        if self.meta.as_ref().is_some_and(|m| m.wants(d)) {
+        let held = batch.is_some() && (!self.pending.is_empty() || self.table.prefers_batches());
+        if self.meta.as_mut().is_some_and(|m| m.wants(d, held)) {
             if let Some(batch) = batch
-                && (!self.pending.is_empty() || self.table.prefers_batches())
+                && held
             {
                 self.pending.push(Pending {
                     summary: *summary,
@@ -478,6 +479,9 @@ impl GroupWalk<'_, '_> {
             }
             _ if !self.pending.is_empty() => self.table.push_batch(&self.pending),
             _ => {}
+        }
+        if let Some(meta) = self.meta.as_mut() {
+            meta.batch_read();
         }
         self.pending.clear();
         self.write_finished()
