@@ -18,6 +18,7 @@
 use super::columns::Columns;
 use super::handshake::handshake_type;
 use super::hello::Hello;
+use super::ja4::Transport;
 use super::record::content_type;
 use super::sslv2;
 
@@ -309,34 +310,7 @@ impl Session {
         if !known {
             return;
         }
-        out.handshake_type.push(t);
-        if t != handshake_type::CLIENT_HELLO && t != handshake_type::SERVER_HELLO {
-            return;
-        }
-        if let Some(v) = be16(body, 0) {
-            out.handshake_version.push(v);
-        }
-        let parsed = if t == handshake_type::CLIENT_HELLO {
-            Hello::parse_client(body)
-        } else {
-            Hello::parse_server(body)
-        };
-        let Ok(hello) = parsed else { return };
-        out.cipher_suite.extend_from_slice(&hello.cipher_suites);
-        out.server_name
-            .extend(hello.server_names.iter().map(|n| n.to_vec()));
-        out.alpn.extend(hello.alpn.iter().map(|n| n.to_vec()));
-        out.supported_version
-            .extend_from_slice(&hello.supported_versions);
-        if hello.malformed {
-            return;
-        }
-        if t == handshake_type::CLIENT_HELLO {
-            out.ja3.push(hello.ja3());
-            out.ja4.push(hello.ja4());
-        } else {
-            out.ja3s.push(hello.ja3s());
-        }
+        hello_columns(t, body, Transport::Tcp, out);
     }
 
     /// One SSL 2.0 record at `pos`; the offset after it.
@@ -372,5 +346,40 @@ impl Session {
             out.handshake_version.push(v);
         }
         Ok(end)
+    }
+}
+
+/// The columns of one known handshake message of type `t` (`body` after
+/// its 4-byte header): its type, and for a ClientHello or ServerHello its
+/// version, suites, names, ALPN, versions and fingerprints (JA4 with
+/// `transport`'s letter). Shared by TLS records and QUIC CRYPTO frames.
+pub(crate) fn hello_columns(t: u8, body: &[u8], transport: Transport, out: &mut Columns) {
+    out.handshake_type.push(t);
+    if t != handshake_type::CLIENT_HELLO && t != handshake_type::SERVER_HELLO {
+        return;
+    }
+    if let Some(v) = be16(body, 0) {
+        out.handshake_version.push(v);
+    }
+    let parsed = if t == handshake_type::CLIENT_HELLO {
+        Hello::parse_client(body)
+    } else {
+        Hello::parse_server(body)
+    };
+    let Ok(hello) = parsed else { return };
+    out.cipher_suite.extend_from_slice(&hello.cipher_suites);
+    out.server_name
+        .extend(hello.server_names.iter().map(|n| n.to_vec()));
+    out.alpn.extend(hello.alpn.iter().map(|n| n.to_vec()));
+    out.supported_version
+        .extend_from_slice(&hello.supported_versions);
+    if hello.malformed {
+        return;
+    }
+    if t == handshake_type::CLIENT_HELLO {
+        out.ja3.push(hello.ja3());
+        out.ja4.push(hello.ja4_for(transport));
+    } else {
+        out.ja3s.push(hello.ja3s());
     }
 }
