@@ -4,22 +4,9 @@
 use super::limits::Limits;
 
 /// The search names of the metadata, as SPEC.md lists them (also the keys
-/// of `"meta"` in `sessions --json`), in [`Key`] order.
-pub const KEYS: [&str; 13] = [
-    "tls.sni",
-    "tls.alpn",
-    "tls.handshake.ja3",
-    "tls.handshake.ja3s",
-    "tls.handshake.ja4",
-    "dns.qry.name",
-    "dns.a",
-    "dns.aaaa",
-    "http.host",
-    "http.request.method",
-    "http.request.uri",
-    "http.user_agent",
-    "http.response.code",
-];
+/// of `"meta"` in `sessions --json`), in [`Key`] order: the filter's
+/// list, so searches and the index name the same keys.
+pub const KEYS: [&str; 13] = pcap_core::filter::meta::META_KEYS;
 
 /// One metadata key; `key as usize` indexes [`KEYS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
